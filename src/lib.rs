@@ -1,0 +1,11 @@
+//! Chartroom renders Helm charts exactly like `helm template` v3.21.4, with no
+//! cluster, natively and in WebAssembly.
+//!
+//! The layers, each using only those listed before it:
+//! - [`value`]: Go's dynamic values as templates see them.
+//! - [`template`]: a Go `text/template` engine (parse, exec, builtins, fmt).
+
+pub mod template;
+pub mod value;
+
+pub use value::{Map, Value};

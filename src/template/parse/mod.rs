@@ -1,0 +1,1 @@
+//! Go's `text/template/parse`: lexer, nodes and parser.

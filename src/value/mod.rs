@@ -1,0 +1,481 @@
+//! The dynamic values a template sees, modelled on Go's `reflect` kinds as
+//! `text/template` observes them through `interface{}`.
+//!
+//! Helm hands templates `map[string]interface{}` trees decoded from YAML and
+//! JSON (numbers become `float64`), `--set` values (`int64`), and Go structs
+//! with methods (`.Files`, `.Capabilities`). Go's rules depend on the dynamic
+//! type, not just the numeric value: `int` and `int64` print alike but have
+//! different type names, `eq 3 3.0` is an error, and a `[]byte` prints as a
+//! list of numbers under `%v`. [`Value`] keeps exactly that information.
+//!
+//! Maps are shared and mutable, like Go maps: Sprig's `set`, `unset` and
+//! `merge` change the map every holder sees. Lists are immutable and shared;
+//! functions that "change" a list build a new one, as Sprig does.
+
+mod print;
+
+pub use print::{format_float, FloatFmt};
+
+use std::any::Any;
+use std::cell::{Ref, RefCell, RefMut};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// Go's sized signed integer types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntType {
+    Int,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+}
+
+/// Go's sized unsigned integer types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UintType {
+    Uint,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Uintptr,
+}
+
+impl IntType {
+    /// The Go type name, as `%T` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IntType::Int => "int",
+            IntType::Int8 => "int8",
+            IntType::Int16 => "int16",
+            IntType::Int32 => "int32",
+            IntType::Int64 => "int64",
+        }
+    }
+
+    /// Size in bits (Go's `int` is 64-bit on every platform Helm ships for).
+    pub fn bits(self) -> u32 {
+        match self {
+            IntType::Int8 => 8,
+            IntType::Int16 => 16,
+            IntType::Int32 => 32,
+            IntType::Int | IntType::Int64 => 64,
+        }
+    }
+}
+
+impl UintType {
+    /// The Go type name, as `%T` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            UintType::Uint => "uint",
+            UintType::Uint8 => "uint8",
+            UintType::Uint16 => "uint16",
+            UintType::Uint32 => "uint32",
+            UintType::Uint64 => "uint64",
+            UintType::Uintptr => "uintptr",
+        }
+    }
+
+    /// Size in bits.
+    pub fn bits(self) -> u32 {
+        match self {
+            UintType::Uint8 => 8,
+            UintType::Uint16 => 16,
+            UintType::Uint32 => 32,
+            UintType::Uint | UintType::Uint64 | UintType::Uintptr => 64,
+        }
+    }
+}
+
+/// Go's `reflect.Kind`, as far as templates can observe it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// No value at all: a nil interface (`reflect.Invalid`).
+    Invalid,
+    Bool,
+    Int,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Uint,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Uintptr,
+    Float32,
+    Float64,
+    String,
+    Slice,
+    Map,
+    Struct,
+    Ptr,
+    Func,
+}
+
+impl Kind {
+    /// The name Go's `reflect.Kind.String()` gives, used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Invalid => "invalid",
+            Kind::Bool => "bool",
+            Kind::Int => "int",
+            Kind::Int8 => "int8",
+            Kind::Int16 => "int16",
+            Kind::Int32 => "int32",
+            Kind::Int64 => "int64",
+            Kind::Uint => "uint",
+            Kind::Uint8 => "uint8",
+            Kind::Uint16 => "uint16",
+            Kind::Uint32 => "uint32",
+            Kind::Uint64 => "uint64",
+            Kind::Uintptr => "uintptr",
+            Kind::Float32 => "float32",
+            Kind::Float64 => "float64",
+            Kind::String => "string",
+            Kind::Slice => "slice",
+            Kind::Map => "map",
+            Kind::Struct => "struct",
+            Kind::Ptr => "ptr",
+            Kind::Func => "func",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A Go map with string keys (`map[string]interface{}`), shared and mutable
+/// like a Go map, iterated in sorted key order as templates and `fmt` do.
+#[derive(Clone, Default)]
+pub struct Map(Rc<RefCell<BTreeMap<String, Value>>>);
+
+impl Map {
+    pub fn new() -> Self {
+        Map::default()
+    }
+
+    pub fn from_btree(map: BTreeMap<String, Value>) -> Self {
+        Map(Rc::new(RefCell::new(map)))
+    }
+
+    /// Borrow the entries for reading.
+    pub fn borrow(&self) -> Ref<'_, BTreeMap<String, Value>> {
+        self.0.borrow()
+    }
+
+    /// Borrow the entries for writing; every holder of this map sees the change.
+    pub fn borrow_mut(&self) -> RefMut<'_, BTreeMap<String, Value>> {
+        self.0.borrow_mut()
+    }
+
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.0.borrow().get(key).cloned()
+    }
+
+    pub fn insert(&self, key: impl Into<String>, value: Value) -> Option<Value> {
+        self.0.borrow_mut().insert(key.into(), value)
+    }
+
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.0.borrow_mut().remove(key)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.borrow().contains_key(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.borrow().is_empty()
+    }
+
+    /// The keys in sorted order.
+    pub fn keys(&self) -> Vec<String> {
+        self.0.borrow().keys().cloned().collect()
+    }
+
+    /// A snapshot of the entries in sorted order.
+    pub fn entries(&self) -> Vec<(String, Value)> {
+        self.0
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Whether both handles name the same Go map.
+    pub fn ptr_eq(&self, other: &Map) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// A new map with the same entries (a shallow copy, as Go's `maps.Clone`).
+    pub fn shallow_clone(&self) -> Map {
+        Map::from_btree(self.0.borrow().clone())
+    }
+
+    /// A new map in which every nested map is copied too (lists are immutable
+    /// and may be shared).
+    pub fn deep_clone(&self) -> Map {
+        let copied = self
+            .0
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.deep_clone()))
+            .collect();
+        Map::from_btree(copied)
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.borrow().iter()).finish()
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        Map::from_btree(iter.into_iter().collect())
+    }
+}
+
+/// A host object: a Go struct or pointer with fields and methods, such as
+/// Helm's `.Files`, `.Capabilities` or `.Release`.
+pub trait Object: fmt::Debug {
+    /// The Go type as `%T` prints it, e.g. `chart.Metadata` or `*engine.files`.
+    fn type_name(&self) -> String;
+
+    /// The Go kind: `Struct` for plain structs, `Ptr` for pointers to them,
+    /// `Map` for named map types.
+    fn kind(&self) -> Kind {
+        Kind::Struct
+    }
+
+    /// A field, or a method that takes no arguments, by name.
+    /// `None` means there is no such field or method.
+    fn field(&self, name: &str) -> Option<Value>;
+
+    /// Whether `name` is a method (which templates call with arguments).
+    fn has_method(&self, _name: &str) -> bool {
+        false
+    }
+
+    /// Call the method `name` with `args`. Errors are messages as Go's
+    /// method would return them.
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        Err(format!("can't call method {name} on type {}", self.type_name()))
+    }
+
+    /// Go's `%v` rendering of the object.
+    fn format(&self) -> String;
+
+    /// Go truthiness of the object (structs are always true).
+    fn truth(&self) -> bool {
+        true
+    }
+
+    /// For downcasting to the concrete type (time values, for example).
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A dynamic template value.
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    /// Go's untyped nil (an empty `interface{}`); prints `<nil>`.
+    #[default]
+    Nil,
+    Bool(bool),
+    Int(i64, IntType),
+    Uint(u64, UintType),
+    Float(f64),
+    Float32(f32),
+    String(Rc<str>),
+    Bytes(Rc<[u8]>),
+    List(Rc<Vec<Value>>),
+    Map(Map),
+    Object(Rc<dyn Object>),
+}
+
+impl Value {
+    /// A Go `int`.
+    pub fn int(i: i64) -> Value {
+        Value::Int(i, IntType::Int)
+    }
+
+    /// A Go `int64`.
+    pub fn int64(i: i64) -> Value {
+        Value::Int(i, IntType::Int64)
+    }
+
+    pub fn string(s: impl Into<Rc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+
+    pub fn bytes(b: impl Into<Rc<[u8]>>) -> Value {
+        Value::Bytes(b.into())
+    }
+
+    pub fn map(map: Map) -> Value {
+        Value::Map(map)
+    }
+
+    pub fn object(obj: impl Object + 'static) -> Value {
+        Value::Object(Rc::new(obj))
+    }
+
+    /// The Go kind of the dynamic value.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Nil => Kind::Invalid,
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(_, t) => match t {
+                IntType::Int => Kind::Int,
+                IntType::Int8 => Kind::Int8,
+                IntType::Int16 => Kind::Int16,
+                IntType::Int32 => Kind::Int32,
+                IntType::Int64 => Kind::Int64,
+            },
+            Value::Uint(_, t) => match t {
+                UintType::Uint => Kind::Uint,
+                UintType::Uint8 => Kind::Uint8,
+                UintType::Uint16 => Kind::Uint16,
+                UintType::Uint32 => Kind::Uint32,
+                UintType::Uint64 => Kind::Uint64,
+                UintType::Uintptr => Kind::Uintptr,
+            },
+            Value::Float(_) => Kind::Float64,
+            Value::Float32(_) => Kind::Float32,
+            Value::String(_) => Kind::String,
+            Value::Bytes(_) | Value::List(_) => Kind::Slice,
+            Value::Map(_) => Kind::Map,
+            Value::Object(o) => o.kind(),
+        }
+    }
+
+    /// The Go type as `%T` prints it (`<nil>` for nil).
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Nil => "<nil>".to_string(),
+            Value::Bool(_) => "bool".to_string(),
+            Value::Int(_, t) => t.name().to_string(),
+            Value::Uint(_, t) => t.name().to_string(),
+            Value::Float(_) => "float64".to_string(),
+            Value::Float32(_) => "float32".to_string(),
+            Value::String(_) => "string".to_string(),
+            Value::Bytes(_) => "[]uint8".to_string(),
+            Value::List(_) => "[]interface {}".to_string(),
+            Value::Map(_) => "map[string]interface {}".to_string(),
+            Value::Object(o) => o.type_name(),
+        }
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// Go's truthiness as `if`, `and`, `or` and `not` use it: false for
+    /// nil, `false`, zero numbers, and empty strings, slices and maps.
+    pub fn truth(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i, _) => *i != 0,
+            Value::Uint(u, _) => *u != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Float32(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l) => !l.is_empty(),
+            Value::Map(m) => !m.is_empty(),
+            Value::Object(o) => o.truth(),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// A copy in which nested maps are new maps (lists stay shared, being
+    /// immutable, but their maps are copied too).
+    pub fn deep_clone(&self) -> Value {
+        match self {
+            Value::Map(m) => Value::Map(m.deep_clone()),
+            Value::List(l) => Value::list(l.iter().map(Value::deep_clone).collect()),
+            other => other.clone(),
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.into())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s.into())
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Self {
+        Value::Float(f)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Self {
+        Value::Map(m)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(l: Vec<Value>) -> Self {
+        Value::list(l)
+    }
+}
+
+/// `%v` formatting, as Go's `fmt.Sprint` prints a single value.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        print::write_value(f, self)
+    }
+}
