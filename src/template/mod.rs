@@ -3,3 +3,4 @@
 //! builtin functions) and `fmt` (Go's `fmt` verbs for `printf`).
 
 pub mod parse;
+pub mod strconv;

@@ -273,7 +273,10 @@ pub trait Object: fmt::Debug {
     /// Call the method `name` with `args`. Errors are messages as Go's
     /// method would return them.
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
-        Err(format!("can't call method {name} on type {}", self.type_name()))
+        Err(format!(
+            "can't call method {name} on type {}",
+            self.type_name()
+        ))
     }
 
     /// Go's `%v` rendering of the object.

@@ -25,7 +25,11 @@ pub fn format_float(f: f64, fmt: FloatFmt, prec: Option<usize>, bits: u32) -> St
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     format!("{f}")
 }

@@ -1,0 +1,223 @@
+//! Go's `strconv` string quoting (`Quote`, `QuoteToASCII`, `Unquote`), used by
+//! node printing, `%q` and the parser's string literals.
+
+/// Whether Go's `unicode.IsPrint` holds for `c` (letters, marks, numbers,
+/// punctuation, symbols and the ASCII space).
+pub fn is_print(c: char) -> bool {
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let cp = c as u32;
+    // Format characters (category Cf), private use, and noncharacters, which
+    // Go does not consider printable.
+    !matches!(cp,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F | 0xE000..=0xF8FF
+        | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD | 0xFFFE | 0xFFFF)
+}
+
+fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
+    if c == quote || c == '\\' {
+        out.push('\\');
+        out.push(c);
+        return;
+    }
+    if ascii_only {
+        if c.is_ascii() && is_print(c) {
+            out.push(c);
+            return;
+        }
+    } else if is_print(c) {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        }
+        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+    }
+}
+
+/// Go's `strconv.Quote`: a double-quoted Go string literal.
+pub fn quote(s: &str) -> String {
+    quote_with(s, '"', false)
+}
+
+/// Go's `strconv.QuoteToASCII`.
+pub fn quote_to_ascii(s: &str) -> String {
+    quote_with(s, '"', true)
+}
+
+/// Go's `strconv.QuoteRune`.
+pub fn quote_rune(c: char) -> String {
+    let mut out = String::from("'");
+    push_escaped(&mut out, c, '\'', false);
+    out.push('\'');
+    out
+}
+
+/// Go's `strconv.QuoteRuneToASCII`.
+pub fn quote_rune_to_ascii(c: char) -> String {
+    let mut out = String::from("'");
+    push_escaped(&mut out, c, '\'', true);
+    out.push('\'');
+    out
+}
+
+fn quote_with(s: &str, quote: char, ascii_only: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        push_escaped(&mut out, c, quote, ascii_only);
+    }
+    out.push(quote);
+    out
+}
+
+/// Go's `strconv.CanBackquote`: whether `s` can be a raw string literal.
+pub fn can_backquote(s: &str) -> bool {
+    s.chars()
+        .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
+}
+
+/// Go's `strconv.Unquote` for `"…"`, `'…'` and `` `…` `` literals. Errors are
+/// Go's `invalid syntax`.
+pub fn unquote(s: &str) -> Result<String, &'static str> {
+    const SYNTAX: &str = "invalid syntax";
+    let bytes = s.as_bytes();
+    if bytes.len() < 2 {
+        return Err(SYNTAX);
+    }
+    let quote = bytes[0];
+    if quote != bytes[bytes.len() - 1] {
+        return Err(SYNTAX);
+    }
+    let body = &s[1..s.len() - 1];
+    match quote {
+        b'`' => {
+            if body.contains('`') {
+                return Err(SYNTAX);
+            }
+            Ok(body.replace('\r', ""))
+        }
+        b'"' | b'\'' => {
+            let mut out = String::with_capacity(body.len());
+            let mut chars = body.chars().peekable();
+            let mut count = 0;
+            while let Some(c) = chars.next() {
+                count += 1;
+                if c == quote as char && quote == b'"' {
+                    return Err(SYNTAX);
+                }
+                if c == '\n' {
+                    return Err(SYNTAX);
+                }
+                if c != '\\' {
+                    if c == '\'' && quote == b'\'' {
+                        return Err(SYNTAX);
+                    }
+                    out.push(c);
+                    continue;
+                }
+                let e = chars.next().ok_or(SYNTAX)?;
+                match e {
+                    'a' => out.push('\u{7}'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    'v' => out.push('\u{b}'),
+                    '\\' => out.push('\\'),
+                    '\'' | '"' => {
+                        if e as u32 != quote as u32 {
+                            return Err(SYNTAX);
+                        }
+                        out.push(e);
+                    }
+                    'x' | 'u' | 'U' => {
+                        let n = match e {
+                            'x' => 2,
+                            'u' => 4,
+                            _ => 8,
+                        };
+                        let mut v: u32 = 0;
+                        for _ in 0..n {
+                            let d = chars.next().and_then(|d| d.to_digit(16)).ok_or(SYNTAX)?;
+                            v = v * 16 + d;
+                        }
+                        if e == 'x' {
+                            if quote == b'\'' {
+                                out.push(char::from_u32(v).ok_or(SYNTAX)?);
+                            } else if v < 0x80 {
+                                out.push(v as u8 as char);
+                            } else {
+                                // A single non-UTF-8 byte: not representable in a Rust string.
+                                return Err(SYNTAX);
+                            }
+                        } else {
+                            out.push(char::from_u32(v).ok_or(SYNTAX)?);
+                        }
+                    }
+                    '0'..='7' => {
+                        let mut v = e.to_digit(8).unwrap_or(0);
+                        for _ in 0..2 {
+                            let d = chars.next().and_then(|d| d.to_digit(8)).ok_or(SYNTAX)?;
+                            v = v * 8 + d;
+                        }
+                        if v > 255 {
+                            return Err(SYNTAX);
+                        }
+                        if v < 0x80 || quote == b'\'' {
+                            out.push(char::from_u32(v).ok_or(SYNTAX)?);
+                        } else {
+                            return Err(SYNTAX);
+                        }
+                    }
+                    _ => return Err(SYNTAX),
+                }
+            }
+            if quote == b'\'' && count != 1 && out.chars().count() != 1 {
+                return Err(SYNTAX);
+            }
+            Ok(out)
+        }
+        _ => Err(SYNTAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(quote("a\"b\\c\n"), r#""a\"b\\c\n""#);
+        assert_eq!(quote("\u{1}\u{7f}é\u{200b}"), r#""\x01\x7fé\u200b""#);
+        assert_eq!(quote_to_ascii("é☺\u{1F600}"), r#""\u00e9\u263a\U0001f600""#);
+        assert_eq!(quote_rune('\''), r"'\''");
+    }
+
+    #[test]
+    fn unquotes_like_go() {
+        assert_eq!(unquote(r#""a\tb\x41\u00e9\101""#).unwrap(), "a\tbAéA");
+        assert_eq!(unquote("`raw\\n`").unwrap(), "raw\\n");
+        assert_eq!(unquote("'a'").unwrap(), "a");
+        assert!(unquote(r#""bad\q""#).is_err());
+        assert!(unquote("\"open").is_err());
+    }
+}
