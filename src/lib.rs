@@ -4,8 +4,10 @@
 //! The layers, each using only those listed before it:
 //! - [`value`]: Go's dynamic values as templates see them.
 //! - [`template`]: a Go `text/template` engine (parse, exec, builtins, fmt).
+//! - [`values`]: values as Helm builds them (`--set` parsing, coalescing).
 
 pub mod template;
 pub mod value;
+pub mod values;
 
 pub use value::{Map, Value};

@@ -1,0 +1,4 @@
+//! Values as Helm builds them: `--set` parsing (`strvals`), values files,
+//! coalescing with chart defaults and schema checks.
+
+pub mod strvals;
