@@ -7,7 +7,7 @@
 //! compares its lines with the ones this runner writes to
 //! `$CHARTROOM_CONFORMANCE_SUMMARY`.
 //!
-//! Usage: `cargo test --test conformance [-- FILTER…] [-- --verbose]`.
+//! Usage: `cargo test --test conformance -- [FILTER…] [--verbose]`.
 //! Environment:
 //! - `CHARTROOM_CONFORMANCE`: the conformance directory (default
 //!   `<repo>/../shared/conformance`);
