@@ -1,0 +1,3 @@
+module chartroom.example/bench
+
+go 1.26

