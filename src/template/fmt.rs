@@ -66,9 +66,20 @@ pub fn sprintln(args: &[Value]) -> String {
     p.finish()
 }
 
-/// Go's `strconv.Quote`: a double-quoted Go string literal.
-pub fn quote_string(s: &str) -> String {
-    quote::quote(s.as_bytes(), false)
+/// Go's `strconv.Quote` over bytes (invalid UTF-8 escaped as `\\x..`);
+/// `ascii_only` is `QuoteToASCII`. Callers use [`super::strconv`].
+pub(crate) fn quote_bytes(s: &[u8], ascii_only: bool) -> String {
+    quote::quote(s, ascii_only)
+}
+
+/// Go's `strconv.QuoteRune` (`ascii_only`: `QuoteRuneToASCII`).
+pub(crate) fn quote_rune(r: u32, ascii_only: bool) -> String {
+    quote::quote_rune(r, ascii_only)
+}
+
+/// Go's `unicode.IsPrint` / `strconv.IsPrint`.
+pub(crate) fn is_print(r: u32) -> bool {
+    isprint::is_print(r)
 }
 
 /// The state of one `Sprintf`/`Sprint` call (Go's `pp`).

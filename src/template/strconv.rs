@@ -1,91 +1,30 @@
 //! Go's `strconv` string quoting (`Quote`, `QuoteToASCII`, `Unquote`), used by
 //! node printing, `%q` and the parser's string literals.
 
-/// Whether Go's `unicode.IsPrint` holds for `c` (letters, marks, numbers,
-/// punctuation, symbols and the ASCII space).
+/// Whether Go's `strconv.IsPrint` holds for `c` (letters, marks, numbers,
+/// punctuation, symbols and the ASCII space), from Unicode's tables.
 pub fn is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let cp = c as u32;
-    // Format characters (category Cf), private use, and noncharacters, which
-    // Go does not consider printable.
-    !matches!(cp,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
-        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F | 0xE000..=0xF8FF
-        | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD | 0xFFFE | 0xFFFF)
-}
-
-fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
-    if c == quote || c == '\\' {
-        out.push('\\');
-        out.push(c);
-        return;
-    }
-    if ascii_only {
-        if c.is_ascii() && is_print(c) {
-            out.push(c);
-            return;
-        }
-    } else if is_print(c) {
-        out.push(c);
-        return;
-    }
-    match c {
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        c if (c as u32) < 0x20 || c == '\u{7f}' => {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        }
-        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push_str(&format!("\\U{:08x}", c as u32)),
-    }
+    super::fmt::is_print(c as u32)
 }
 
 /// Go's `strconv.Quote`: a double-quoted Go string literal.
 pub fn quote(s: &str) -> String {
-    quote_with(s, '"', false)
+    super::fmt::quote_bytes(s.as_bytes(), false)
 }
 
 /// Go's `strconv.QuoteToASCII`.
 pub fn quote_to_ascii(s: &str) -> String {
-    quote_with(s, '"', true)
+    super::fmt::quote_bytes(s.as_bytes(), true)
 }
 
 /// Go's `strconv.QuoteRune`.
 pub fn quote_rune(c: char) -> String {
-    let mut out = String::from("'");
-    push_escaped(&mut out, c, '\'', false);
-    out.push('\'');
-    out
+    super::fmt::quote_rune(c as u32, false)
 }
 
 /// Go's `strconv.QuoteRuneToASCII`.
 pub fn quote_rune_to_ascii(c: char) -> String {
-    let mut out = String::from("'");
-    push_escaped(&mut out, c, '\'', true);
-    out.push('\'');
-    out
-}
-
-fn quote_with(s: &str, quote: char, ascii_only: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        push_escaped(&mut out, c, quote, ascii_only);
-    }
-    out.push(quote);
-    out
+    super::fmt::quote_rune(c as u32, true)
 }
 
 /// Go's `strconv.CanBackquote`: whether `s` can be a raw string literal.
