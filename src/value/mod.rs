@@ -282,6 +282,13 @@ pub trait Object: fmt::Debug {
     /// Go's `%v` rendering of the object.
     fn format(&self) -> String;
 
+    /// For objects of a named map type (Helm's `.Files`, a
+    /// `map[string][]byte`): the entries in key order, so that `range`,
+    /// `len`, `index` and field lookups treat the object as the map it is.
+    fn map_entries(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
+
     /// Go truthiness of the object (structs are always true).
     fn truth(&self) -> bool {
         true

@@ -7,11 +7,21 @@
 //! therefore use only `std`, `chartroom` and crates that both manifests list
 //! (`serde_json`, `base64`), and do no I/O: callers read the files.
 //!
-//! PLACEHOLDER: this version only counts the cases of each file and reports
-//! every one as failed (nothing is executed yet). The template engine work
-//! replaces the body of [`run_file`]; keep the signatures and
-//! [`FileReport::summary`], which both runners print and compare.
+//! Template vectors (see the vectors' README) are run as Go's tests run them:
+//! `templates_before`, the main template and `templates_after` are parsed
+//! into one set (`set.New(name).Parse(text)` each), then the main template's
+//! handle (or the `execute` template) runs with the decoded `data`. A case
+//! with `go_error` must fail with exactly that text; otherwise
+//! `error_contains` must be part of the error. `parse_only` cases compare
+//! the parse tree (`tree_string`, text nodes Go-quoted) or the defined
+//! templates. The Go test helper functions (`funcs`) are registered for the
+//! Go vector files.
 
+use base64::Engine as _;
+use chartroom::template::parse::TextStyle;
+use chartroom::template::{Func, FuncError, ParamType, Templates};
+use chartroom::value::{IntType, UintType};
+use chartroom::{Map, Value};
 use serde_json::Value as Json;
 
 /// The outcome of one vector file.
@@ -78,14 +88,375 @@ pub fn run_file(file_name: &str, json: &str) -> FileReport {
             return report;
         }
     };
+    let go_helpers = file_name.starts_with("gotemplate_") || file_name.starts_with("gofmt_");
     for case in &cases {
         let id = case.get("id").and_then(Json::as_str).unwrap_or("<no id>");
-        report.failed += 1;
-        report
-            .failures
-            .push(format!("{id}: not run (placeholder harness)"));
+        match run_case(case, go_helpers) {
+            Ok(()) => report.passed += 1,
+            Err(reason) => {
+                report.failed += 1;
+                report.failures.push(format!("{id}: {}", shorten(&reason)));
+            }
+        }
     }
     report
+}
+
+/// Keeps failure lines readable (some expected texts are kilobytes long).
+fn shorten(reason: &str) -> String {
+    const MAX: usize = 600;
+    if reason.len() <= MAX {
+        return reason.to_string();
+    }
+    let mut end = MAX;
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &reason[..end])
+}
+
+fn str_field<'a>(case: &'a Json, key: &str) -> Option<&'a str> {
+    case.get(key).and_then(Json::as_str)
+}
+
+/// `[{"name", "text"}]` lists of extra templates.
+fn template_list(case: &Json, key: &str) -> Vec<(String, String)> {
+    case.get(key)
+        .and_then(Json::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|t| {
+                    let name = str_field(t, "name").unwrap_or("").to_string();
+                    let text = str_field(t, "text").unwrap_or("").to_string();
+                    (name, text)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a case expects.
+enum Expect<'a> {
+    Output(&'a str),
+    /// An error: the exact Go text if known, else a substring if given.
+    Error {
+        exact: Option<&'a str>,
+        contains: Option<&'a str>,
+    },
+    Tree(&'a str),
+    Defined(&'a serde_json::Map<String, Json>),
+}
+
+fn expectation(case: &Json) -> Result<Expect<'_>, String> {
+    if case.get("error").and_then(Json::as_bool) == Some(true) {
+        return Ok(Expect::Error {
+            exact: str_field(case, "go_error"),
+            contains: str_field(case, "error_contains"),
+        });
+    }
+    if let Some(tree) = str_field(case, "tree_string") {
+        return Ok(Expect::Tree(tree));
+    }
+    if let Some(defined) = case.get("defined_templates").and_then(Json::as_object) {
+        return Ok(Expect::Defined(defined));
+    }
+    if let Some(out) = str_field(case, "expected") {
+        return Ok(Expect::Output(out));
+    }
+    if case.get("expect_property").is_some() {
+        return Err("property expectations are not checked by this harness".into());
+    }
+    Err("case has no expectation this harness understands".into())
+}
+
+fn run_case(case: &Json, go_helpers: bool) -> Result<(), String> {
+    let expect = expectation(case)?;
+    let result = execute_case(case, go_helpers, &expect);
+    match (expect, result) {
+        (Expect::Error { exact, contains }, Err(err)) => match (exact, contains) {
+            (Some(exact), _) if err != exact => Err(format!(
+                "wrong error:\n      got  {err:?}\n      want {exact:?}"
+            )),
+            (None, Some(sub)) if !err.contains(sub) => {
+                Err(format!("error {err:?} does not contain {sub:?}"))
+            }
+            _ => Ok(()),
+        },
+        (Expect::Error { .. }, Ok(out)) => Err(format!("expected an error, got output {out:?}")),
+        (Expect::Output(want), Ok(got)) => {
+            if got == want {
+                Ok(())
+            } else {
+                Err(format!(
+                    "wrong output:\n      got  {got:?}\n      want {want:?}"
+                ))
+            }
+        }
+        (_, Ok(_)) => Ok(()),
+        (_, Err(err)) => Err(format!("unexpected error: {err}")),
+    }
+}
+
+/// Parses and runs a case; `Ok` holds the output (or nothing, for checks
+/// done here), `Err` any error's text or a mismatch.
+fn execute_case(case: &Json, go_helpers: bool, expect: &Expect<'_>) -> Result<String, String> {
+    let name = str_field(case, "name").unwrap_or("test");
+    let text = str_field(case, "template").ok_or("case has no template")?;
+    let mut set = Templates::named(name);
+    if go_helpers {
+        register_go_test_funcs(&mut set);
+    }
+    if let Some([left, right]) = case
+        .get("delims")
+        .and_then(Json::as_array)
+        .map(Vec::as_slice)
+    {
+        set.set_delims(left.as_str().unwrap_or(""), right.as_str().unwrap_or(""));
+    }
+    if let Some(options) = case.get("options").and_then(Json::as_array) {
+        for option in options {
+            set.set_option(option.as_str().unwrap_or(""))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    for (n, t) in template_list(case, "templates_before") {
+        set.parse(&n, &t).map_err(|e| e.to_string())?;
+    }
+    let main = set.parse(name, text).map_err(|e| e.to_string())?;
+    for (n, t) in template_list(case, "templates_after") {
+        set.parse(&n, &t).map_err(|e| e.to_string())?;
+    }
+
+    if case.get("parse_only").and_then(Json::as_bool) == Some(true) {
+        return check_parse(&set, &main, expect).map(|()| String::new());
+    }
+
+    let data = decode(case.get("data").unwrap_or(&Json::Null))?;
+    let result = match str_field(case, "execute") {
+        Some(exec_name) => set.execute(exec_name, &data),
+        None => set.execute_template(&main, &data),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+fn check_parse(
+    set: &Templates,
+    main: &chartroom::template::Template,
+    expect: &Expect<'_>,
+) -> Result<(), String> {
+    match expect {
+        Expect::Tree(want) => {
+            let got = main
+                .tree()
+                .map(|t| t.root.to_go_string(TextStyle::Quoted))
+                .unwrap_or_default();
+            if got != *want {
+                return Err(format!(
+                    "MISMATCH tree:\n      got  {got:?}\n      want {want:?}"
+                ));
+            }
+        }
+        Expect::Defined(defined) => {
+            let names: Vec<&str> = set
+                .template_names()
+                .into_iter()
+                .filter(|n| *n != main.name())
+                .collect();
+            let want_names: Vec<&str> = {
+                let mut v: Vec<&str> = defined.keys().map(String::as_str).collect();
+                v.sort_unstable();
+                v
+            };
+            if names != want_names {
+                return Err(format!(
+                    "MISMATCH defined templates {names:?}, want {want_names:?}"
+                ));
+            }
+            for (n, want) in defined.iter() {
+                let got = set
+                    .lookup(n)
+                    .and_then(|t| t.tree().map(|tree| tree.root.to_string()))
+                    .unwrap_or_default();
+                if Some(got.as_str()) != want.as_str() {
+                    return Err(format!("MISMATCH template {n:?}: got {got:?}, want {want}"));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Decodes vector data (see the vectors' README): JSON integers are Go
+/// `int`, other numbers `float64`, and objects whose keys all start with `$`
+/// are typed scalars.
+fn decode(json: &Json) -> Result<Value, String> {
+    Ok(match json {
+        Json::Null => Value::Nil,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match (n.as_i64(), n.is_f64()) {
+            (Some(i), false) => Value::int(i),
+            _ => match n.as_u64() {
+                Some(u) if !n.is_f64() => Value::Uint(u, UintType::Uint64),
+                _ => Value::Float(n.as_f64().ok_or_else(|| format!("bad number {n}"))?),
+            },
+        },
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(items) => Value::list(items.iter().map(decode).collect::<Result<_, _>>()?),
+        Json::Object(fields) => {
+            if !fields.is_empty() && fields.keys().all(|k| k.starts_with('$')) {
+                return decode_marker(fields);
+            }
+            let map = Map::new();
+            for (k, v) in fields {
+                map.insert(k.as_str(), decode(v)?);
+            }
+            Value::Map(map)
+        }
+    })
+}
+
+fn decode_marker(fields: &serde_json::Map<String, Json>) -> Result<Value, String> {
+    let (key, arg) = match fields.iter().next() {
+        Some(kv) if fields.len() == 1 => kv,
+        _ => {
+            return Err(format!(
+                "unsupported marker {:?}",
+                fields.keys().collect::<Vec<_>>()
+            ))
+        }
+    };
+    let int = |t: IntType| -> Result<Value, String> {
+        arg.as_i64()
+            .map(|i| Value::Int(i, t))
+            .ok_or_else(|| format!("bad {key} {arg}"))
+    };
+    let uint = |t: UintType| -> Result<Value, String> {
+        arg.as_u64()
+            .map(|u| Value::Uint(u, t))
+            .ok_or_else(|| format!("bad {key} {arg}"))
+    };
+    match key.as_str() {
+        "$int" => int(IntType::Int),
+        "$int8" => int(IntType::Int8),
+        "$int16" => int(IntType::Int16),
+        "$int32" => int(IntType::Int32),
+        "$int64" => int(IntType::Int64),
+        "$uint" => uint(UintType::Uint),
+        "$uint8" => uint(UintType::Uint8),
+        "$uint16" => uint(UintType::Uint16),
+        "$uint32" => uint(UintType::Uint32),
+        "$uint64" => uint(UintType::Uint64),
+        "$uintptr" => uint(UintType::Uintptr),
+        "$float" => match arg {
+            Json::String(s) if s == "NaN" => Ok(Value::Float(f64::NAN)),
+            Json::String(s) if s == "+Inf" => Ok(Value::Float(f64::INFINITY)),
+            Json::String(s) if s == "-Inf" => Ok(Value::Float(f64::NEG_INFINITY)),
+            other => other
+                .as_f64()
+                .map(Value::Float)
+                .ok_or_else(|| format!("bad $float {other}")),
+        },
+        "$float32" => arg
+            .as_f64()
+            .map(|f| Value::Float32(f as f32))
+            .ok_or_else(|| format!("bad $float32 {arg}")),
+        "$bytes" => {
+            let text = arg.as_str().ok_or("bad $bytes")?;
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map(Value::bytes)
+                .map_err(|e| format!("bad $bytes: {e}"))
+        }
+        other => Err(format!("unsupported marker {other}")),
+    }
+}
+
+fn int_arg(v: &Value) -> i64 {
+    match v {
+        Value::Int(i, _) => *i,
+        _ => 0,
+    }
+}
+
+fn str_arg(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// The helper functions of Go's `exec_test.go`, with their Go signatures.
+fn register_go_test_funcs(set: &mut Templates) {
+    use ParamType::{Any, String as Str};
+    let int = ParamType::INT;
+    set.add_func(
+        "add",
+        Func::variadic([], int.clone(), |_, args| {
+            Ok(Value::int(args.iter().map(int_arg).sum()))
+        }),
+    );
+    set.add_func(
+        "dddArg",
+        Func::variadic([int], Str, |_, args| {
+            let rest: Vec<String> = args[1..].iter().map(str_arg).collect();
+            Ok(Value::from(format!(
+                "{} [{}]\n",
+                int_arg(&args[0]),
+                rest.join(" ")
+            )))
+        }),
+    );
+    set.add_func("die", Func::new([], |_, _| Err(FuncError::msg("die"))));
+    set.add_func("echo", Func::new([Any], |_, mut args| Ok(args.remove(0))));
+    set.add_func(
+        "makemap",
+        Func::variadic([], Str, |_, args| {
+            if args.len() % 2 != 0 {
+                return Err(FuncError::msg("bad makemap"));
+            }
+            let map = Map::new();
+            for pair in args.chunks(2) {
+                map.insert(str_arg(&pair[0]), pair[1].clone());
+            }
+            Ok(Value::Map(map))
+        }),
+    );
+    set.add_func(
+        "mapOfThree",
+        Func::new([], |_, _| {
+            let map = Map::new();
+            map.insert("three", Value::int(3));
+            Ok(Value::Map(map))
+        }),
+    );
+    set.add_func(
+        "oneArg",
+        Func::new([Str], |_, args| {
+            Ok(Value::from(format!("oneArg={}", str_arg(&args[0]))))
+        }),
+    );
+    set.add_func("returnInt", Func::new([], |_, _| Ok(Value::int(7))));
+    set.add_func(
+        "twoArgs",
+        Func::new([Str, Str], |_, args| {
+            Ok(Value::from(format!(
+                "twoArgs={}{}",
+                str_arg(&args[0]),
+                str_arg(&args[1])
+            )))
+        }),
+    );
+    set.add_func(
+        "typeOf",
+        Func::new([Any], |_, args| Ok(Value::from(args[0].type_name()))),
+    );
+    set.add_func(
+        "valueString",
+        Func::new([Str], |_, _| Ok(Value::from("value is ignored"))),
+    );
+    set.add_func(
+        "zeroArgs",
+        Func::new([], |_, _| Ok(Value::from("zeroArgs"))),
+    );
 }
 
 #[cfg(test)]
@@ -105,10 +476,39 @@ mod tests {
 
     #[test]
     fn counts_cases_and_formats_summary() {
-        let report = run_file("x.json", r#"[{"id": "a"}, {"id": "b"}]"#);
-        assert_eq!(report.passed + report.failed, 2);
+        let report = run_file(
+            "gotemplate_x.json",
+            r#"[{"id": "a", "template": "{{.}}", "data": 1, "expected": "1"},
+                {"id": "b", "template": "{{.}}", "data": 1, "expected": "2"}]"#,
+        );
+        assert_eq!((report.passed, report.failed), (1, 1));
         assert_eq!(report.failures.len(), report.failed);
-        assert_eq!(report.summary(), "x.json: 0 passed, 2 failed");
+        assert!(report.failures[0].starts_with("b: wrong output"));
+        assert_eq!(report.summary(), "gotemplate_x.json: 1 passed, 1 failed");
+    }
+
+    #[test]
+    fn exact_go_errors_are_required() {
+        let case = r#"[{"id": "e", "name": "t", "template": "{{.X}}", "data": 1, "error": true,
+            "go_error": "template: t:1:2: executing \"t\" at <.X>: can't evaluate field X in type int"},
+            {"id": "f", "name": "t", "template": "{{.X}}", "data": 1, "error": true,
+            "go_error": "something else"}]"#;
+        let report = run_file("gotemplate_x.json", case);
+        assert_eq!((report.passed, report.failed), (1, 1));
+    }
+
+    #[test]
+    fn decodes_typed_markers() {
+        let v = decode(
+            &serde_json::json!({"a": {"$uint8": 3}, "b": 1.0, "c": 2, "d": {"$bytes": "aGk="}}),
+        )
+        .unwrap();
+        let m = v.as_map().unwrap();
+        assert!(matches!(m.get("a"), Some(Value::Uint(3, UintType::Uint8))));
+        assert!(matches!(m.get("b"), Some(Value::Float(f)) if f == 1.0));
+        assert!(matches!(m.get("c"), Some(Value::Int(2, IntType::Int))));
+        assert!(matches!(m.get("d"), Some(Value::Bytes(b)) if &*b == b"hi"));
+        assert!(decode(&serde_json::json!({"$time": "x"})).is_err());
     }
 
     #[test]

@@ -937,7 +937,7 @@ fn split_base(s: &str) -> (&str, u32) {
 }
 
 /// `strconv.ParseUint(s, 0, 64)`.
-pub(crate) fn parse_go_uint(s: &str) -> Option<u64> {
+pub fn parse_go_uint(s: &str) -> Option<u64> {
     if s.is_empty() || s.starts_with(['+', '-']) || !underscores_ok(s) {
         return None;
     }
@@ -955,7 +955,7 @@ pub(crate) fn parse_go_uint(s: &str) -> Option<u64> {
 }
 
 /// `strconv.ParseInt(s, 0, 64)`.
-pub(crate) fn parse_go_int(s: &str) -> Option<i64> {
+pub fn parse_go_int(s: &str) -> Option<i64> {
     let (negative, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -975,7 +975,7 @@ pub(crate) fn parse_go_int(s: &str) -> Option<i64> {
 
 /// `strconv.ParseFloat(s, 64)` for the literal forms the lexer produces
 /// (decimal and hexadecimal mantissas, exponents, underscores).
-pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
+pub fn parse_go_float(s: &str) -> Option<f64> {
     if s.is_empty() || !underscores_ok(s) {
         return None;
     }
