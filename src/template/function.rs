@@ -223,41 +223,57 @@ impl fmt::Debug for Func {
     }
 }
 
-/// The host services functions may need: randomness and the clock.
+/// The host services functions may need: randomness, the clock and the
+/// environment.
 pub trait Host {
     /// Fill `buf` with random bytes (cryptographically secure where the
     /// host can provide them).
     fn random_bytes(&self, buf: &mut [u8]);
     /// The current time as seconds and nanoseconds since the Unix epoch.
     fn now(&self) -> (i64, u32);
+    /// An environment variable (Sprig's `env`/`expandenv`; Helm removes
+    /// those functions, so renders never ask).
+    fn env(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
-/// A host using the standard library: the system clock, and randomness
-/// seeded from the standard library's per-process random hash keys.
+/// The default host.
 ///
-/// PLACEHOLDER: the randomness is not cryptographic and on
-/// `wasm32-unknown-unknown` the clock reads as the epoch; the embedding
-/// (CLI, wasm package) should install a real [`Host`].
+/// Natively: the operating system's secure random source and the system
+/// clock. On `wasm32-unknown-unknown` there is neither without JavaScript,
+/// so the core falls back to a generator seeded per process and a clock
+/// that reads the epoch; the wasm package installs a host backed by the
+/// browser's `crypto.getRandomValues` and `Date.now()` instead.
 #[derive(Debug, Default)]
 pub struct DefaultHost {
     counter: std::cell::Cell<u64>,
 }
 
+impl DefaultHost {
+    /// A SplitMix64 stream keyed per process, for hosts without an OS source.
+    fn fallback_bytes(&self, buf: &mut [u8]) {
+        use std::hash::{BuildHasher, Hasher};
+        let key = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        for chunk in buf.chunks_mut(8) {
+            let n = self.counter.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            self.counter.set(n);
+            let mut z = n ^ key;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            chunk.copy_from_slice(&z.to_le_bytes()[..chunk.len()]);
+        }
+    }
+}
+
 impl Host for DefaultHost {
     fn random_bytes(&self, buf: &mut [u8]) {
-        use std::hash::{BuildHasher, Hasher};
-        let state = std::collections::hash_map::RandomState::new();
-        for chunk in buf.chunks_mut(8) {
-            let n = self.counter.get().wrapping_add(1);
-            self.counter.set(n);
-            let mut h = state.build_hasher();
-            h.write_u64(n);
-            let (secs, nanos) = self.now();
-            h.write_i64(secs);
-            h.write_u32(nanos);
-            let bytes = h.finish().to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        #[cfg(not(target_arch = "wasm32"))]
+        if getrandom::fill(buf).is_ok() {
+            return;
         }
+        self.fallback_bytes(buf);
     }
 
     fn now(&self) -> (i64, u32) {
@@ -271,6 +287,13 @@ impl Host for DefaultHost {
                 (-(d.as_secs() as i64) - 1, 1_000_000_000 - d.subsec_nanos())
             }
         }
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        if cfg!(all(target_arch = "wasm32", target_os = "unknown")) {
+            return None;
+        }
+        std::env::var(name).ok()
     }
 }
 

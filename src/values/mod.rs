@@ -1,4 +1,5 @@
 //! Values as Helm builds them: `--set` parsing (`strvals`), values files,
 //! coalescing with chart defaults and schema checks.
 
+pub mod coalesce;
 pub mod strvals;

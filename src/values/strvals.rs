@@ -60,7 +60,7 @@ pub fn parse_json(s: &str, dest: &Map, decode: JsonPrefixDecoder<'_>) -> Result<
 pub fn parse_file_into(
     s: &str,
     dest: &Map,
-    read: &dyn Fn(&str) -> Result<Value, String>,
+    read: FileReader<'_>,
 ) -> Result<(), String> {
     let mut parser = Parser::new(s, ValueMode::String, None);
     parser.reader = Some(read);
@@ -148,8 +148,11 @@ struct Parser<'a> {
     mode: ValueMode,
     literal: bool,
     json: Option<JsonPrefixDecoder<'a>>,
-    reader: Option<&'a dyn Fn(&str) -> Result<Value, String>>,
+    reader: Option<FileReader<'a>>,
 }
+
+/// Turns a `--set-file` value (a path) into the value.
+type FileReader<'a> = &'a dyn Fn(&str) -> Result<Value, String>;
 
 /// An error inside the parser: the end of input, a list where none is, or a message.
 #[derive(Debug)]

@@ -825,14 +825,14 @@ fn new_number(pos: Pos, text: &str, typ: ItemType) -> Result<NumberNode, String>
         }
         n.is_float = true;
         n.float64 = f;
-        if f.fract() == 0.0
-            && f >= -9.223_372_036_854_775_808e18
-            && f < 9.223_372_036_854_775_808e18
-        {
+        // 2^63 and 2^64 bound the exactly convertible whole floats.
+        const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+        const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+        if f.fract() == 0.0 && (-TWO_63..TWO_63).contains(&f) {
             n.is_int = true;
             n.int64 = f as i64;
         }
-        if f.fract() == 0.0 && f >= 0.0 && f < 1.844_674_407_370_955_2e19 {
+        if f.fract() == 0.0 && (0.0..TWO_64).contains(&f) {
             n.is_uint = true;
             n.uint64 = f as u64;
         }

@@ -1,0 +1,159 @@
+//! Charts as Helm models them (`pkg/chart`): metadata from `Chart.yaml`,
+//! templates, values, schema, other files and subcharts.
+
+pub mod archive;
+
+use crate::value::Map;
+
+/// A file of a chart: its path relative to the chart root and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// A maintainer entry of `Chart.yaml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Maintainer {
+    pub name: String,
+    pub email: String,
+    pub url: String,
+}
+
+/// A dependency entry of `Chart.yaml` (or `requirements.yaml`).
+#[derive(Clone, Debug, Default)]
+pub struct Dependency {
+    pub name: String,
+    pub version: String,
+    pub repository: String,
+    pub condition: String,
+    pub tags: Vec<String>,
+    pub enabled: bool,
+    /// Either strings (`child.path`) or `{child: …, parent: …}` maps.
+    pub import_values: Vec<crate::value::Value>,
+    pub alias: String,
+}
+
+/// `Chart.yaml`, with Helm's field set (unknown fields are dropped).
+#[derive(Clone, Debug, Default)]
+pub struct Metadata {
+    pub name: String,
+    pub home: String,
+    pub sources: Vec<String>,
+    pub version: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub maintainers: Vec<Maintainer>,
+    pub icon: String,
+    pub api_version: String,
+    pub condition: String,
+    pub tags: String,
+    pub app_version: String,
+    pub deprecated: bool,
+    pub annotations: std::collections::BTreeMap<String, String>,
+    pub kube_version: String,
+    pub dependencies: Vec<Dependency>,
+    pub chart_type: String,
+}
+
+/// `Chart.lock` (or `requirements.lock`).
+#[derive(Clone, Debug, Default)]
+pub struct Lock {
+    pub generated: String,
+    pub digest: String,
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A loaded chart and its subcharts.
+#[derive(Clone, Debug, Default)]
+pub struct Chart {
+    pub metadata: Metadata,
+    pub lock: Option<Lock>,
+    /// Files under `templates/`.
+    pub templates: Vec<File>,
+    /// The parsed `values.yaml`.
+    pub values: Map,
+    /// The raw `values.schema.json`, if any.
+    pub schema: Option<Vec<u8>>,
+    /// Every other file (`.Files`), including `crds/` and `NOTES`-free extras.
+    pub files: Vec<File>,
+    /// Every file as loaded, for `show` commands.
+    pub raw: Vec<File>,
+    /// Subcharts, in load order.
+    pub dependencies: Vec<Chart>,
+    /// The names of the charts above this one, root first (empty for the root).
+    pub parents: Vec<String>,
+}
+
+impl Chart {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.parents.is_empty()
+    }
+
+    /// Helm's `ChartPath`: `parent.child`.
+    pub fn chart_path(&self) -> String {
+        let mut parts = self.parents.clone();
+        parts.push(self.name().to_string());
+        parts.join(".")
+    }
+
+    /// Helm's `ChartFullPath`: `parent/charts/child`.
+    pub fn chart_full_path(&self) -> String {
+        let mut parts = self.parents.clone();
+        parts.push(self.name().to_string());
+        parts.join("/charts/")
+    }
+
+    /// Sets the parent chain of every subchart below this chart.
+    pub fn link_parents(&mut self) {
+        let mut chain = self.parents.clone();
+        chain.push(self.name().to_string());
+        for dep in &mut self.dependencies {
+            dep.parents = chain.clone();
+            dep.link_parents();
+        }
+    }
+}
+
+/// Go's `path.Clean` for relative paths.
+pub fn clean_path(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !p.starts_with('/') {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let body = parts.join("/");
+    match (p.starts_with('/'), body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_clean_like_go() {
+        assert_eq!(clean_path("a/./b/../c"), "a/c");
+        assert_eq!(clean_path("a//b/"), "a/b");
+        assert_eq!(clean_path("../a/../../b"), "../../b");
+        assert_eq!(clean_path("/a/../.."), "/");
+        assert_eq!(clean_path(""), ".");
+    }
+}

@@ -1,0 +1,29 @@
+//! The function library Helm v3.21.4 registers: Sprig v3.3.0's text
+//! functions (minus `env` and `expandenv`) and Helm's own. Each family lives
+//! in its own module and registers itself into a [`Templates`] set.
+
+pub mod cast;
+pub mod env;
+pub mod helm;
+
+use crate::template::Templates;
+
+/// Registers every Sprig function Helm keeps.
+pub fn register_sprig(set: &mut Templates) {
+    let _ = set;
+}
+
+/// Sprig's whole text function map (`sprig.TxtFuncMap()`): what Helm keeps
+/// plus `env` and `expandenv`.
+pub fn register_sprig_all(set: &mut Templates) {
+    register_sprig(set);
+    env::register(set);
+}
+
+/// Helm's function map (`engine.funcMap()`): Sprig without `env` and
+/// `expandenv`, plus Helm's YAML/JSON/TOML functions and the placeholders of
+/// `include`, `tpl`, `required` and `lookup` that a render replaces.
+pub fn register_helm(set: &mut Templates) {
+    register_sprig(set);
+    helm::register(set);
+}
