@@ -128,9 +128,6 @@ cmd_check() {
   cargo fmt --check
   cargo fmt --check --manifest-path tests/wasm-runner/Cargo.toml
   cargo fmt --check --manifest-path fuzz/Cargo.toml
-  for pending in benches/*.rs.pending; do
-    [ -e "$pending" ] && rustfmt --check --edition 2021 "$pending"
-  done
   step "cargo clippy --all-targets (native)"
   cargo clippy --all-targets -- -D warnings
   step "cargo clippy --all-targets --all-features"
@@ -240,11 +237,6 @@ cmd_bench() {
   "$out/go-bench" -template benches/data/helm_like.tmpl -data benches/data/helm_like.json \
     -n "$renders" -out "$out/go.out" | tee "$out/go.txt"
 
-  if [ ! -f benches/render.rs ]; then
-    echo
-    echo "Chartroom side: benches/render.rs.pending is not enabled yet (needs the template engine)."
-    return
-  fi
   step "Chartroom (cargo bench --bench render)"
   CHARTROOM_BENCH_N=$renders CHARTROOM_BENCH_OUT=$out/chartroom.out \
     cargo bench --bench render | tee "$out/chartroom.txt"

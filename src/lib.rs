@@ -5,13 +5,24 @@
 //! - [`value`]: Go's dynamic values as templates see them.
 //! - [`template`]: a Go `text/template` engine (parse, exec, builtins, fmt).
 //! - [`chart`]: charts as Helm models them.
+//! - [`engine`]: the render of a chart's templates, as Helm's engine does it.
 //! - [`funcs`]: Sprig's and Helm's template functions.
 //! - [`values`]: values as Helm builds them (`--set` parsing, coalescing).
+//! - [`yaml`]: Helm's YAML and JSON semantics (go-yaml v2, sigs.k8s.io/yaml, encoding/json).
+//! - [`toml`]: Helm's TOML semantics (BurntSushi/toml).
+//! - [`action`]: `helm template`'s output: sorting, hooks, CRDs, notes, `--show-only`, `--output-dir`.
 
+pub mod action;
+pub mod api;
 pub mod chart;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod cli;
+pub mod engine;
 pub mod funcs;
 pub mod template;
+pub mod toml;
 pub mod value;
 pub mod values;
+pub mod yaml;
 
 pub use value::{Map, Value};

@@ -3,13 +3,11 @@
 //! the stack or run away; errors are fine.
 //!
 //! Runaway templates (`{{range 1000000000}}`, self-recursive `template`
-//! calls) are bounded by the input size cap here and by libFuzzer's
-//! `-timeout` (set by `./build.sh fuzz`); once the engine has an execution
-//! step or depth budget, set it where marked below.
+//! calls) are bounded by the engine's step, output and stack budgets.
 
 #![no_main]
 
-use chartroom::template::Templates;
+use chartroom::template::{ExecOptions, Templates};
 use chartroom::{Map, Value};
 use libfuzzer_sys::fuzz_target;
 
@@ -27,8 +25,11 @@ fuzz_target!(|bytes: &[u8]| {
     if set.parse("fuzz", text).is_err() {
         return;
     }
-    // Step budget: enable once the engine exposes one, e.g.
-    // set.set_step_limit(100_000);
+    set.set_exec_options(ExecOptions {
+        max_steps: Some(200_000),
+        max_output_bytes: Some(1 << 20),
+        ..ExecOptions::default()
+    });
     let _ = set.execute("fuzz", &data());
 });
 

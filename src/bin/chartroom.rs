@@ -1,6 +1,10 @@
-//! The `chartroom` command line (feature `cli`).
+//! The `chartroom` command line (feature `cli`): see `chartroom::cli`.
+
+use std::io::Write;
 
 fn main() {
-    eprintln!("Error: chartroom's command line is not built yet");
-    std::process::exit(1);
+    let outcome = chartroom::cli::run(std::env::args().skip(1).collect());
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    std::process::exit(outcome.code);
 }

@@ -2,6 +2,9 @@
 //! templates, values, schema, other files and subcharts.
 
 pub mod archive;
+pub mod dependencies;
+pub mod ignore;
+pub mod load;
 
 use crate::value::Map;
 
@@ -54,6 +57,18 @@ pub struct Metadata {
     pub kube_version: String,
     pub dependencies: Vec<Dependency>,
     pub chart_type: String,
+    /// Whether `dependencies` is a non-nil Go slice: `Chart.yaml` (or
+    /// `requirements.yaml`) set it, possibly to an empty list. Helm only
+    /// processes the dependencies of a chart whose list is non-nil; a
+    /// non-empty list counts as set whatever this says.
+    pub dependencies_declared: bool,
+}
+
+impl Metadata {
+    /// Whether Helm sees a non-nil `Dependencies` slice.
+    pub fn has_dependency_list(&self) -> bool {
+        self.dependencies_declared || !self.dependencies.is_empty()
+    }
 }
 
 /// `Chart.lock` (or `requirements.lock`).
@@ -156,4 +171,92 @@ mod tests {
         assert_eq!(clean_path("/a/../.."), "/");
         assert_eq!(clean_path(""), ".");
     }
+}
+
+/// What Go's `encoding/json` makes of `chart.Metadata` (its json tags, all
+/// `omitempty`), as `helm show chart` and `toJson .Chart` print it.
+pub fn metadata_json(md: &Metadata) -> crate::value::Value {
+    use crate::value::Value;
+    let map = Map::new();
+    let text = |map: &Map, key: &str, v: &str| {
+        if !v.is_empty() {
+            map.insert(key, Value::from(v));
+        }
+    };
+    let list = |map: &Map, key: &str, v: &[String]| {
+        if !v.is_empty() {
+            map.insert(key, Value::list(v.iter().map(|s| Value::from(s.as_str())).collect()));
+        }
+    };
+    text(&map, "name", &md.name);
+    text(&map, "home", &md.home);
+    list(&map, "sources", &md.sources);
+    text(&map, "version", &md.version);
+    text(&map, "description", &md.description);
+    list(&map, "keywords", &md.keywords);
+    if !md.maintainers.is_empty() {
+        let maintainers = md
+            .maintainers
+            .iter()
+            .map(|m| {
+                let entry = Map::new();
+                text(&entry, "name", &m.name);
+                text(&entry, "email", &m.email);
+                text(&entry, "url", &m.url);
+                Value::Map(entry)
+            })
+            .collect();
+        map.insert("maintainers", Value::list(maintainers));
+    }
+    text(&map, "icon", &md.icon);
+    text(&map, "apiVersion", &md.api_version);
+    text(&map, "condition", &md.condition);
+    text(&map, "tags", &md.tags);
+    text(&map, "appVersion", &md.app_version);
+    if md.deprecated {
+        map.insert("deprecated", Value::Bool(true));
+    }
+    if !md.annotations.is_empty() {
+        let annotations: Map = md
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
+        map.insert("annotations", Value::Map(annotations));
+    }
+    text(&map, "kubeVersion", &md.kube_version);
+    if !md.dependencies.is_empty() {
+        let deps = md.dependencies.iter().map(dependency_json).collect();
+        map.insert("dependencies", Value::list(deps));
+    }
+    text(&map, "type", &md.chart_type);
+    Value::Map(map)
+}
+
+/// `chart.Dependency` as Go's `encoding/json` writes it.
+pub fn dependency_json(d: &Dependency) -> crate::value::Value {
+    use crate::value::Value;
+    let map = Map::new();
+    map.insert("name", Value::from(d.name.as_str()));
+    if !d.version.is_empty() {
+        map.insert("version", Value::from(d.version.as_str()));
+    }
+    map.insert("repository", Value::from(d.repository.as_str()));
+    if !d.condition.is_empty() {
+        map.insert("condition", Value::from(d.condition.as_str()));
+    }
+    if !d.tags.is_empty() {
+        let tags = d.tags.iter().map(|t| Value::from(t.as_str())).collect();
+        map.insert("tags", Value::list(tags));
+    }
+    if d.enabled {
+        map.insert("enabled", Value::Bool(true));
+    }
+    if !d.import_values.is_empty() {
+        map.insert("import-values", Value::list(d.import_values.clone()));
+    }
+    if !d.alias.is_empty() {
+        map.insert("alias", Value::from(d.alias.as_str()));
+    }
+    Value::Map(map)
 }

@@ -30,7 +30,7 @@ fn trim_zero_decimal(s: &str) -> &str {
     for (i, b) in s.bytes().enumerate().rev() {
         match b {
             b'.' if found_zero => return &s[..i],
-            b'.' => return s,
+            b'.' => {}
             b'0' => found_zero = true,
             _ => return s,
         }
@@ -38,8 +38,22 @@ fn trim_zero_decimal(s: &str) -> &str {
     s
 }
 
+/// cast's `toInt`: the named integer types cast knows by name
+/// (`time.Month`, `time.Weekday`; not `time.Duration`).
+fn named_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Object(o) if matches!(o.type_name().as_str(), "time.Month" | "time.Weekday") => {
+            o.int_value().map(|(i, _)| i)
+        }
+        _ => None,
+    }
+}
+
 /// cast's `ToInt64E`; the error names the value as cast does.
 pub fn to_int64_e(v: &Value) -> Result<i64, String> {
+    if let Some(i) = named_int(v) {
+        return Ok(i);
+    }
     match v {
         Value::Int(i, _) => Ok(*i),
         Value::Uint(u, _) => Ok(*u as i64),
@@ -65,6 +79,9 @@ pub fn to_int(v: &Value) -> i64 {
 
 /// cast's `ToFloat64E`.
 pub fn to_float64_e(v: &Value) -> Result<f64, String> {
+    if let Some(i) = named_int(v) {
+        return Ok(i as f64);
+    }
     match v {
         Value::Int(i, _) => Ok(*i as f64),
         Value::Uint(u, _) => Ok(*u as f64),
@@ -114,6 +131,7 @@ mod tests {
     fn casts_like_spf13_cast() {
         assert_eq!(to_int64(&Value::from("0x1F")), 31);
         assert_eq!(to_int64(&Value::from("12.000")), 12);
+        assert_eq!(to_int64(&Value::from("10.0.")), 10);
         assert_eq!(to_int64(&Value::from("12.5")), 0);
         assert_eq!(to_int64(&Value::Float(-3.9)), -3);
         assert_eq!(to_int64(&Value::Bool(true)), 1);

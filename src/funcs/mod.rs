@@ -3,14 +3,44 @@
 //! in its own module and registers itself into a [`Templates`] set.
 
 pub mod cast;
+pub mod crypto;
+pub mod date;
+pub mod gotime;
 pub mod env;
 pub mod helm;
+pub mod json;
+pub mod defaults;
+pub mod dicts;
+pub mod encoding;
+pub mod lists;
+pub mod numeric;
+pub mod reflect;
+pub mod regex;
+pub mod url;
+pub mod paths;
+pub mod network;
+pub mod semver;
+pub mod strings;
 
 use crate::template::Templates;
 
 /// Registers every Sprig function Helm keeps.
 pub fn register_sprig(set: &mut Templates) {
-    let _ = set;
+    lists::register(set);
+    date::register(set);
+    dicts::register(set);
+    defaults::register(set);
+    reflect::register(set);
+    regex::register(set);
+    url::register(set);
+    paths::register(set);
+    network::register(set);
+    semver::register(set);
+    strings::register(set);
+    numeric::register(set);
+    encoding::register(set);
+    json::register(set);
+    crypto::register(set);
 }
 
 /// Sprig's whole text function map (`sprig.TxtFuncMap()`): what Helm keeps

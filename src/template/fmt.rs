@@ -447,17 +447,46 @@ impl Printer {
                 }
                 self.out.write_byte(if sharp_v { b'}' } else { b']' });
             }
+            Value::Object(_) if super::complex::Complex::from_value(value).is_some() => {
+                if let Some(c) = super::complex::Complex::from_value(value) {
+                    self.fmt_complex(value, c, verb);
+                }
+            }
             Value::Object(obj) => {
-                if self.erroring || self.out.f.sharp_v {
+                // Go's `handleMethods`: a `String()` method serves the string
+                // verbs, except under `%#v` and while reporting a bad verb;
+                // otherwise a named integer prints as the integer it is.
+                let stringer = !self.erroring
+                    && !self.out.f.sharp_v
+                    && matches!(verb, 'v' | 's' | 'x' | 'X' | 'q');
+                if let (Some((i, _)), false) = (obj.int_value(), stringer) {
+                    self.fmt_integer(value, i as u64, true, verb);
+                } else if self.erroring || self.out.f.sharp_v {
                     // No field-by-field struct printing: the text as is.
                     self.out.fmt_s(obj.format().as_bytes());
-                } else if matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') {
+                } else if stringer {
                     let text = obj.format();
                     self.fmt_string(value, text.as_bytes(), verb);
                 } else {
                     self.bad_verb(value, verb);
                 }
             }
+        }
+    }
+
+    /// Go's `fmtComplex`: `(re±imi)`, the imaginary part always signed.
+    fn fmt_complex(&mut self, value: &Value, c: super::complex::Complex, verb: char) {
+        match verb {
+            'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
+                let old_plus = self.out.f.plus;
+                self.out.write_byte(b'(');
+                self.fmt_float(value, c.re, 64, verb);
+                self.out.f.plus = true;
+                self.fmt_float(value, c.im, 64, verb);
+                self.out.write_str("i)");
+                self.out.f.plus = old_plus;
+            }
+            _ => self.bad_verb(value, verb),
         }
     }
 

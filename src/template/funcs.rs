@@ -156,9 +156,10 @@ fn length(item: &Rv) -> Result<usize, String> {
         Value::List(l) => Ok(l.len()),
         Value::Bytes(b) => Ok(b.len()),
         Value::Map(m) => Ok(m.len()),
-        Value::Object(o) => match o.map_entries() {
-            Some(entries) => Ok(entries.len()),
-            None => Err(format!("len of type {}", o.type_name())),
+        Value::Object(o) => match (o.map_entries(), o.list_items()) {
+            (Some(entries), _) => Ok(entries.len()),
+            (_, Some(items)) => Ok(items.len()),
+            _ => Err(format!("len of type {}", o.type_name())),
         },
         other => Err(format!("len of type {}", other.type_name())),
     }
@@ -171,6 +172,7 @@ fn index_arg(index: &Rv, cap: usize) -> Result<usize, String> {
         Rv::Iface(_) => return Err("cannot index slice/array with type interface {}".into()),
         Rv::Val(Value::Int(i, _)) => *i,
         Rv::Val(Value::Uint(u, _)) => *u as i64,
+        Rv::Val(Value::Object(o)) if o.int_value().is_some() => o.int_value().map_or(0, |(i, _)| i),
         Rv::Val(v) => {
             return Err(format!(
                 "cannot index slice/array with type {}",
@@ -224,6 +226,14 @@ fn index(item: Rv, indexes: Vec<Rv>) -> Result<Rv, String> {
             Value::Map(m) => {
                 let key = map_key(&index)?;
                 Rv::elem(m.get(&key).unwrap_or(Value::Nil))
+            }
+            Value::Object(o) if o.list_items().is_some() => {
+                let items = o.list_items().unwrap_or_default();
+                let x = index_arg(&index, items.len())?;
+                match items.get(x) {
+                    Some(e) => Rv::Val(e.clone()),
+                    None => return Err("reflect: slice index out of range".into()),
+                }
             }
             Value::Object(o) if o.map_entries().is_some() => {
                 let key = map_key(&index)?;
@@ -306,6 +316,8 @@ fn basic_kind(v: Option<&Value>) -> BasicKind {
     match v {
         Some(Value::Bool(_)) => BasicKind::Bool,
         Some(Value::Int(..)) => BasicKind::Int,
+        // Named integer types (`time.Month`) compare by their basic kind.
+        Some(Value::Object(o)) if o.int_value().is_some() => BasicKind::Int,
         Some(Value::Uint(..)) => BasicKind::Uint,
         Some(Value::Float(_) | Value::Float32(_)) => BasicKind::Float,
         Some(Value::String(_)) => BasicKind::String,
@@ -317,6 +329,7 @@ fn basic_kind(v: Option<&Value>) -> BasicKind {
 fn int_of(v: Option<&Value>) -> i64 {
     match v {
         Some(Value::Int(i, _)) => *i,
+        Some(Value::Object(o)) => o.int_value().map_or(0, |(i, _)| i),
         _ => 0,
     }
 }

@@ -36,7 +36,7 @@ use super::error::{Error, FuncError};
 use super::exec::Shared;
 use super::parse::{Pos, Tree};
 use super::Templates;
-use crate::value::{IntType, UintType, Value};
+use crate::value::{IntType, MapType, UintType, Value};
 
 /// A Go parameter type, as far as argument checking needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,8 +58,13 @@ pub enum ParamType {
     /// `map[string]interface{}`; a nil map arrives as `Value::Nil`.
     Map,
     /// A named map type with `map[string]interface{}` underneath, such as
-    /// Helm's `chartutil.Values`; accepts the same values as [`ParamType::Map`].
-    NamedMap(&'static str),
+    /// Helm's `chartutil.Values`: accepts plain maps and maps of that type
+    /// (Go's assignability), which the function receives as that type.
+    NamedMap(&'static dyn MapType),
+    /// A named integer type such as `time.Duration`: accepts values of
+    /// exactly that type, and integer literals (converted, as Go's
+    /// `evalInteger` does).
+    NamedInt(&'static NamedInt),
     /// `[]interface{}`; a nil slice arrives as `Value::Nil`.
     List,
     /// `[]byte`; a nil slice arrives as `Value::Nil`.
@@ -90,7 +95,9 @@ impl ParamType {
             ParamType::Float64 => "float64",
             ParamType::Float32 => "float32",
             ParamType::Map => "map[string]interface {}",
-            ParamType::NamedMap(name) | ParamType::Object(name) => name,
+            ParamType::NamedMap(t) => t.name(),
+            ParamType::NamedInt(t) => t.name,
+            ParamType::Object(name) => name,
             ParamType::List => "[]interface {}",
             ParamType::Bytes => "[]uint8",
         })
@@ -112,7 +119,7 @@ impl ParamType {
 
     /// Whether a (non-nil, concrete) value of the data model can be passed
     /// for this parameter without conversion (Go's `AssignableTo`, plus the
-    /// one dereference or address-of step `validateType` allows).
+    /// dereference step `validateType` allows).
     pub fn accepts(&self, v: &Value) -> bool {
         match (self, v) {
             (ParamType::Any | ParamType::Value, _) => true,
@@ -122,16 +129,135 @@ impl ParamType {
             (ParamType::Uint(t), Value::Uint(_, u)) => t == u,
             (ParamType::Float64, Value::Float(_)) => true,
             (ParamType::Float32, Value::Float32(_)) => true,
-            (ParamType::Map | ParamType::NamedMap(_), Value::Map(_)) => true,
+            (ParamType::Map, Value::Map(_)) => true,
+            (ParamType::NamedMap(t), Value::Map(m)) => m.map_type().is_none_or(|u| *u == **t),
+            (ParamType::NamedInt(t), Value::Object(o)) => o.type_name() == t.name,
             (ParamType::List, Value::List(_)) => true,
             (ParamType::Bytes, Value::Bytes(_)) => true,
+            // A pointer is also dereferenced for its element type; taking
+            // an address needs an addressable value, which results of calls
+            // and map elements never are.
             (ParamType::Object(name), Value::Object(o)) => {
                 let t = o.type_name();
-                t == *name
-                    || t.strip_prefix('*') == Some(name)
-                    || name.strip_prefix('*') == Some(t.as_str())
+                t == *name || t.strip_prefix('*') == Some(name)
             }
             _ => false,
+        }
+    }
+
+    /// The value a parameter of this type receives for an accepted value:
+    /// Go's assignment converts a named map to `map[string]interface{}`
+    /// (and back) without copying.
+    pub fn assign(&self, v: Value) -> Value {
+        match (self, v) {
+            (ParamType::Map, Value::Map(m)) if m.map_type().is_some() => Value::Map(m.plain()),
+            (ParamType::NamedMap(t), Value::Map(m)) => Value::Map(m.named(*t)),
+            (_, v) => v,
+        }
+    }
+}
+
+/// A named Go integer type (`time.Duration`, `time.Month`), for parameters
+/// of that type: its name, its basic integer type, and how to make a value
+/// of it from a number (for converted literals).
+pub struct NamedInt {
+    pub name: &'static str,
+    pub int_type: IntType,
+    pub make: fn(i64) -> Value,
+}
+
+impl NamedInt {
+    /// The value of this type for the integer `i`.
+    pub fn value(&self, i: i64) -> Value {
+        (self.make)(i)
+    }
+}
+
+impl fmt::Debug for NamedInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Named integer types are the same type when their names are.
+impl PartialEq for NamedInt {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for NamedInt {}
+
+/// What a Go function or method returns, as Go's `goodFunc` judges it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Returns {
+    /// One result of any type (a lone `error` is a value to templates).
+    One,
+    /// `(T, error)`: a non-nil error stops execution.
+    OneAndError,
+    /// Two results whose second is not `error`: its Go type name. Templates
+    /// cannot call such a method.
+    SecondNotError(&'static str),
+    /// Three or more results: templates cannot call such a method.
+    Many(usize),
+}
+
+/// The Go signature of a host object's method (see
+/// [`crate::value::Object::method`]): the executor checks and converts the
+/// arguments against it exactly as for a [`Func`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Method {
+    /// The fixed parameters.
+    pub params: Vec<ParamType>,
+    /// The element type of a final `...T` parameter.
+    pub variadic: Option<ParamType>,
+    pub returns: Returns,
+}
+
+impl Method {
+    /// A method with fixed parameters returning one value.
+    pub fn new(params: impl Into<Vec<ParamType>>) -> Method {
+        Method {
+            params: params.into(),
+            variadic: None,
+            returns: Returns::One,
+        }
+    }
+
+    /// A method without parameters returning one value.
+    pub fn getter() -> Method {
+        Method::new([])
+    }
+
+    /// A method with fixed parameters followed by `...rest`.
+    pub fn variadic(params: impl Into<Vec<ParamType>>, rest: ParamType) -> Method {
+        Method {
+            variadic: Some(rest),
+            ..Method::new(params)
+        }
+    }
+
+    /// Marks the method as returning `(T, error)`.
+    pub fn fallible(self) -> Method {
+        self.returning(Returns::OneAndError)
+    }
+
+    /// Sets what the method returns.
+    pub fn returning(mut self, returns: Returns) -> Method {
+        self.returns = returns;
+        self
+    }
+
+    /// Go's `goodFunc`: whether templates can call the method.
+    pub(crate) fn check_results(&self, name: &str) -> Result<(), String> {
+        match &self.returns {
+            Returns::One | Returns::OneAndError => Ok(()),
+            Returns::SecondNotError(t) => Err(format!(
+                "invalid function signature for {name}: second return value should be error; is {t}"
+            )),
+            Returns::Many(n) => Err(format!(
+                "function {name} has {n} return values; should be 1 or 2"
+            )),
         }
     }
 }
@@ -254,7 +380,9 @@ impl DefaultHost {
     /// A SplitMix64 stream keyed per process, for hosts without an OS source.
     fn fallback_bytes(&self, buf: &mut [u8]) {
         use std::hash::{BuildHasher, Hasher};
-        let key = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let key = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         for chunk in buf.chunks_mut(8) {
             let n = self.counter.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
             self.counter.set(n);

@@ -19,7 +19,9 @@ mod set;
 pub mod strconv;
 
 pub use error::{Error, ErrorKind, FuncError};
-pub use function::{Context, DefaultHost, Func, Host, NativeFn, ParamType};
+pub use function::{
+    Context, DefaultHost, Func, Host, Method, NamedInt, NativeFn, ParamType, Returns,
+};
 pub use set::{
     ExecOptions, MissingKey, Template, Templates, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STACK_BYTES,
 };

@@ -67,8 +67,10 @@ pub struct ExecOptions {
 /// The default of [`ExecOptions::max_stack_bytes`].
 pub const DEFAULT_MAX_STACK_BYTES: usize = 512 * 1024;
 
-/// The default of [`ExecOptions::max_depth`] (Go's value on wasm).
-pub const DEFAULT_MAX_DEPTH: usize = 1000;
+/// The default of [`ExecOptions::max_depth`]: Go's own limit (`maxExecDepth`
+/// on every platform but wasm). How deep a run can really go depends on the
+/// stack; [`ExecOptions::max_stack_bytes`] stops it before the stack runs out.
+pub const DEFAULT_MAX_DEPTH: usize = 100_000;
 
 impl Default for ExecOptions {
     fn default() -> Self {

@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
+use crate::template::function::Method;
+
 /// Go's sized signed integer types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntType {
@@ -154,8 +156,16 @@ impl fmt::Display for Kind {
 
 /// A Go map with string keys (`map[string]interface{}`), shared and mutable
 /// like a Go map, iterated in sorted key order as templates and `fmt` do.
+///
+/// A handle may carry a named map type ([`MapType`], e.g. Helm's
+/// `chartutil.Values`): the same entries seen through a type with its own
+/// name and methods, as Go converts between a named map type and
+/// `map[string]interface{}` without copying.
 #[derive(Clone, Default)]
-pub struct Map(Rc<RefCell<BTreeMap<String, Value>>>);
+pub struct Map {
+    entries: Rc<RefCell<BTreeMap<String, Value>>>,
+    map_type: Option<&'static dyn MapType>,
+}
 
 impl Map {
     pub fn new() -> Self {
@@ -163,83 +173,155 @@ impl Map {
     }
 
     pub fn from_btree(map: BTreeMap<String, Value>) -> Self {
-        Map(Rc::new(RefCell::new(map)))
+        Map {
+            entries: Rc::new(RefCell::new(map)),
+            map_type: None,
+        }
+    }
+
+    /// The same map seen as the named map type `map_type` (Go's conversion
+    /// `Values(m)`: no copy, every holder sees the same entries).
+    pub fn named(&self, map_type: &'static dyn MapType) -> Map {
+        Map {
+            entries: Rc::clone(&self.entries),
+            map_type: Some(map_type),
+        }
+    }
+
+    /// The same map as a plain `map[string]interface{}` (what a function
+    /// taking that type receives when passed a named map).
+    pub fn plain(&self) -> Map {
+        Map {
+            entries: Rc::clone(&self.entries),
+            map_type: None,
+        }
+    }
+
+    /// The named map type of this handle, if any.
+    pub fn map_type(&self) -> Option<&'static dyn MapType> {
+        self.map_type
+    }
+
+    /// The Go type name, as `%T` prints it.
+    pub fn type_name(&self) -> &'static str {
+        self.map_type.map_or(PLAIN_MAP_TYPE, |t| t.name())
     }
 
     /// Borrow the entries for reading.
     pub fn borrow(&self) -> Ref<'_, BTreeMap<String, Value>> {
-        self.0.borrow()
+        self.entries.borrow()
     }
 
     /// Borrow the entries for writing; every holder of this map sees the change.
     pub fn borrow_mut(&self) -> RefMut<'_, BTreeMap<String, Value>> {
-        self.0.borrow_mut()
+        self.entries.borrow_mut()
     }
 
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.0.borrow().get(key).cloned()
+        self.entries.borrow().get(key).cloned()
     }
 
     pub fn insert(&self, key: impl Into<String>, value: Value) -> Option<Value> {
-        self.0.borrow_mut().insert(key.into(), value)
+        self.entries.borrow_mut().insert(key.into(), value)
     }
 
     pub fn remove(&self, key: &str) -> Option<Value> {
-        self.0.borrow_mut().remove(key)
+        self.entries.borrow_mut().remove(key)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.borrow().contains_key(key)
+        self.entries.borrow().contains_key(key)
     }
 
     pub fn len(&self) -> usize {
-        self.0.borrow().len()
+        self.entries.borrow().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.borrow().is_empty()
+        self.entries.borrow().is_empty()
     }
 
     /// The keys in sorted order.
     pub fn keys(&self) -> Vec<String> {
-        self.0.borrow().keys().cloned().collect()
+        self.entries.borrow().keys().cloned().collect()
     }
 
     /// A snapshot of the entries in sorted order.
     pub fn entries(&self) -> Vec<(String, Value)> {
-        self.0
+        self.entries
             .borrow()
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
 
-    /// Whether both handles name the same Go map.
+    /// Whether both handles name the same Go map (whatever their types).
     pub fn ptr_eq(&self, other: &Map) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Rc::ptr_eq(&self.entries, &other.entries)
     }
 
-    /// A new map with the same entries (a shallow copy, as Go's `maps.Clone`).
+    /// A new map with the same entries and type (a shallow copy, as Go's
+    /// `maps.Clone`).
     pub fn shallow_clone(&self) -> Map {
-        Map::from_btree(self.0.borrow().clone())
+        Map {
+            map_type: self.map_type,
+            ..Map::from_btree(self.entries.borrow().clone())
+        }
     }
 
-    /// A new map in which every nested map is copied too (lists are immutable
-    /// and may be shared).
+    /// A new map of the same type in which every nested map is copied too
+    /// (lists are immutable and may be shared).
     pub fn deep_clone(&self) -> Map {
         let copied = self
-            .0
+            .entries
             .borrow()
             .iter()
             .map(|(k, v)| (k.clone(), v.deep_clone()))
             .collect();
-        Map::from_btree(copied)
+        Map {
+            map_type: self.map_type,
+            ..Map::from_btree(copied)
+        }
     }
 }
 
+/// The type name of a plain map.
+const PLAIN_MAP_TYPE: &str = "map[string]interface {}";
+
+/// A named Go map type with `map[string]interface{}` underneath (Helm's
+/// `chartutil.Values`): its name and its methods. Values of the type are
+/// [`Map`] handles carrying it ([`Map::named`]).
+pub trait MapType: fmt::Debug + Sync {
+    /// The Go type name, as `%T` prints it.
+    fn name(&self) -> &'static str;
+
+    /// The signature of the method `name`, or `None` if there is no such
+    /// method (see [`Object::method`]).
+    fn method(&self, _name: &str) -> Option<Method> {
+        None
+    }
+
+    /// Calls the method `name` on `map` (see [`Object::call_method`]).
+    fn call_method(&self, _map: &Map, name: &str, _args: &[Value]) -> Result<Value, String> {
+        Err(format!("can't call method {name} on type {}", self.name()))
+    }
+}
+
+/// Named map types are the same type when their names are.
+impl PartialEq for dyn MapType {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for dyn MapType {}
+
 impl fmt::Debug for Map {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.0.borrow().iter()).finish()
+        if let Some(t) = self.map_type {
+            write!(f, "{}", t.name())?;
+        }
+        f.debug_map().entries(self.entries.borrow().iter()).finish()
     }
 }
 
@@ -261,22 +343,40 @@ pub trait Object: fmt::Debug {
         Kind::Struct
     }
 
-    /// A field, or a method that takes no arguments, by name.
-    /// `None` means there is no such field or method.
+    /// A field by name; `None` means there is no such field. (Methods,
+    /// even those without arguments, are declared with [`Object::method`].)
     fn field(&self, name: &str) -> Option<Value>;
 
-    /// Whether `name` is a method (which templates call with arguments).
-    fn has_method(&self, _name: &str) -> bool {
-        false
+    /// The Go signature of the method `name` in the object's method set,
+    /// or `None` if it has no such method. As in Go, a method is found
+    /// before a field or map key of the same name; the executor checks and
+    /// converts the arguments against the signature exactly as for a
+    /// function (`wrong number of args for Get: want 1 got 2`, `wrong type
+    /// for value; expected string; got int`, number literals converted to
+    /// the parameter type) and calls a method without parameters for a
+    /// plain `.Obj.Method`.
+    fn method(&self, _name: &str) -> Option<Method> {
+        None
     }
 
-    /// Call the method `name` with `args`. Errors are messages as Go's
-    /// method would return them.
+    /// Calls the method `name` (declared by [`Object::method`]) with the
+    /// arguments already checked and converted to its parameter types (nil
+    /// for nil pointers, maps and slices). An error is the method's own
+    /// returned error, or the text of the panic Go would recover; the
+    /// executor reports it as `error calling NAME: ...`.
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
         Err(format!(
             "can't call method {name} on type {}",
             self.type_name()
         ))
+    }
+
+    /// For objects of a named integer type (`time.Month`, `time.Duration`):
+    /// the number and its basic integer type. Comparisons, truthiness,
+    /// `printf`'s integer verbs and the casts Sprig applies use the number,
+    /// while `%v` and `%s` print [`Object::format`] (the `String()` result).
+    fn int_value(&self) -> Option<(i64, IntType)> {
+        None
     }
 
     /// Go's `%v` rendering of the object.
@@ -289,13 +389,133 @@ pub trait Object: fmt::Debug {
         None
     }
 
-    /// Go truthiness of the object (structs are always true).
+    /// For objects of a named slice type (Helm's `.Capabilities.APIVersions`,
+    /// a `[]string`): the elements, so that `range`, `len`, `index` and
+    /// Sprig's list functions treat the object as the list it is.
+    fn list_items(&self) -> Option<Vec<Value>> {
+        None
+    }
+
+    /// For objects of a Go struct type: the exported fields in declaration
+    /// order, as reflection sees them, so that encoders (`encoding/json`,
+    /// BurntSushi/toml, go-yaml v3) can walk the struct as Go's do.
+    fn go_fields(&self) -> Option<Vec<GoField>> {
+        None
+    }
+
+    /// What Go's `encoding/json` encodes in place of the object when the
+    /// type has its own JSON form: a `MarshalJSON` result (`time.Time`'s
+    /// RFC 3339 string, `*semver.Version`'s string) or the underlying value
+    /// of a named basic type (`time.Duration` as its `int64` nanoseconds).
+    /// `Err` holds `json.Marshal`'s full error text. `None` means the object
+    /// is encoded from [`Object::go_fields`], [`Object::map_entries`] or
+    /// [`Object::list_items`].
+    fn to_json_value(&self) -> Option<Result<Value, String>> {
+        None
+    }
+
+    /// Go truthiness of the object: structs are always true, named
+    /// integers are true unless zero.
     fn truth(&self) -> bool {
-        true
+        self.int_value().is_none_or(|(i, _)| i != 0)
     }
 
     /// For downcasting to the concrete type (time values, for example).
     fn as_any(&self) -> &dyn Any;
+}
+
+/// One exported field of a Go struct, as `reflect` sees it.
+#[derive(Clone, Debug)]
+pub struct GoField {
+    /// The Go field name (`APIVersion`).
+    pub name: &'static str,
+    /// The raw struct tag (`json:"apiVersion,omitempty"`), or "".
+    pub tag: &'static str,
+    /// An embedded (anonymous) field, whose fields Go may promote.
+    pub embedded: bool,
+    /// A nil slice or map (Go's zero value): `null` in JSON, left out by
+    /// BurntSushi/toml; [`GoField::value`] is then an empty list or map.
+    pub nil: bool,
+    pub value: Value,
+}
+
+impl GoField {
+    /// A named field.
+    pub fn new(name: &'static str, tag: &'static str, value: Value) -> GoField {
+        GoField {
+            name,
+            tag,
+            embedded: false,
+            nil: false,
+            value,
+        }
+    }
+
+    /// An embedded struct field (`struct { chart.Metadata; ... }`).
+    pub fn embedded(name: &'static str, value: Value) -> GoField {
+        GoField {
+            embedded: true,
+            ..GoField::new(name, "", value)
+        }
+    }
+
+    /// Marks a slice or map field that Go holds as nil when it is empty.
+    pub fn nil_if_empty(mut self) -> GoField {
+        self.nil = match &self.value {
+            Value::List(l) => l.is_empty(),
+            Value::Map(m) => m.is_empty(),
+            Value::Nil => true,
+            _ => false,
+        };
+        self
+    }
+
+    /// The value of `key` in the struct tag, as `reflect.StructTag.Get`.
+    pub fn tag_value(&self, key: &str) -> Option<&'static str> {
+        struct_tag_lookup(self.tag, key)
+    }
+}
+
+/// Go's `reflect.StructTag.Lookup`: `key:"value"` pairs separated by spaces.
+pub fn struct_tag_lookup(tag: &'static str, key: &str) -> Option<&'static str> {
+    let mut rest = tag;
+    loop {
+        rest = rest.trim_start_matches(' ');
+        if rest.is_empty() {
+            return None;
+        }
+        let name_len = rest
+            .bytes()
+            .take_while(|&b| b > b' ' && b != b':' && b != b'"' && b != 0x7f)
+            .count();
+        if name_len == 0 || rest.as_bytes().get(name_len) != Some(&b':') {
+            return None;
+        }
+        if rest.as_bytes().get(name_len + 1) != Some(&b'"') {
+            return None;
+        }
+        let name = &rest[..name_len];
+        let body = &rest[name_len + 2..];
+        let mut end = None;
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => {
+                    end = Some(i);
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        let end = end?;
+        if name == key {
+            // Struct tags in this crate never use escapes inside values.
+            return Some(&body[..end]);
+        }
+        rest = &body[end + 1..];
+    }
 }
 
 /// A dynamic template value.
@@ -388,7 +608,7 @@ impl Value {
             Value::String(_) => "string".to_string(),
             Value::Bytes(_) => "[]uint8".to_string(),
             Value::List(_) => "[]interface {}".to_string(),
-            Value::Map(_) => "map[string]interface {}".to_string(),
+            Value::Map(m) => m.type_name().to_string(),
             Value::Object(o) => o.type_name(),
         }
     }

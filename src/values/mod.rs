@@ -2,4 +2,6 @@
 //! coalescing with chart defaults and schema checks.
 
 pub mod coalesce;
+pub mod options;
+pub mod schema;
 pub mod strvals;

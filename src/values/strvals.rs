@@ -33,6 +33,13 @@ pub fn parse(s: &str) -> Result<Map, String> {
     Ok(map)
 }
 
+/// Helm's `strvals.ToYAML`: the `--set` line as YAML, without the final newline.
+pub fn to_yaml(s: &str) -> Result<String, String> {
+    let map = parse(s)?;
+    let text = crate::yaml::to_yaml(&Value::Map(map)).map_err(|e| e.to_string())?;
+    Ok(text.strip_suffix('\n').map(str::to_string).unwrap_or(text))
+}
+
 /// Helm's `strvals.ParseString` (`--set-string`).
 pub fn parse_string(s: &str) -> Result<Map, String> {
     let map = Map::new();

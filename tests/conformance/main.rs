@@ -26,8 +26,20 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The stack of the thread the cases run on: Go's template depth limit
+/// (100000 nested calls) needs far more than a default thread's stack.
+const STACK_BYTES: usize = 1 << 30;
+
 fn main() -> ExitCode {
-    match run() {
+    harness::set_stack_budget(STACK_BYTES - (64 << 20));
+    let runner = std::thread::Builder::new()
+        .name("conformance".into())
+        .stack_size(STACK_BYTES)
+        .spawn(run)
+        .map_err(|e| e.to_string())
+        .and_then(|h| h.join().map_err(|_| "the conformance thread panicked".to_string()))
+        .and_then(|r| r);
+    match runner {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("conformance: {message}");

@@ -23,6 +23,10 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Once;
 
+/// How far a case may grow the stack: `build.rs` links the module with a
+/// 256 MiB stack so that Go's template depth limit is reachable, as natively.
+const STACK_BUDGET: usize = 200 << 20;
+
 /// The last panic's message, as a length-prefixed buffer (null if none).
 static PANIC_MESSAGE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
 static PANIC_HOOK: Once = Once::new();
@@ -57,6 +61,12 @@ pub unsafe extern "C" fn cr_free(ptr: *mut u8, len: usize) {
     }
 }
 
+/// Sets the time the cases see as "now" (the module has no clock of its own).
+#[no_mangle]
+pub extern "C" fn cr_set_clock_millis(millis: f64) {
+    harness::set_clock_millis(millis as i64);
+}
+
 /// Whether the harness runs the vector file with this name.
 ///
 /// # Safety
@@ -88,6 +98,7 @@ pub unsafe extern "C" fn cr_run(
     });
     let output = match (text(name_ptr, name_len), text(json_ptr, json_len)) {
         (Ok(name), Ok(json)) => {
+            harness::set_stack_budget(STACK_BUDGET);
             let report = harness::run_file(name, json);
             let mut lines = vec![report.summary()];
             lines.extend(report.failures.iter().cloned());

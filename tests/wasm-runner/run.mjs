@@ -75,6 +75,7 @@ function instance() {
       const [jsonPtr, jsonLen] = put(json);
       let text;
       try {
+        wasm.cr_set_clock_millis(Date.now());
         text = read(wasm.cr_run(namePtr, nameLen, jsonPtr, jsonLen));
       } catch (err) {
         const panic = wasm.cr_panic_message();

@@ -9,13 +9,13 @@ use super::{Flow, NodeRef, State};
 use crate::template::complex::Complex;
 use crate::template::error::FuncError;
 use crate::template::funcs::{self, Builtin};
-use crate::template::function::{Context, Func, FuncImpl, ParamType};
+use crate::template::function::{Context, Func, FuncImpl, Method, ParamType};
 use crate::template::parse::{
     Arg, ChainNode, CommandNode, FieldNode, IdentifierNode, NumberNode, PipeNode, VariableNode,
 };
 use crate::template::set::MissingKey;
 use crate::template::strconv::quote;
-use crate::value::{IntType, Kind, Object, UintType, Value};
+use crate::value::{IntType, Kind, Map, MapType, Object, UintType, Value};
 
 /// Whether a number literal is a hexadecimal integer (not a hex float).
 fn is_hex_int(s: &str) -> bool {
@@ -60,6 +60,46 @@ fn reflect_value_string(v: &Rv) -> String {
 /// where the list includes the command's first word).
 fn arg_count(args: Option<&[Arg]>) -> usize {
     args.map_or(0, <[Arg]>::len)
+}
+
+/// What a call invokes: a template function, or a method of a value
+/// (Go's `evalCall` gets either as a `reflect.Value` of func type).
+enum Callee<'f> {
+    Func { func: &'f Func, is_builtin: bool },
+    Method { receiver: Receiver, method: Method },
+}
+
+/// The value whose method is called.
+enum Receiver {
+    Object(Rc<dyn Object>),
+    /// A map of a named map type.
+    Map(Map, &'static dyn MapType),
+}
+
+impl Callee<'_> {
+    /// The fixed parameters and the variadic element type.
+    fn signature(&self) -> (&[ParamType], Option<&ParamType>) {
+        match self {
+            Callee::Func { func, .. } => (&func.params, func.variadic.as_ref()),
+            Callee::Method { method, .. } => (&method.params, method.variadic.as_ref()),
+        }
+    }
+}
+
+/// The method `name` of a value's method set, if it has one.
+fn method_of(value: &Value, name: &str) -> Option<(Receiver, Method)> {
+    match value {
+        Value::Object(obj) => {
+            let method = obj.method(name)?;
+            Some((Receiver::Object(Rc::clone(obj)), method))
+        }
+        Value::Map(map) => {
+            let map_type = map.map_type()?;
+            let method = map_type.method(name)?;
+            Some((Receiver::Map(map.clone(), map_type), method))
+        }
+        _ => None,
+    }
 }
 
 impl<'s> State<'s, '_> {
@@ -255,7 +295,8 @@ impl<'s> State<'s, '_> {
         let Some((func, is_builtin)) = set.find_func(name) else {
             return Err(fail!(self, "{} is not a defined function", quote(name)));
         };
-        self.eval_call(dot, func, is_builtin, call_node, name, args, final_)
+        let callee = Callee::Func { func, is_builtin };
+        self.eval_call(dot, callee, call_node, name, args, final_)
     }
 
     /// Go's `evalField`: a map key, an object's field, or an object's method.
@@ -281,10 +322,10 @@ impl<'s> State<'s, '_> {
             }
             Rv::Iface(v) | Rv::Val(v) => v,
         };
-        if let Value::Object(obj) = &value {
-            if obj.has_method(name) {
-                return self.eval_method(dot, Rc::clone(obj), node, name, args, final_);
-            }
+        // Methods come before fields and map keys of the same name.
+        if let Some((receiver, method)) = method_of(&value, name) {
+            let callee = Callee::Method { receiver, method };
+            return self.eval_call(dot, callee, NodeRef::Arg(node), name, args, final_);
         }
         let has_args = arg_count(args) > 1 || final_.is_some();
         match &value {
@@ -340,42 +381,14 @@ impl<'s> State<'s, '_> {
         }
     }
 
-    /// A method call on a host object; its arguments are `interface{}`s.
-    fn eval_method(
-        &mut self,
-        dot: &Rv,
-        obj: Rc<dyn Object>,
-        node: &'s Arg,
-        name: &'s str,
-        args: Option<&'s [Arg]>,
-        final_: Option<Rv>,
-    ) -> Flow<Rv> {
-        let mut argv = Vec::new();
-        if let Some(args) = args {
-            for arg in args.iter().skip(1) {
-                argv.push(self.eval_arg(dot, Some(&ParamType::Any), arg)?.into_value());
-            }
-        }
-        if let Some(f) = final_ {
-            argv.push(self.validate_type(f, Some(&ParamType::Any))?.into_value());
-        }
-        match obj.call_method(name, &argv) {
-            Ok(v) => Ok(Rv::of(v)),
-            Err(message) => {
-                self.at(NodeRef::Arg(node));
-                Err(fail!(self, "error calling {name}: {message}"))
-            }
-        }
-    }
-
-    /// Go's `evalCall`: checks the argument count, converts the arguments
-    /// to the parameter types and calls the function.
-    #[allow(clippy::too_many_arguments)]
+    /// Go's `evalCall`: checks the argument count (and, for a method, that
+    /// templates can call it), converts the arguments to the parameter
+    /// types and makes the call. Only the callee's own error is reported as
+    /// `error calling NAME: ...`.
     fn eval_call(
         &mut self,
         dot: &Rv,
-        func: &'s Func,
-        is_builtin: bool,
+        callee: Callee<'s>,
         node: NodeRef<'s>,
         name: &'s str,
         args: Option<&'s [Arg]>,
@@ -383,49 +396,62 @@ impl<'s> State<'s, '_> {
     ) -> Flow<Rv> {
         // The first word is the function itself.
         let args: &'s [Arg] = args.map_or(&[], |a| a.get(1..).unwrap_or(&[]));
+        let (params, variadic) = callee.signature();
         let num_in = args.len() + usize::from(final_.is_some());
-        let num_fixed = if func.variadic.is_some() {
-            if num_in < func.params.len() {
+        let num_fixed = if variadic.is_some() {
+            if num_in < params.len() {
                 return Err(fail!(
                     self,
                     "wrong number of args for {name}: want at least {} got {}",
-                    func.params.len(),
+                    params.len(),
                     args.len()
                 ));
             }
-            func.params.len()
+            params.len()
         } else {
-            if num_in != func.params.len() {
+            if num_in != params.len() {
                 return Err(fail!(
                     self,
                     "wrong number of args for {name}: want {} got {num_in}",
-                    func.params.len()
+                    params.len()
                 ));
             }
             args.len()
         };
+        if let Callee::Method { method, .. } = &callee {
+            if let Err(message) = method.check_results(name) {
+                return Err(self.errorf(&message));
+            }
+        }
 
-        let builtin = match &func.imp {
-            FuncImpl::Builtin(b) if is_builtin => Some(*b),
+        let builtin = match &callee {
+            Callee::Func {
+                func,
+                is_builtin: true,
+            } => match &func.imp {
+                FuncImpl::Builtin(b) => Some(*b),
+                FuncImpl::Native(_) => None,
+            },
             _ => None,
         };
         if let Some(b @ (Builtin::And | Builtin::Or)) = builtin {
-            return self.eval_and_or(dot, func, b == Builtin::Or, args, final_);
+            let arg_type = params.first().unwrap_or(&ParamType::Value);
+            return self.eval_and_or(dot, arg_type, b == Builtin::Or, args, final_);
         }
 
         let mut argv = Vec::with_capacity(num_in);
         let mut i = 0;
         while i < num_fixed && i < args.len() {
-            argv.push(self.eval_arg(dot, Some(&func.params[i]), &args[i])?);
+            argv.push(self.eval_arg(dot, Some(&params[i]), &args[i])?);
             i += 1;
         }
-        if let Some(rest) = &func.variadic {
+        if let Some(rest) = variadic {
             while i < args.len() {
                 argv.push(self.eval_arg(dot, Some(rest), &args[i])?);
                 i += 1;
             }
         }
-        let callee = match args.first() {
+        let callee_text = match args.first() {
             Some(first) => first.to_string(),
             None => final_
                 .as_ref()
@@ -433,29 +459,41 @@ impl<'s> State<'s, '_> {
                 .unwrap_or_default(),
         };
         if let Some(f) = final_ {
-            let t = match &func.variadic {
+            let t = match variadic {
                 Some(rest) if num_in > num_fixed => rest,
-                _ => &func.params[num_in - 1],
+                _ => &params[num_in - 1],
             };
             argv.push(self.validate_type(f, Some(t))?);
         }
 
-        let result: Result<Rv, FuncError> = match (&func.imp, builtin) {
-            (_, Some(Builtin::Call)) => Err(FuncError::Message(call_error(&callee, argv.first()))),
-            (_, Some(b)) => funcs::run(b, argv).map_err(FuncError::Message),
-            (FuncImpl::Native(f), None) => {
-                let values = argv.into_iter().map(Rv::into_value).collect();
-                let mut ctx = Context {
-                    set: self.set,
-                    shared: &mut *self.shared,
-                    depth: self.depth,
-                    template_name: self.name,
-                    tree: self.tree,
-                    pos: node.pos(),
-                };
-                f(&mut ctx, values).map(Rv::of)
+        let result: Result<Rv, FuncError> = match (callee, builtin) {
+            (_, Some(Builtin::Call)) => {
+                Err(FuncError::Message(call_error(&callee_text, argv.first())))
             }
-            (FuncImpl::Builtin(b), None) => funcs::run(*b, argv).map_err(FuncError::Message),
+            (_, Some(b)) => funcs::run(b, argv).map_err(FuncError::Message),
+            (Callee::Func { func, .. }, None) => match &func.imp {
+                FuncImpl::Native(f) => {
+                    let values = argv.into_iter().map(Rv::into_value).collect();
+                    let mut ctx = Context {
+                        set: self.set,
+                        shared: &mut *self.shared,
+                        depth: self.depth,
+                        template_name: self.name,
+                        tree: self.tree,
+                        pos: node.pos(),
+                    };
+                    f(&mut ctx, values).map(Rv::of)
+                }
+                FuncImpl::Builtin(b) => funcs::run(*b, argv).map_err(FuncError::Message),
+            },
+            (Callee::Method { receiver, .. }, None) => {
+                let values: Vec<Value> = argv.into_iter().map(Rv::into_value).collect();
+                let result = match receiver {
+                    Receiver::Object(obj) => obj.call_method(name, &values),
+                    Receiver::Map(map, map_type) => map_type.call_method(&map, name, &values),
+                };
+                result.map(Rv::of).map_err(FuncError::Message)
+            }
         };
         result.map_err(|e| {
             self.at(node);
@@ -468,12 +506,11 @@ impl<'s> State<'s, '_> {
     fn eval_and_or(
         &mut self,
         dot: &Rv,
-        func: &'s Func,
+        arg_type: &ParamType,
         is_or: bool,
         args: &'s [Arg],
         final_: Option<Rv>,
     ) -> Flow<Rv> {
-        let arg_type = func.params.first().unwrap_or(&ParamType::Value);
         let mut value = Rv::Invalid;
         for arg in args {
             value = self.eval_arg(dot, Some(arg_type), arg)?;
@@ -521,7 +558,7 @@ impl<'s> State<'s, '_> {
 
     fn validate_concrete(&self, v: Value, t: &ParamType) -> Flow<Rv> {
         if t.accepts(&v) {
-            Ok(Rv::Val(v))
+            Ok(Rv::Val(t.assign(v)))
         } else {
             Err(fail!(
                 self,
@@ -573,7 +610,12 @@ impl<'s> State<'s, '_> {
             (ParamType::Int(it), Arg::Number(num)) if num.is_int => {
                 Value::Int(truncate_int(num.int64, *it), *it)
             }
-            (ParamType::Int(_), _) => return Err(fail!(self, "expected integer; found {n}")),
+            (ParamType::NamedInt(named), Arg::Number(num)) if num.is_int => {
+                named.value(truncate_int(num.int64, named.int_type))
+            }
+            (ParamType::Int(_) | ParamType::NamedInt(_), _) => {
+                return Err(fail!(self, "expected integer; found {n}"))
+            }
             (ParamType::Uint(ut), Arg::Number(num)) if num.is_uint => {
                 Value::Uint(truncate_uint(num.uint64, *ut), *ut)
             }

@@ -4,8 +4,10 @@
 use std::any::Any;
 use std::rc::Rc;
 
-use crate::template::{ErrorKind, ExecOptions, Func, FuncError, MissingKey, ParamType, Templates};
-use crate::value::{Object, Value};
+use crate::template::{
+    ErrorKind, ExecOptions, Func, FuncError, Method, MissingKey, ParamType, Templates,
+};
+use crate::value::{IntType, Map, Object, Value};
 
 fn map(entries: &[(&str, Value)]) -> Value {
     Value::Map(
@@ -210,16 +212,14 @@ impl Object for Files {
     fn field(&self, name: &str) -> Option<Value> {
         (name == "Count").then(|| Value::int(2))
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "Get"
+    fn method(&self, name: &str) -> Option<Method> {
+        (name == "Get").then(|| Method::new([ParamType::String]))
     }
     fn call_method(&self, _name: &str, args: &[Value]) -> Result<Value, String> {
         match args {
+            [Value::String(s)] if s.is_empty() => Err("empty name".into()),
             [Value::String(s)] => Ok(Value::from(format!("content of {s}"))),
-            _ => Err(format!(
-                "wrong number of args for Get: want 1 got {}",
-                args.len()
-            )),
+            _ => Err("unconverted".into()),
         }
     }
     fn format(&self) -> String {
@@ -243,7 +243,15 @@ fn host_objects() {
     );
     assert_eq!(
         exec("{{.Files.Get}}", &data).unwrap_err(),
-        "template: t:1:8: executing \"t\" at <.Files.Get>: error calling Get: wrong number of args for Get: want 1 got 0"
+        "template: t:1:8: executing \"t\" at <.Files.Get>: wrong number of args for Get: want 1 got 0"
+    );
+    assert_eq!(
+        exec("{{.Files.Get 1}}", &data).unwrap_err(),
+        "template: t:1:13: executing \"t\" at <1>: expected string; found 1"
+    );
+    assert_eq!(
+        exec("{{.Files.Get \"\"}}", &data).unwrap_err(),
+        "template: t:1:8: executing \"t\" at <.Files.Get>: error calling Get: empty name"
     );
     assert_eq!(
         exec("{{.Files.Nope}}", &data).unwrap_err(),
@@ -422,8 +430,8 @@ impl Object for NamedMap {
             ("b".into(), Value::from("2")),
         ])
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "Size"
+    fn method(&self, name: &str) -> Option<Method> {
+        (name == "Size").then(Method::getter)
     }
     fn call_method(&self, _name: &str, _args: &[Value]) -> Result<Value, String> {
         Ok(Value::int(2))
@@ -448,6 +456,107 @@ fn named_map_objects() {
         exec("{{.a 1}}", &data).unwrap_err(),
         "template: t:1:2: executing \"t\" at <.a>: a is not a method but has arguments"
     );
+}
+
+/// A named map type with methods, like Helm's `chartutil.Values`.
+#[derive(Debug)]
+struct TestValues;
+
+static TEST_VALUES: TestValues = TestValues;
+
+impl crate::value::MapType for TestValues {
+    fn name(&self) -> &'static str {
+        "main.Values"
+    }
+    fn method(&self, name: &str) -> Option<Method> {
+        match name {
+            "Count" => Some(Method::getter()),
+            "Join" => Some(Method::variadic([ParamType::String], ParamType::String)),
+            "Scale" => Some(Method::new([ParamType::INT64]).fallible()),
+            _ => None,
+        }
+    }
+    fn call_method(&self, map: &Map, name: &str, args: &[Value]) -> Result<Value, String> {
+        match (name, args) {
+            ("Count", _) => Ok(Value::int(map.len() as i64)),
+            ("Join", [Value::String(sep), rest @ ..]) => {
+                let parts: Vec<&str> = rest.iter().filter_map(Value::as_str).collect();
+                Ok(Value::from(parts.join(sep)))
+            }
+            ("Scale", [Value::Int(n, IntType::Int64)]) if *n < 0 => Err("negative".into()),
+            ("Scale", [Value::Int(n, IntType::Int64)]) => Ok(Value::int64(n * 2)),
+            _ => Err("unconverted".into()),
+        }
+    }
+}
+
+fn test_values() -> Value {
+    let m = Map::new();
+    m.insert("a", Value::int(1));
+    m.insert("Count", Value::from("shadowed"));
+    let data = Map::new();
+    data.insert("V", Value::Map(m.named(&TEST_VALUES)));
+    data.insert("N", Value::int(3));
+    Value::Map(data)
+}
+
+fn exec_with_map_funcs(text: &str) -> Result<String, String> {
+    let mut set = Templates::new();
+    set.add_func(
+        "typeOf",
+        Func::new([ParamType::Any], |_, args| {
+            Ok(Value::from(args[0].type_name()))
+        }),
+    );
+    set.add_func(
+        "plain",
+        Func::new([ParamType::Map], |_, args| Ok(args[0].clone())),
+    );
+    set.add_func(
+        "named",
+        Func::new([ParamType::NamedMap(&TEST_VALUES)], |_, args| {
+            Ok(args[0].clone())
+        }),
+    );
+    run(&mut set, text, &test_values())
+}
+
+#[test]
+fn named_map_types() {
+    let ok = |t: &str| exec_with_map_funcs(t).unwrap();
+    let err = |t: &str| exec_with_map_funcs(t).unwrap_err();
+    // Methods come before keys; keys and map builtins work as on any map.
+    assert_eq!(
+        ok("{{.V.Count}} {{.V.a}} {{index .V \"Count\"}} {{len .V}} {{range $k, $_ := .V}}{{$k}}{{end}}"),
+        "2 1 shadowed 2 Counta"
+    );
+    assert_eq!(
+        ok("{{typeOf .V}} {{typeOf (plain .V)}} {{typeOf (named (plain .V))}} {{printf \"%T %v\" .V .V}}"),
+        "main.Values map[string]interface {} main.Values main.Values map[Count:shadowed a:1]"
+    );
+    assert_eq!(
+        ok("{{.V.Join \"-\" \"x\" \"y\"}} {{\"z\" | .V.Join \"+\" \"w\"}}"),
+        "x-y w+z"
+    );
+    assert_eq!(ok("{{.V.Scale 21}} {{typeOf (.V.Scale 1)}}"), "42 int64");
+    assert_eq!(
+        err("{{.V.Scale -1}}"),
+        "template: t:1:4: executing \"t\" at <.V.Scale>: error calling Scale: negative"
+    );
+    assert_eq!(
+        err("{{.V.Scale .N}}"),
+        "template: t:1:11: executing \"t\" at <.N>: wrong type for value; expected int64; got int"
+    );
+    assert_eq!(
+        err("{{.V.Join}}"),
+        "template: t:1:4: executing \"t\" at <.V.Join>: wrong number of args for Join: want at least 1 got 0"
+    );
+    assert_eq!(
+        err("{{.V.a 1}}"),
+        "template: t:1:4: executing \"t\" at <.V.a>: a is not a method but has arguments"
+    );
+    // A plain map has no methods.
+    assert_eq!(ok("{{(plain .V).Count}}"), "shadowed");
 }
 
 #[test]

@@ -125,6 +125,16 @@ impl<'s> State<'s, '_> {
             }
             // Empty: the else branch.
             Some(Value::List(_) | Value::Bytes(_) | Value::Map(_)) => {}
+            Some(Value::Object(obj)) if obj.list_items().is_some() => {
+                let items = obj.list_items().unwrap_or_default();
+                if !items.is_empty() {
+                    for (i, item) in items.into_iter().enumerate() {
+                        let key = Rv::Val(Value::int(i as i64));
+                        self.one_iteration(branch, mark, key, Rv::of(item))?;
+                    }
+                    return Ok(());
+                }
+            }
             Some(Value::Object(obj)) if obj.map_entries().is_some() => {
                 let entries = obj.map_entries().unwrap_or_default();
                 if !entries.is_empty() {

@@ -9,10 +9,6 @@
 //! `CHARTROOM_BENCH_OUT` (write one render's output to this file).
 //! Prints `parse_median_ns=…`, `render_median_ns=…`, `renders=…` and
 //! `output_bytes=…`, the same lines as the Go baseline.
-//!
-//! Enabling (once `chartroom::template::Templates` exists): rename this file
-//! to `benches/render.rs` and add to Cargo.toml
-//! `[[bench]] name = "render"  harness = false`.
 
 use chartroom::template::Templates;
 use chartroom::{Map, Value};

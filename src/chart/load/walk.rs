@@ -1,0 +1,286 @@
+//! Loading from the file system (native only), mirroring Helm v3.21.4's
+//! `LoadDir` (`pkg/chart/loader/directory.go`, walking with
+//! `internal/sympath`) and `loader.Load` / `LoadFile` (`archive.go`).
+//!
+//! The walk visits names in bytewise order, follows symbolic links (with
+//! Helm's warning), skips what `.helmignore` ignores (an ignored directory
+//! with everything below it), refuses irregular files and files over
+//! 5 MiB, and drops a UTF-8 byte order mark from each file. Error texts
+//! follow Go's (`open /x: permission denied`).
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use super::super::archive::MAX_DECOMPRESSED_FILE_SIZE;
+use super::super::ignore::{Rules, HELM_IGNORE};
+use super::super::{Chart, File};
+use super::sniff::{detect_content_type, SNIFF_LEN};
+use super::{load_archive_with_warnings, load_files_with_warnings, strip_bom};
+use crate::template::strconv::quote;
+
+/// Helm's `loader.Load`: a chart directory or a chart archive.
+pub fn load_path(path: &Path) -> Result<Chart, String> {
+    load_path_with_warnings(path, &mut Vec::new())
+}
+
+/// [`load_path`], collecting the warnings Helm logs.
+pub fn load_path_with_warnings(path: &Path, warnings: &mut Vec<String>) -> Result<Chart, String> {
+    let shown = path.to_string_lossy();
+    let meta = fs::metadata(path).map_err(|e| go_path_error("stat", &shown, &e))?;
+    if meta.is_dir() {
+        return load_dir_with_warnings(path, warnings);
+    }
+    let mut file = fs::File::open(path).map_err(|e| go_path_error("open", &shown, &e))?;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    if let Err(e) = (&mut file).take(SNIFF_LEN as u64).read_to_end(&mut head) {
+        return Err(format!(
+            "file '{shown}' cannot be read: {}",
+            go_path_error("read", &shown, &e)
+        ));
+    }
+    // Go sniffs its whole 512-byte buffer, zeros past the end of a short file.
+    head.resize(SNIFF_LEN, 0);
+    let content_type = detect_content_type(&head);
+    if content_type != "application/x-gzip" && !head.starts_with(b"\x1F\x8B\x08") {
+        if shown.ends_with(".yml") || shown.ends_with(".yaml") {
+            return Err(format!(
+                "file '{shown}' seems to be a YAML file, but expected a gzipped archive"
+            ));
+        }
+        return Err(format!(
+            "file '{shown}' does not appear to be a gzipped archive; got '{content_type}'"
+        ));
+    }
+    let data = fs::read(path).map_err(|e| go_path_error("read", &shown, &e))?;
+    load_archive_with_warnings(&data, warnings).map_err(|e| {
+        if e == "gzip: invalid header" {
+            format!("file '{shown}' does not appear to be a valid chart file (details: {e})")
+        } else {
+            e
+        }
+    })
+}
+
+/// Helm's `LoadDir`: the chart in directory `dir`.
+pub fn load_dir(dir: &Path) -> Result<Chart, String> {
+    load_dir_with_warnings(dir, &mut Vec::new())
+}
+
+/// [`load_dir`], collecting the warnings Helm logs.
+pub fn load_dir_with_warnings(dir: &Path, warnings: &mut Vec<String>) -> Result<Chart, String> {
+    let top = absolute(dir).map_err(|e| go_io_text(&e))?;
+    let ignore_file = top.join(HELM_IGNORE);
+    let mut rules = if fs::metadata(&ignore_file).is_ok() {
+        let data = fs::read(&ignore_file)
+            .map_err(|e| go_path_error("read", &ignore_file.to_string_lossy(), &e))?;
+        Rules::parse(&data)?
+    } else {
+        Rules::empty()
+    };
+    rules.add_defaults();
+
+    let mut walker = Walker {
+        top: format!("{}/", top.to_string_lossy().trim_end_matches('/')),
+        rules,
+        files: Vec::new(),
+        warnings,
+    };
+    let root = walker.top.clone();
+    // Go's Lstat of "dir/" follows a link; a missing or non-directory root
+    // is only seen as an empty chart.
+    if let Ok(info) = fs::metadata(&root) {
+        let info = Info::from_meta(&info, false, None);
+        walker.visit(&root, info)?;
+    }
+    let files = walker.files;
+    load_files_with_warnings(files, walker.warnings)
+}
+
+/// What the walk knows of a path (Go's `os.FileInfo`).
+#[derive(Clone, Copy)]
+struct Info<'a> {
+    is_dir: bool,
+    is_symlink: bool,
+    is_file: bool,
+    size: u64,
+    /// The base name Go's `FileInfo.Name()` reports, when it differs from
+    /// the walked path (a link's target).
+    name: Option<&'a str>,
+}
+
+impl<'a> Info<'a> {
+    fn from_meta(m: &fs::Metadata, is_symlink: bool, name: Option<&'a str>) -> Info<'a> {
+        Info {
+            is_dir: m.is_dir(),
+            is_symlink,
+            is_file: m.is_file(),
+            size: m.len(),
+            name,
+        }
+    }
+}
+
+/// The outcome of visiting a path: go on, or skip the directory.
+enum Step {
+    Continue,
+    SkipDir,
+}
+
+struct Walker<'w> {
+    /// The absolute chart directory with a trailing `/`.
+    top: String,
+    rules: Rules,
+    files: Vec<File>,
+    warnings: &'w mut Vec<String>,
+}
+
+impl Walker<'_> {
+    /// `sympath.symwalk`.
+    fn visit(&mut self, path: &str, info: Info) -> Result<Step, String> {
+        if info.is_symlink {
+            let resolved = fs::canonicalize(path).map_err(|e| {
+                format!("error evaluating symlink {path}: {}", eval_error(path, &e))
+            })?;
+            let resolved_text = resolved.to_string_lossy().into_owned();
+            self.warnings.push(format!(
+                "found symbolic link in path: {path} resolves to {resolved_text}. Contents of linked file included and used"
+            ));
+            let meta = fs::symlink_metadata(&resolved)
+                .map_err(|e| go_path_error("lstat", &resolved_text, &e))?;
+            let name = resolved_text
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let target = Info::from_meta(&meta, false, Some(&name));
+            self.visit(path, target)?;
+            return Ok(Step::Continue);
+        }
+        if let Step::SkipDir = self.visit_one(path, info)? {
+            return Ok(Step::SkipDir);
+        }
+        if !info.is_dir {
+            return Ok(Step::Continue);
+        }
+        let mut names: Vec<Vec<u8>> = match fs::read_dir(path) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned().into_bytes())
+                .collect(),
+            // Helm's walk function passes errors on, except at the top.
+            Err(_) if path == self.top => return Ok(Step::Continue),
+            Err(e) => return Err(go_path_error("open", path, &e)),
+        };
+        names.sort();
+        for name in names {
+            let name = String::from_utf8_lossy(&name).into_owned();
+            let child = format!("{}/{}", path.trim_end_matches('/'), name);
+            let meta =
+                fs::symlink_metadata(&child).map_err(|e| go_path_error("lstat", &child, &e))?;
+            let child_info = Info::from_meta(&meta, meta.file_type().is_symlink(), None);
+            // A skipped directory only ends its own walk.
+            self.visit(&child, child_info)?;
+        }
+        Ok(Step::Continue)
+    }
+
+    /// Helm's walk function for one path.
+    fn visit_one(&mut self, path: &str, info: Info) -> Result<Step, String> {
+        let rel = path.strip_prefix(self.top.as_str()).unwrap_or(path);
+        if rel.is_empty() {
+            return Ok(Step::Continue);
+        }
+        if info.is_dir {
+            return Ok(if self.rules.ignore(rel, true) {
+                Step::SkipDir
+            } else {
+                Step::Continue
+            });
+        }
+        if self.rules.ignore(rel, false) {
+            return Ok(Step::Continue);
+        }
+        if !info.is_file {
+            return Err(format!(
+                "cannot load irregular file {path} as it has file mode type bits set"
+            ));
+        }
+        if info.size > MAX_DECOMPRESSED_FILE_SIZE {
+            let base = info
+                .name
+                .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
+            return Err(format!(
+                "chart file {} is larger than the maximum file size {}",
+                quote(base),
+                MAX_DECOMPRESSED_FILE_SIZE
+            ));
+        }
+        let data = fs::read(path)
+            .map_err(|e| format!("error reading {rel}: {}", go_path_error("open", path, &e)))?;
+        self.files.push(File {
+            name: rel.to_string(),
+            data: strip_bom(data),
+        });
+        Ok(Step::Continue)
+    }
+}
+
+/// What Go's `filepath.EvalSymlinks` reports for a link it cannot resolve:
+/// too many links, or the `lstat` of the (first) missing target.
+fn eval_error(link: &str, e: &std::io::Error) -> String {
+    const ELOOP: i32 = 40;
+    if e.raw_os_error() == Some(ELOOP) {
+        return "EvalSymlinks: too many links".to_string();
+    }
+    let target = match fs::read_link(link) {
+        Ok(t) if t.is_absolute() => t,
+        Ok(t) => Path::new(link).parent().unwrap_or(Path::new("/")).join(t),
+        Err(_) => PathBuf::from(link),
+    };
+    let target = absolute(&target).unwrap_or(target);
+    go_path_error("lstat", &target.to_string_lossy(), e)
+}
+
+/// Go's `filepath.Abs`: joined to the working directory and cleaned.
+fn absolute(dir: &Path) -> std::io::Result<PathBuf> {
+    let joined = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(dir)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Ok(out)
+}
+
+/// Go's `*PathError` text: `op path: reason`.
+pub(super) fn go_path_error(op: &str, path: &str, e: &std::io::Error) -> String {
+    format!("{op} {path}: {}", go_io_text(e))
+}
+
+/// Go's text for an OS error: the C library's message, lower-cased at the
+/// start (`no such file or directory`).
+fn go_io_text(e: &std::io::Error) -> String {
+    let Some(code) = e.raw_os_error() else {
+        return e.to_string();
+    };
+    let text = std::io::Error::from_raw_os_error(code).to_string();
+    let text = match text.rfind(" (os error") {
+        Some(i) => &text[..i],
+        None => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

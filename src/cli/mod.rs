@@ -1,0 +1,253 @@
+//! The `chartroom` command line (feature `cli`, native only): `template`
+//! with `helm template`'s flags, exit codes and `Error: …` messages, plus
+//! `show`, `tpl` and `version`. [`run`] returns what would be printed, so
+//! tests drive it without a process.
+
+mod args;
+mod show;
+
+use std::path::Path;
+use std::rc::Rc;
+
+use crate::action::{write_output_dir, FileWrite};
+use crate::api::{self, RenderOptions};
+use crate::chart::load;
+use crate::template::{DefaultHost, ExecOptions, Host};
+use crate::values::options::{ValueOptions, ValuesFile};
+
+pub use args::{parse_args, Command, TemplateArgs, TplArgs};
+
+/// What a run printed and how it exited.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Outcome {
+    fn error(message: impl std::fmt::Display) -> Outcome {
+        Outcome {
+            stdout: String::new(),
+            stderr: format!("Error: {message}\n"),
+            code: 1,
+        }
+    }
+}
+
+/// The stack the render runs on: Go's template depth limit (100000 nested
+/// calls) and Helm's include recursion limit need far more than a default
+/// thread's. The memory is reserved, not committed.
+const RENDER_STACK_BYTES: usize = 1 << 30;
+
+/// Runs the command line `args` (without the program name).
+pub fn run(args: Vec<String>) -> Outcome {
+    let command = match parse_args(args) {
+        Ok(c) => c,
+        Err(outcome) => return outcome,
+    };
+    let worker = std::thread::Builder::new()
+        .name("chartroom".into())
+        .stack_size(RENDER_STACK_BYTES)
+        .spawn(move || execute(command));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(outcome)) => outcome,
+        _ => Outcome::error("internal error: the render thread failed"),
+    }
+}
+
+fn execute(command: Command) -> Outcome {
+    match command {
+        Command::Template(t) => template(&t),
+        Command::Show { what, chart } => show::show(&what, &chart),
+        Command::Tpl(t) => tpl(&t),
+        Command::Version => Outcome {
+            stdout: format!("chartroom {} (helm v3.21.4 compatible)\n", env!("CARGO_PKG_VERSION")),
+            ..Outcome::default()
+        },
+        Command::Help(text) => Outcome {
+            stdout: text,
+            ..Outcome::default()
+        },
+    }
+}
+
+/// Go's `os` error texts for the common cases (`open x: no such file or directory`).
+pub(crate) fn io_error(path: &str, e: &std::io::Error) -> String {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => e.to_string(),
+    };
+    format!("open {path}: {reason}")
+}
+
+fn read_text(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| io_error(path, &e))?;
+        return Ok(text);
+    }
+    std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| io_error(path, &e))
+}
+
+fn value_options(files: &[String], t: &args::ValueFlags) -> Result<ValueOptions, String> {
+    let mut values = ValueOptions {
+        json: t.set_json.clone(),
+        set: t.set.clone(),
+        set_string: t.set_string.clone(),
+        set_file: t.set_file.clone(),
+        set_literal: t.set_literal.clone(),
+        ..ValueOptions::default()
+    };
+    for name in files {
+        values.files.push(ValuesFile {
+            name: name.clone(),
+            text: read_text(name)?,
+        });
+    }
+    Ok(values)
+}
+
+/// The stack budget of a render on the big render thread.
+fn exec_options(max_steps: Option<u64>) -> ExecOptions {
+    ExecOptions {
+        max_stack_bytes: RENDER_STACK_BYTES - (64 << 20),
+        max_steps,
+        ..ExecOptions::default()
+    }
+}
+
+fn template(t: &TemplateArgs) -> Outcome {
+    let (name, chart_path) = match release_name_and_chart(t) {
+        Ok(v) => v,
+        Err(e) => return Outcome::error(e),
+    };
+    if t.dependency_update {
+        return Outcome::error(
+            "--dependency-update needs network access to chart repositories, which chartroom does not use; run `helm dependency build` and retry without it",
+        );
+    }
+    if !Path::new(&chart_path).exists() {
+        return Outcome::error(format!("path {} not found", crate::template::strconv::quote(&chart_path)));
+    }
+    let values = match value_options(&t.values, &t.value_flags) {
+        Ok(v) => v,
+        Err(e) => return Outcome::error(e),
+    };
+    let chart = match load::load_path(Path::new(&chart_path)) {
+        Ok(c) => c,
+        Err(e) => return Outcome::error(e),
+    };
+    let default_kube = std::env::var("CHARTROOM_DEFAULT_KUBE_VERSION").ok();
+    let options = RenderOptions {
+        release_name: name,
+        namespace: t.namespace.clone().unwrap_or_else(|| "default".into()),
+        is_upgrade: t.is_upgrade,
+        values,
+        kube_version: t.kube_version.clone().or(default_kube),
+        api_versions: t.api_versions.clone(),
+        skip_schema_validation: t.skip_schema_validation,
+        enable_dns: t.enable_dns,
+        output: t.output.clone(),
+        exec: exec_options(t.max_steps),
+    };
+    let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
+    let result = api::render_chart(chart, &options, &|p| read_text(p), Some(host));
+    match result {
+        Ok(out) => {
+            let mut stdout = match write_files(&out.writes) {
+                Ok(lines) => lines,
+                Err(e) => return Outcome::error(e),
+            };
+            if t.json {
+                stdout.push_str(&crate::api::json::template_output_json(&out));
+                stdout.push('\n');
+            } else {
+                stdout.push_str(&out.stream);
+            }
+            Outcome {
+                stdout,
+                stderr: out.warnings.iter().map(|w| format!("{w}\n")).collect(),
+                code: 0,
+            }
+        }
+        Err(e) => {
+            let mut stdout = write_files(&e.writes).unwrap_or_default();
+            stdout.push_str(&e.stdout);
+            let warnings: String = e.warnings.iter().map(|w| format!("{w}\n")).collect();
+            Outcome {
+                stdout,
+                stderr: format!("{warnings}Error: {}\n", e.message),
+                code: 1,
+            }
+        }
+    }
+}
+
+fn write_files(writes: &[FileWrite]) -> Result<String, String> {
+    let mut out = Vec::new();
+    write_output_dir(writes, &mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Helm's `NameAndChart` as `helm template` sets it up (release name
+/// `release-name` unless given or templated).
+fn release_name_and_chart(t: &TemplateArgs) -> Result<(String, String), String> {
+    let positional = &t.positional;
+    if positional.len() > 2 {
+        return Err(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            positional[2..].join(", ")
+        ));
+    }
+    if positional.len() == 2 {
+        if t.generate_name {
+            return Err("cannot set --generate-name and also specify a name".into());
+        }
+        if t.name_template.is_some() {
+            return Err("cannot set --name-template and also specify a name".into());
+        }
+        return Ok((positional[0].clone(), positional[1].clone()));
+    }
+    let chart = positional.first().cloned().unwrap_or_default();
+    if let Some(template) = &t.name_template {
+        return Ok((template_name(template)?, chart));
+    }
+    Ok(("release-name".into(), chart))
+}
+
+/// Helm's `TemplateName`: the name template run with Sprig and no data.
+fn template_name(text: &str) -> Result<String, String> {
+    let mut set = crate::template::Templates::named("name-template");
+    crate::funcs::register_sprig_all(&mut set);
+    set.parse("name-template", text).map_err(|e| e.to_string())?;
+    set.execute("name-template", &crate::Value::Nil)
+        .map_err(|e| e.to_string())
+}
+
+fn tpl(t: &TplArgs) -> Outcome {
+    let values = match value_options(&t.values, &t.value_flags) {
+        Ok(v) => v,
+        Err(e) => return Outcome::error(e),
+    };
+    let text = if t.template == "-" {
+        match read_text("-") {
+            Ok(text) => text,
+            Err(e) => return Outcome::error(e),
+        }
+    } else {
+        t.template.clone()
+    };
+    match api::render_template(&text, &values, &|p| read_text(p), exec_options(t.max_steps)) {
+        Ok(out) => Outcome {
+            stdout: out,
+            ..Outcome::default()
+        },
+        Err(e) => Outcome::error(e),
+    }
+}

@@ -1,0 +1,529 @@
+//! The Go structs Helm hands to templates, as host objects: `.Chart`
+//! (`chart.Metadata` plus `IsRoot`), `.Files` (`engine.files`),
+//! `.Capabilities` (`chartutil.Capabilities` with `KubeVersion`,
+//! `APIVersions` and `HelmVersion`).
+
+use std::any::Any;
+use std::collections::BTreeMap;
+
+use super::glob::Glob;
+use crate::chart::{Dependency, Maintainer, Metadata};
+use crate::template::{Method, ParamType};
+use crate::value::{GoField, Kind, Map, Object, Value};
+
+/// A plain Go struct: named fields in declaration order, no methods.
+#[derive(Debug)]
+pub struct Struct {
+    type_name: &'static str,
+    fields: Vec<(&'static str, Value)>,
+    /// What `%v` prints (Go's `{a b c}` form, or a `String()` result).
+    display: Option<String>,
+    /// The struct tags of `fields`, in the same order ("" for none).
+    tags: Vec<&'static str>,
+    /// The fields as Go's encoders reflect on them, where they differ from
+    /// `fields` (a struct embedding another).
+    layout: Option<Vec<GoField>>,
+}
+
+impl Struct {
+    pub fn new(type_name: &'static str, fields: Vec<(&'static str, Value)>) -> Struct {
+        Struct {
+            type_name,
+            fields,
+            display: None,
+            tags: Vec::new(),
+            layout: None,
+        }
+    }
+
+    /// A struct whose fields carry struct tags: `(name, tag, value)`.
+    pub fn tagged(type_name: &'static str, fields: Vec<(&'static str, &'static str, Value)>) -> Struct {
+        let tags = fields.iter().map(|(_, t, _)| *t).collect();
+        let mut s = Struct::new(
+            type_name,
+            fields.into_iter().map(|(n, _, v)| (n, v)).collect(),
+        );
+        s.tags = tags;
+        s
+    }
+
+    /// Sets the fields encoders see (for a struct embedding another, whose
+    /// promoted fields `fields` lists flat for templates).
+    pub fn with_layout(mut self, layout: Vec<GoField>) -> Struct {
+        self.layout = Some(layout);
+        self
+    }
+
+    /// A struct whose `String()` method gives `display`.
+    pub fn with_display(mut self, display: String) -> Struct {
+        self.display = Some(display);
+        self
+    }
+}
+
+impl Object for Struct {
+    fn type_name(&self) -> String {
+        self.type_name.to_string()
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The exported fields; empty slices and maps are taken to be nil, as
+    /// Helm's structs decoded from YAML hold them.
+    fn go_fields(&self) -> Option<Vec<GoField>> {
+        if let Some(layout) = &self.layout {
+            return Some(layout.clone());
+        }
+        Some(
+            self.fields
+                .iter()
+                .enumerate()
+                .map(|(i, (name, value))| {
+                    let tag = self.tags.get(i).copied().unwrap_or("");
+                    GoField::new(name, tag, value.clone()).nil_if_empty()
+                })
+                .collect(),
+        )
+    }
+
+    fn format(&self) -> String {
+        if let Some(d) = &self.display {
+            return d.clone();
+        }
+        let parts: Vec<String> = self.fields.iter().map(|(_, v)| v.to_string()).collect();
+        format!("{{{}}}", parts.join(" "))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::list(items.iter().map(|s| Value::from(s.as_str())).collect())
+}
+
+fn maintainer(m: &Maintainer) -> Value {
+    Value::object(Struct::tagged(
+        "*chart.Maintainer",
+        vec![
+            ("Name", r#"json:"name,omitempty""#, Value::from(m.name.as_str())),
+            ("Email", r#"json:"email,omitempty""#, Value::from(m.email.as_str())),
+            ("URL", r#"json:"url,omitempty""#, Value::from(m.url.as_str())),
+        ],
+    ))
+}
+
+/// A `*chart.Dependency` as templates see it.
+pub fn dependency(d: &Dependency) -> Value {
+    Value::object(Struct::tagged(
+        "*chart.Dependency",
+        vec![
+            ("Name", r#"json:"name" yaml:"name""#, Value::from(d.name.as_str())),
+            (
+                "Version",
+                r#"json:"version,omitempty" yaml:"version,omitempty""#,
+                Value::from(d.version.as_str()),
+            ),
+            (
+                "Repository",
+                r#"json:"repository" yaml:"repository""#,
+                Value::from(d.repository.as_str()),
+            ),
+            (
+                "Condition",
+                r#"json:"condition,omitempty" yaml:"condition,omitempty""#,
+                Value::from(d.condition.as_str()),
+            ),
+            (
+                "Tags",
+                r#"json:"tags,omitempty" yaml:"tags,omitempty""#,
+                strings(&d.tags),
+            ),
+            (
+                "Enabled",
+                r#"json:"enabled,omitempty" yaml:"enabled,omitempty""#,
+                Value::Bool(d.enabled),
+            ),
+            (
+                "ImportValues",
+                r#"json:"import-values,omitempty" yaml:"import-values,omitempty""#,
+                Value::list(d.import_values.clone()),
+            ),
+            (
+                "Alias",
+                r#"json:"alias,omitempty" yaml:"alias,omitempty""#,
+                Value::from(d.alias.as_str()),
+            ),
+        ],
+    ))
+}
+
+/// The fields of `chart.Metadata` with their JSON tags.
+fn metadata_fields(md: &Metadata) -> Vec<(&'static str, &'static str, Value)> {
+    let annotations: Map = md
+        .annotations
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
+    vec![
+        ("Name", r#"json:"name,omitempty""#, Value::from(md.name.as_str())),
+        ("Home", r#"json:"home,omitempty""#, Value::from(md.home.as_str())),
+        ("Sources", r#"json:"sources,omitempty""#, strings(&md.sources)),
+        ("Version", r#"json:"version,omitempty""#, Value::from(md.version.as_str())),
+        (
+            "Description",
+            r#"json:"description,omitempty""#,
+            Value::from(md.description.as_str()),
+        ),
+        ("Keywords", r#"json:"keywords,omitempty""#, strings(&md.keywords)),
+        (
+            "Maintainers",
+            r#"json:"maintainers,omitempty""#,
+            Value::list(md.maintainers.iter().map(maintainer).collect()),
+        ),
+        ("Icon", r#"json:"icon,omitempty""#, Value::from(md.icon.as_str())),
+        (
+            "APIVersion",
+            r#"json:"apiVersion,omitempty""#,
+            Value::from(md.api_version.as_str()),
+        ),
+        (
+            "Condition",
+            r#"json:"condition,omitempty""#,
+            Value::from(md.condition.as_str()),
+        ),
+        ("Tags", r#"json:"tags,omitempty""#, Value::from(md.tags.as_str())),
+        (
+            "AppVersion",
+            r#"json:"appVersion,omitempty""#,
+            Value::from(md.app_version.as_str()),
+        ),
+        ("Deprecated", r#"json:"deprecated,omitempty""#, Value::Bool(md.deprecated)),
+        ("Annotations", r#"json:"annotations,omitempty""#, Value::Map(annotations)),
+        (
+            "KubeVersion",
+            r#"json:"kubeVersion,omitempty""#,
+            Value::from(md.kube_version.as_str()),
+        ),
+        (
+            "Dependencies",
+            r#"json:"dependencies,omitempty""#,
+            Value::list(md.dependencies.iter().map(dependency).collect()),
+        ),
+        ("Type", r#"json:"type,omitempty""#, Value::from(md.chart_type.as_str())),
+    ]
+}
+
+/// `.Chart`: the chart's metadata with Go's field names, plus `IsRoot`
+/// (Helm's `struct { chart.Metadata; IsRoot bool }`, whose encoders see the
+/// embedded `chart.Metadata` with its JSON tags).
+pub fn chart_object(md: &Metadata, is_root: bool) -> Value {
+    let mut flat: Vec<(&'static str, Value)> = metadata_fields(md)
+        .into_iter()
+        .map(|(name, _, value)| (name, value))
+        .collect();
+    flat.push(("IsRoot", Value::Bool(is_root)));
+    let layout = metadata_fields(md)
+        .into_iter()
+        .map(|(name, tag, value)| {
+            let field = GoField::new(name, tag, value).nil_if_empty();
+            if name == "Dependencies" && md.dependencies_declared {
+                GoField { nil: false, ..field }
+            } else {
+                field
+            }
+        })
+        .collect();
+    let metadata = Value::object(
+        Struct::tagged("chart.Metadata", metadata_fields(md)).with_layout(layout),
+    );
+    Value::object(
+        Struct::new("struct { chart.Metadata; IsRoot bool }", flat).with_layout(vec![
+            GoField::embedded("Metadata", metadata),
+            GoField::new("IsRoot", "", Value::Bool(is_root)),
+        ]),
+    )
+}
+
+/// `.Files`: a chart's non-template files by path (Helm's `engine.files`,
+/// a `map[string][]byte` with methods).
+#[derive(Debug, Default)]
+pub struct Files {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Files {
+    pub fn new(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Files {
+        Files {
+            files: files.into_iter().collect(),
+        }
+    }
+
+    fn get_bytes(&self, name: &str) -> Vec<u8> {
+        self.files.get(name).cloned().unwrap_or_default()
+    }
+
+    /// `Glob`: the files whose path matches; a malformed pattern matches everything.
+    pub fn glob(&self, pattern: &str) -> Files {
+        let glob = Glob::new(pattern).unwrap_or_else(|_| Glob::new("**").expect("valid glob"));
+        Files::new(
+            self.files
+                .iter()
+                .filter(|(name, _)| glob.matches(name))
+                .map(|(k, v)| (k.clone(), v.clone())),
+        )
+    }
+
+    /// `Lines`: the file split at newlines, without a final empty line.
+    fn lines(&self, name: &str) -> Vec<Value> {
+        let Some(data) = self.files.get(name) else {
+            return Vec::new();
+        };
+        let mut text = String::from_utf8_lossy(data).into_owned();
+        if text.ends_with('\n') {
+            text.pop();
+        }
+        text.split('\n').map(Value::from).collect()
+    }
+
+    /// The map `AsConfig`/`AsSecrets` render: base name → text.
+    fn by_base_name(&self, encode: impl Fn(&[u8]) -> String) -> Map {
+        self.files
+            .iter()
+            .map(|(k, v)| {
+                let base = k.rsplit('/').next().unwrap_or(k).to_string();
+                (base, Value::from(encode(v)))
+            })
+            .collect()
+    }
+
+    /// `AsConfig`: the files as YAML `name: content` pairs.
+    pub fn as_config(&self) -> String {
+        let map = self.by_base_name(|b| String::from_utf8_lossy(b).into_owned());
+        crate::funcs::helm::to_yaml_string(&Value::Map(map))
+    }
+
+    /// `AsSecrets`: the files as YAML `name: base64(content)` pairs.
+    pub fn as_secrets(&self) -> String {
+        let map = self.by_base_name(crate::funcs::helm::base64_std);
+        crate::funcs::helm::to_yaml_string(&Value::Map(map))
+    }
+}
+
+impl Object for Files {
+    fn type_name(&self) -> String {
+        "engine.files".to_string()
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Map
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        self.files.get(name).map(|b| Value::bytes(b.clone()))
+    }
+
+    fn method(&self, name: &str) -> Option<Method> {
+        match name {
+            "Get" | "GetBytes" | "Glob" | "Lines" => Some(Method::new([ParamType::String])),
+            "AsConfig" | "AsSecrets" => Some(Method::getter()),
+            _ => None,
+        }
+    }
+
+    fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
+        let arg = args.first().and_then(Value::as_str).unwrap_or_default();
+        Ok(match name {
+            "Get" => Value::from(String::from_utf8_lossy(&self.get_bytes(arg)).into_owned()),
+            "GetBytes" => Value::bytes(self.get_bytes(arg)),
+            "Glob" => Value::object(self.glob(arg)),
+            "Lines" => Value::list(self.lines(arg)),
+            "AsConfig" => Value::from(self.as_config()),
+            "AsSecrets" => Value::from(self.as_secrets()),
+            _ => return Err(format!("can't call method {name} on type engine.files")),
+        })
+    }
+
+    fn map_entries(&self) -> Option<Vec<(String, Value)>> {
+        Some(
+            self.files
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::bytes(v.clone())))
+                .collect(),
+        )
+    }
+
+    fn format(&self) -> String {
+        let parts: Vec<String> = self
+            .files
+            .iter()
+            .map(|(k, v)| format!("{k}:{}", Value::bytes(v.clone())))
+            .collect();
+        format!("map[{}]", parts.join(" "))
+    }
+
+    fn truth(&self) -> bool {
+        !self.files.is_empty()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Capabilities.KubeVersion`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KubeVersion {
+    pub version: String,
+    pub major: String,
+    pub minor: String,
+}
+
+impl Object for KubeVersion {
+    fn type_name(&self) -> String {
+        "chartutil.KubeVersion".to_string()
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "Version" => Some(Value::from(self.version.as_str())),
+            "Major" => Some(Value::from(self.major.as_str())),
+            "Minor" => Some(Value::from(self.minor.as_str())),
+            _ => None,
+        }
+    }
+
+    /// `String` and `GitVersion` (pointer receiver; the field is addressable).
+    fn method(&self, name: &str) -> Option<Method> {
+        matches!(name, "String" | "GitVersion").then(Method::getter)
+    }
+
+    fn call_method(&self, _name: &str, _args: &[Value]) -> Result<Value, String> {
+        Ok(Value::from(self.version.as_str()))
+    }
+
+    fn format(&self) -> String {
+        self.version.clone()
+    }
+
+    fn go_fields(&self) -> Option<Vec<GoField>> {
+        Some(vec![
+            GoField::new("Version", "", Value::from(self.version.as_str())),
+            GoField::new("Major", "", Value::from(self.major.as_str())),
+            GoField::new("Minor", "", Value::from(self.minor.as_str())),
+        ])
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Capabilities.APIVersions`: a list of `group/version` strings with `Has`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionSet(pub Vec<String>);
+
+impl Object for VersionSet {
+    fn type_name(&self) -> String {
+        "chartutil.VersionSet".to_string()
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Slice
+    }
+
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+
+    fn method(&self, name: &str) -> Option<Method> {
+        (name == "Has").then(|| Method::new([ParamType::String]))
+    }
+
+    fn call_method(&self, _name: &str, args: &[Value]) -> Result<Value, String> {
+        let wanted = args.first().and_then(Value::as_str).unwrap_or_default();
+        Ok(Value::Bool(self.0.iter().any(|v| v == wanted)))
+    }
+
+    fn list_items(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|v| Value::from(v.as_str())).collect())
+    }
+
+    fn format(&self) -> String {
+        format!("[{}]", self.0.join(" "))
+    }
+
+    fn truth(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Helm's build information (`.Capabilities.HelmVersion`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelmVersion {
+    pub version: String,
+    pub git_commit: String,
+    pub git_tree_state: String,
+    pub go_version: String,
+}
+
+impl HelmVersion {
+    pub fn to_value(&self) -> Value {
+        Value::object(Struct::tagged(
+            "version.BuildInfo",
+            vec![
+                (
+                    "Version",
+                    r#"json:"version,omitempty""#,
+                    Value::from(self.version.as_str()),
+                ),
+                (
+                    "GitCommit",
+                    r#"json:"git_commit,omitempty""#,
+                    Value::from(self.git_commit.as_str()),
+                ),
+                (
+                    "GitTreeState",
+                    r#"json:"git_tree_state,omitempty""#,
+                    Value::from(self.git_tree_state.as_str()),
+                ),
+                (
+                    "GoVersion",
+                    r#"json:"go_version,omitempty""#,
+                    Value::from(self.go_version.as_str()),
+                ),
+            ],
+        ))
+    }
+}
+
+/// `.Capabilities`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    pub kube_version: KubeVersion,
+    pub api_versions: VersionSet,
+    pub helm_version: HelmVersion,
+}
+
+impl Capabilities {
+    pub fn to_value(&self) -> Value {
+        Value::object(Struct::new(
+            "*chartutil.Capabilities",
+            vec![
+                ("KubeVersion", Value::object(self.kube_version.clone())),
+                ("APIVersions", Value::object(self.api_versions.clone())),
+                ("HelmVersion", self.helm_version.to_value()),
+            ],
+        ))
+    }
+}

@@ -1,0 +1,233 @@
+//! Values schema validation as Helm v3.21.4 does it
+//! (`pkg/chartutil/jsonschema.go`): each chart's `values.schema.json`
+//! checks the chart's coalesced values, then every subchart's schema its
+//! own part of them, with santhosh-tekuri/jsonschema v6.0.2 — whose
+//! behaviour this module reproduces: the drafts (4, 6, 7, 2019-09,
+//! 2020-12, the latest when `$schema` is absent), the meta-schema check of
+//! the schema itself, exact numbers, Go regular expressions, the formats it
+//! asserts (for drafts before 2019-09) and its error tree and texts.
+//!
+//! References stay offline: bundled meta-schemas, `urn:` references as
+//! the permissive `true` schema (Helm's fallback), other files as missing
+//! and `http(s)` documents as unavailable.
+//!
+//! Helm's message (`values don't meet the specifications of the schema(s)
+//! in the following chart(s):`) is [`SchemaErrors`]'s text; each failure
+//! is also a [`Violation`] for callers that want structure.
+
+mod compiler;
+mod draft;
+mod formats;
+mod gourl;
+mod json;
+mod kind;
+mod number;
+mod validator;
+
+use std::fmt;
+
+use crate::chart::Chart;
+use crate::value::{Map, Value};
+use compiler::{CompileError, Compiler};
+use json::Json;
+
+/// The URL Helm gives every schema.
+const SCHEMA_URL: &str = "file:///values.schema.json";
+
+/// One problem found by a schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The chart whose schema reported it (empty from
+    /// [`validate_schema_bytes`]).
+    pub chart: String,
+    /// Where in that chart's values, as a JSON pointer (`/replicaCount`;
+    /// empty for the values themselves and for problems that are not about
+    /// a value).
+    pub json_path: String,
+    /// The message (`got string, want integer`), or the whole error text
+    /// for a schema that could not be used.
+    pub message: String,
+    /// 1 for the lines Helm prints as `- at …`, 2 for those indented under
+    /// them, and so on; 0 for a problem with the schema itself or with the
+    /// type of a subchart's values.
+    pub depth: usize,
+}
+
+/// Helm's schema validation error: its full text and each violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaErrors {
+    text: String,
+    violations: Vec<Violation>,
+}
+
+impl SchemaErrors {
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Helm's error text (what follows `Error: `).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for SchemaErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for SchemaErrors {}
+
+/// The error of one schema (Helm's `ValidateAgainstSingleSchema`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaError {
+    text: String,
+    violations: Vec<Violation>,
+}
+
+impl SchemaError {
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+/// Helm's check of coalesced values against the schemas of `chart` and
+/// its (enabled) subcharts, as `ToRenderValuesWithSchemaValidation` runs
+/// it: `Err` carries Helm's whole message.
+pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), SchemaErrors> {
+    let mut text = String::new();
+    let mut violations = Vec::new();
+    validate_chart(chart, values, &mut text, &mut violations);
+    if text.is_empty() {
+        return Ok(());
+    }
+    Err(SchemaErrors {
+        text: format!(
+            "values don't meet the specifications of the schema(s) in the following chart(s):\n{text}"
+        ),
+        violations,
+    })
+}
+
+/// Helm's `ValidateAgainstSchema`: this chart's schema, then each
+/// subchart's with the values under its name.
+fn validate_chart(chart: &Chart, values: &Map, text: &mut String, violations: &mut Vec<Violation>) {
+    let name = chart.name();
+    if let Some(schema) = &chart.schema {
+        if let Err(e) = check(schema, json::from_values(values)) {
+            text.push_str(&format!("{name}:\n{}", e.text));
+            violations.extend(e.violations.into_iter().map(|mut v| {
+                v.chart = name.to_string();
+                v
+            }));
+        }
+    }
+    for sub in &chart.dependencies {
+        let sub_name = sub.name();
+        match values.get(sub_name) {
+            None | Some(Value::Nil) => {}
+            Some(Value::Map(m)) if m.map_type().is_none() => {
+                validate_chart(sub, &m, text, violations);
+            }
+            Some(other) => {
+                let message = format!(
+                    "invalid type for values: expected object (map), got {}",
+                    other.type_name()
+                );
+                text.push_str(&format!("{sub_name}:\n{message}\n"));
+                violations.push(Violation {
+                    chart: sub_name.to_string(),
+                    json_path: String::new(),
+                    message,
+                    depth: 0,
+                });
+            }
+        }
+    }
+}
+
+/// One schema against one set of values (Helm's
+/// `ValidateAgainstSingleSchema`, which `helm lint` also uses): `Err`
+/// carries Helm's text for this schema.
+pub fn validate_single_schema(schema: &[u8], values: &Value) -> Result<(), SchemaError> {
+    let instance = match values {
+        Value::Map(m) => json::from_values(m),
+        other => json::from_value(other),
+    };
+    check(schema, instance)
+}
+
+/// [`validate_single_schema`]'s violations only.
+pub fn validate_schema_bytes(schema: &[u8], values: &Value) -> Result<(), Vec<Violation>> {
+    validate_single_schema(schema, values).map_err(|e| e.violations)
+}
+
+fn schema_problem(text: String) -> SchemaError {
+    SchemaError {
+        violations: vec![Violation {
+            chart: String::new(),
+            json_path: String::new(),
+            message: text.clone(),
+            depth: 0,
+        }],
+        text,
+    }
+}
+
+fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
+    let doc = json::unmarshal(schema).map_err(schema_problem)?;
+    let mut c = Compiler::new();
+    c.add_resource(SCHEMA_URL, doc);
+    let sid = match c.compile(SCHEMA_URL) {
+        Ok(sid) => sid,
+        Err(CompileError::Error(e)) => return Err(schema_problem(e)),
+        Err(CompileError::Panic(p)) => {
+            return Err(schema_problem(format!("unable to validate schema: {p}")))
+        }
+    };
+    let no_resources = Default::default();
+    match validator::validate(&c.schemas, sid, &instance, None, &no_resources) {
+        Ok(()) => Ok(()),
+        Err(validator::Failure::Panic(p)) => {
+            Err(schema_problem(format!("unable to validate schema: {p}")))
+        }
+        Err(validator::Failure::Invalid(root)) => {
+            let full = root.text();
+            let prefix = format!("jsonschema validation failed with '{SCHEMA_URL}#'\n");
+            let text = full.strip_prefix(&prefix).unwrap_or(&full);
+            let violations = root
+                .lines()
+                .into_iter()
+                .filter(|l| l.depth > 0)
+                .map(|l| Violation {
+                    chart: String::new(),
+                    json_path: l.pointer,
+                    message: l.message,
+                    depth: l.depth,
+                })
+                .collect();
+            Err(SchemaError {
+                text: format!("{text}\n"),
+                violations,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod oracle_tmp;

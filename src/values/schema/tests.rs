@@ -1,0 +1,1 @@
+//! Helm-level tests of schema validation with small schemas.

@@ -1,0 +1,437 @@
+//! go-yaml v3's encoder (`go.yaml.in/yaml/v3` v3.0.4 `encode.go`,
+//! `resolve.go`, `sorter.go`), which Helm's `toYamlPretty` uses directly
+//! (not through JSON): map keys in go-yaml's natural order, struct fields in
+//! declaration order under their `yaml` tag or lower-cased name, `time.Time`
+//! as an RFC 3339 timestamp, `time.Duration` and `TextMarshaler`s as
+//! strings, floats as `strconv.FormatFloat(f, 'g', -1, bits)` with `.inf`
+//! and `.nan`, nil as `null`, and strings plain unless YAML 1.2 (or the YAML
+//! 1.1 booleans and base-60 floats) would read them as something else.
+
+use super::emitter::EmitEvent;
+use super::resolve::{is_base60_float, is_timestamp};
+use super::strconv::{format_g, parse_float, parse_int_base0, parse_uint_base0};
+use super::syntax::ScalarStyle;
+use crate::toml::reflect::{shape, Shape};
+use crate::value::{format_float, FloatFmt, GoField, Value};
+
+/// The events of one document for `value`.
+pub(crate) fn events(value: &Value) -> Vec<EmitEvent> {
+    let mut out = Vec::new();
+    marshal(&shape(value), &mut out);
+    out
+}
+
+fn plain(value: String) -> EmitEvent {
+    EmitEvent::Scalar {
+        value,
+        style: ScalarStyle::Plain,
+    }
+}
+
+fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) {
+    match s {
+        Shape::Nil => out.push(plain("null".into())),
+        Shape::Bool(b) => out.push(plain(b.to_string())),
+        Shape::Int(i) => out.push(plain(i.to_string())),
+        Shape::Uint(u) => out.push(plain(u.to_string())),
+        Shape::Float(f, bits) => {
+            let text = if *bits == 32 {
+                format_float(*f, FloatFmt::General, None, 32)
+            } else {
+                format_g(*f, false)
+            };
+            let text = match text.as_str() {
+                "+Inf" => ".inf".to_string(),
+                "-Inf" => "-.inf".to_string(),
+                "NaN" => ".nan".to_string(),
+                _ => text,
+            };
+            out.push(plain(text));
+        }
+        Shape::Str(v) => out.push(string_event(v)),
+        Shape::Text(v) => out.push(string_event(v)),
+        Shape::Duration(ns) => {
+            out.push(string_event(&crate::funcs::gotime::Duration(*ns).to_string()))
+        }
+        Shape::Time(t) => out.push(plain(t.format("2006-01-02T15:04:05.999999999Z07:00"))),
+        Shape::Bytes(b) => {
+            out.push(EmitEvent::SequenceStart);
+            for x in b.iter() {
+                out.push(plain(x.to_string()));
+            }
+            out.push(EmitEvent::SequenceEnd);
+        }
+        Shape::Slice(items) => {
+            out.push(EmitEvent::SequenceStart);
+            for item in items {
+                marshal(&shape(item), out);
+            }
+            out.push(EmitEvent::SequenceEnd);
+        }
+        Shape::Map(entries) => {
+            let mut keyed: Vec<(Vec<char>, &str, &Value)> = entries
+                .iter()
+                .map(|(k, v)| (k.chars().collect(), k.as_str(), v))
+                .collect();
+            sort_by_less(&mut keyed, |a, b| key_less(&a.0, &b.0));
+            out.push(EmitEvent::MappingStart);
+            for (_, k, v) in &keyed {
+                out.push(string_event(k));
+                marshal(&shape(v), out);
+            }
+            out.push(EmitEvent::MappingEnd);
+        }
+        Shape::Struct(fields) => {
+            out.push(EmitEvent::MappingStart);
+            for f in fields {
+                let Some(info) = FieldInfo::of(f) else {
+                    continue;
+                };
+                let s = shape(&f.value);
+                if info.omit_empty && is_zero(&s) {
+                    continue;
+                }
+                out.push(string_event(&info.key));
+                marshal(&s, out);
+            }
+            out.push(EmitEvent::MappingEnd);
+        }
+    }
+}
+
+/// A struct field's key and flags (`getStructInfo`).
+struct FieldInfo {
+    key: String,
+    omit_empty: bool,
+}
+
+impl FieldInfo {
+    fn of(f: &GoField) -> Option<FieldInfo> {
+        let mut tag = f.tag_value("yaml").unwrap_or("");
+        if tag.is_empty() && !f.tag.contains(':') {
+            tag = f.tag;
+        }
+        if tag == "-" {
+            return None;
+        }
+        let mut parts = tag.split(',');
+        let name = parts.next().unwrap_or("");
+        let omit_empty = parts.any(|p| p == "omitempty");
+        Some(FieldInfo {
+            key: if name.is_empty() {
+                f.name.to_lowercase()
+            } else {
+                name.to_string()
+            },
+            omit_empty,
+        })
+    }
+}
+
+/// go-yaml v3's `isZero` (for `omitempty`).
+fn is_zero(s: &Shape) -> bool {
+    match s {
+        Shape::Nil => true,
+        Shape::Str(v) => v.is_empty(),
+        Shape::Slice(items) => items.is_empty(),
+        Shape::Bytes(b) => b.is_empty(),
+        Shape::Map(m) => m.is_empty(),
+        Shape::Int(i) | Shape::Duration(i) => *i == 0,
+        Shape::Uint(u) => *u == 0,
+        Shape::Float(f, _) => *f == 0.0,
+        Shape::Bool(b) => !b,
+        Shape::Time(t) => t.is_zero(),
+        Shape::Text(_) => false,
+        Shape::Struct(fields) => fields.iter().all(|f| is_zero(&shape(&f.value))),
+    }
+}
+
+/// `stringv`: plain when the text reads back as the same string, a literal
+/// block when it has a line break, double-quoted otherwise.
+fn string_event(s: &str) -> EmitEvent {
+    let can_use_plain = resolves_to_str(s) && !(is_base60_float(s) || is_old_bool(s));
+    let style = if s.contains('\n') {
+        ScalarStyle::Literal
+    } else if can_use_plain {
+        ScalarStyle::Plain
+    } else {
+        ScalarStyle::DoubleQuoted
+    };
+    EmitEvent::Scalar {
+        value: s.to_string(),
+        style,
+    }
+}
+
+/// The YAML 1.1 booleans v3 still quotes.
+fn is_old_bool(s: &str) -> bool {
+    matches!(
+        s,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "n" | "N" | "no" | "No" | "NO"
+            | "off" | "Off" | "OFF"
+    )
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+fn is_yaml_style_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// `strconv.ParseInt(s, base, 64)` / `ParseUint` for base 2 or 8 (a sign
+/// is allowed for the signed form).
+fn parses_in_base(s: &str, base: u32, signed: bool) -> bool {
+    let digits = if signed {
+        s.strip_prefix(['+', '-']).unwrap_or(s)
+    } else {
+        s
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) {
+        return false;
+    }
+    let Ok(n) = u64::from_str_radix(digits, base) else {
+        return false;
+    };
+    if !signed {
+        return true;
+    }
+    if s.starts_with('-') {
+        n <= 1 << 63
+    } else {
+        n < 1 << 63
+    }
+}
+
+/// Whether go-yaml v3's `resolve("", s)` gives `!!str`.
+fn resolves_to_str(s: &str) -> bool {
+    let hint = match s.as_bytes().first() {
+        None => 'N',
+        Some(b'+' | b'-') => 'S',
+        Some(b'0'..=b'9') => 'D',
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => 'M',
+        Some(b'.') => '.',
+        _ => return true,
+    };
+    let in_map = matches!(
+        s,
+        "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | ""
+            | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+            | ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | "<<"
+    );
+    if in_map {
+        return false;
+    }
+    match hint {
+        '.' => parse_float(s).is_none(),
+        'D' | 'S' => {
+            if is_timestamp(s) {
+                return false;
+            }
+            let plain = s.replace('_', "");
+            if parse_int_base0(&plain).is_some() || parse_uint_base0(&plain).is_some() {
+                return false;
+            }
+            if is_yaml_style_float(&plain) && parse_float(&plain).is_some() {
+                return false;
+            }
+            if let Some(rest) = plain.strip_prefix("0b") {
+                if parses_in_base(rest, 2, true) || parses_in_base(rest, 2, false) {
+                    return false;
+                }
+            } else if let Some(rest) = plain.strip_prefix("-0b") {
+                if parses_in_base(&format!("-{rest}"), 2, true) {
+                    return false;
+                }
+            }
+            if let Some(rest) = plain.strip_prefix("0o") {
+                if parses_in_base(rest, 8, true) || parses_in_base(rest, 8, false) {
+                    return false;
+                }
+            } else if let Some(rest) = plain.strip_prefix("-0o") {
+                if parses_in_base(&format!("-{rest}"), 8, true) {
+                    return false;
+                }
+            }
+            true
+        }
+        _ => true,
+    }
+}
+
+/// A stable merge sort driven by a "less" function.
+fn sort_by_less<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool + Copy) {
+    if items.len() < 2 {
+        return;
+    }
+    let mut right = items.split_off(items.len() / 2);
+    sort_by_less(items, less);
+    sort_by_less(&mut right, less);
+    let left = std::mem::take(items);
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    let mut left = left.into_iter().peekable();
+    let mut right = right.into_iter().peekable();
+    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
+        if less(r, l) {
+            merged.extend(right.next());
+        } else {
+            merged.extend(left.next());
+        }
+    }
+    merged.extend(left);
+    merged.extend(right);
+    *items = merged;
+}
+
+/// Go's `unicode.IsLetter` and `unicode.IsDigit`.
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && unicode_class(c, 0))
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || (!c.is_ascii() && unicode_class(c, 1))
+}
+
+fn unicode_class(c: char, which: usize) -> bool {
+    thread_local! {
+        static CLASSES: [regex::Regex; 2] = [
+            regex::Regex::new(r"^\p{L}$").expect("valid regex"),
+            regex::Regex::new(r"^\p{Nd}$").expect("valid regex"),
+        ];
+    }
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    CLASSES.with(|re| re[which].is_match(s))
+}
+
+/// go-yaml's `keyList.Less` for two string keys: runs of digits compare
+/// by value, letters before other characters.
+fn key_less(ar: &[char], br: &[char]) -> bool {
+    let mut digits = false;
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            digits = is_digit(ar[i]);
+            continue;
+        }
+        let al = is_letter(ar[i]);
+        let bl = is_letter(br[i]);
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return if digits { al } else { bl };
+        }
+        let (mut an, mut bn): (i64, i64) = (0, 0);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && is_digit(ar[j - 1]) {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && is_digit(ar[ai]) {
+            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && is_digit(br[bi]) {
+            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+            bi += 1;
+        }
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_stay_plain_unless_they_resolve_otherwise() {
+        assert!(resolves_to_str("hello"));
+        assert!(resolves_to_str("yes"));
+        assert!(!resolves_to_str("true"));
+        assert!(!resolves_to_str("0o17"));
+        assert!(!resolves_to_str("1_000"));
+        assert!(!resolves_to_str(".5"));
+        assert!(!resolves_to_str("2001-12-14"));
+        assert!(resolves_to_str("1.2.3"));
+        assert!(is_old_bool("yes"));
+    }
+
+    #[test]
+    fn keys_sort_naturally() {
+        let less = |a: &str, b: &str| {
+            key_less(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+        };
+        assert!(less("a2", "a10"));
+        assert!(less("B", "a"));
+        assert!(!less("a", "B"));
+    }
+}

@@ -1,0 +1,169 @@
+//! The character source of the YAML scanner, mirroring go-yaml v2's reader
+//! (`readerc.go`): a leading UTF-8 byte order mark is dropped, and input is
+//! decoded lazily in 512-byte chunks, each checked for characters YAML does
+//! not allow (`control characters are not allowed`). Because Go checks a
+//! whole chunk when the scanner first needs a character from it, a control
+//! character can be reported before a syntax error that precedes it in the
+//! same chunk; this reader reproduces that order.
+//!
+//! Past the end of input the reader yields NUL, Go's end-of-input marker.
+//!
+//! go-yaml's byte-order-mark test between tokens looks at the start of its
+//! internal buffer rather than at the current character; the reader tracks
+//! where that buffer starts so the scanner can reproduce it.
+
+use super::syntax::{ErrorKind, Mark, SyntaxError};
+
+/// The size of Go's raw input buffer.
+const RAW_CHUNK: usize = 512;
+
+pub(crate) struct Reader {
+    chars: Vec<char>,
+    /// Index of the next unread character.
+    pub pos: usize,
+    /// Number of characters decoded (checked) so far.
+    decoded: usize,
+    /// Byte offset in the input up to which characters are decoded.
+    decoded_bytes: usize,
+    /// Byte offset in the input up to which Go has read raw bytes.
+    raw_end: usize,
+    total_bytes: usize,
+    eof: bool,
+    /// End-of-input NULs Go has appended (each counts as unread).
+    nuls: usize,
+    /// Index of the character at the start of Go's buffer.
+    buffer_start: usize,
+}
+
+/// Whether go-yaml accepts `c` in a YAML stream.
+fn allowed(c: char) -> bool {
+    matches!(c as u32,
+        0x09 | 0x0a | 0x0d | 0x20..=0x7e | 0x85 | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff)
+}
+
+impl Reader {
+    pub(crate) fn new(text: &str) -> Reader {
+        // go-yaml's parser reads an empty document as a single line break.
+        let text = if text.is_empty() { "\n" } else { text };
+        let total_bytes = text.len();
+        let (body, bom_len) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest, 3),
+            None => (text, 0),
+        };
+        Reader {
+            chars: body.chars().collect(),
+            pos: 0,
+            decoded: 0,
+            decoded_bytes: bom_len,
+            raw_end: total_bytes.min(RAW_CHUNK),
+            total_bytes,
+            eof: false,
+            nuls: 0,
+            buffer_start: 0,
+        }
+    }
+
+    /// The character `k` places ahead, or NUL past the end.
+    #[inline]
+    pub(crate) fn at(&self, k: usize) -> char {
+        self.chars.get(self.pos + k).copied().unwrap_or('\0')
+    }
+
+    /// Go's `parser.unread`: decoded characters (and NULs) not yet consumed.
+    fn unread(&self) -> usize {
+        (self.decoded + self.nuls).saturating_sub(self.pos)
+    }
+
+    /// Whether Go's buffer starts with a byte order mark (go-yaml's
+    /// `is_bom(parser.buffer, ...)`, which ignores the position it is given).
+    pub(crate) fn bom_at_buffer_start(&self) -> bool {
+        self.chars.get(self.buffer_start) == Some(&'\u{feff}')
+    }
+
+    /// Go's `cache(parser, n)`: makes sure `n` characters are decoded,
+    /// decoding (and checking) further chunks as Go would.
+    #[inline]
+    pub(crate) fn cache(&mut self, n: usize) -> Result<(), SyntaxError> {
+        if self.decoded + self.nuls >= self.pos + n {
+            return Ok(());
+        }
+        self.fill(n)
+    }
+
+    /// The slow path of [`Reader::cache`].
+    fn fill(&mut self, n: usize) -> Result<(), SyntaxError> {
+        // Go moves the unread characters to the start of its buffer.
+        self.buffer_start = self.pos;
+        let mut first = true;
+        while self.unread() < n {
+            if (!first || self.decoded_bytes == self.raw_end) && !self.eof {
+                if self.raw_end >= self.total_bytes {
+                    self.eof = true;
+                } else {
+                    self.raw_end = (self.decoded_bytes + RAW_CHUNK).min(self.total_bytes);
+                }
+            }
+            first = false;
+            while self.decoded < self.chars.len() {
+                let c = self.chars[self.decoded];
+                let width = c.len_utf8();
+                if self.decoded_bytes + width > self.raw_end {
+                    break;
+                }
+                if !allowed(c) {
+                    return Err(SyntaxError {
+                        kind: ErrorKind::Reader,
+                        problem: "control characters are not allowed".to_string(),
+                        problem_mark: Mark::default(),
+                        context: "",
+                        context_mark: Mark::default(),
+                    });
+                }
+                self.decoded_bytes += width;
+                self.decoded += 1;
+            }
+            if self.eof {
+                self.nuls += 1;
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_chars_then_nul() {
+        let mut r = Reader::new("ab");
+        r.cache(4).unwrap();
+        assert_eq!((r.at(0), r.at(1), r.at(2)), ('a', 'b', '\0'));
+    }
+
+    #[test]
+    fn empty_input_is_a_line_break() {
+        let r = Reader::new("");
+        assert_eq!(r.at(0), '\n');
+    }
+
+    #[test]
+    fn drops_leading_bom() {
+        let r = Reader::new("\u{feff}a");
+        assert_eq!(r.at(0), 'a');
+    }
+
+    #[test]
+    fn control_character_found_when_its_chunk_is_decoded() {
+        let mut text = "a".repeat(600);
+        text.push('\u{1}');
+        let mut r = Reader::new(&text);
+        assert!(r.cache(1).is_ok());
+        r.pos = 511;
+        assert!(r.cache(1).is_ok());
+        r.pos = 512;
+        let err = r.cache(1).unwrap_err();
+        assert_eq!(err.problem, "control characters are not allowed");
+    }
+}
