@@ -164,6 +164,20 @@ cmd_test() {
     SKIPPED+=("conformance native and wasm: no vectors in $CHARTROOM_CONFORMANCE")
   fi
 
+  local charts=$CHARTROOM_CONFORMANCE/charts
+  if [ -f "$charts/run_cases.py" ]; then
+    step "chart corpus: chartroom template against helm v3.21.4's output"
+    cargo build --features cli --bin chartroom
+    local report=$TARGET_DIR/conformance/charts.txt
+    python3 "$charts/run_cases.py" "$charts/public" --jobs 2 \
+      --cmd "$TARGET_DIR/debug/chartroom template" >"$report" || true
+    grep '^FAIL' "$report" | cut -c1-300 || true
+    python3 tests/charts_floor.py "$report"
+    RAN+=("chart corpus: $(tail -n 1 "$report")")
+  else
+    SKIPPED+=("chart corpus: no $charts/run_cases.py")
+  fi
+
   if [ -d tests/js ]; then
     build_pkg_once
     ensure_npm_deps tests/js/npm-deps.txt

@@ -7,7 +7,6 @@ pub use crate::engine::objects::Capabilities;
 use crate::engine::objects::{HelmVersion, KubeVersion, VersionSet};
 use crate::funcs::semver::{Constraints, Version};
 
-
 /// The Kubernetes version the release binary of Helm v3.21.4 reports.
 pub const DEFAULT_KUBE_VERSION: &str = "v1.36.0";
 
@@ -75,13 +74,18 @@ const DEFAULT_API_VERSIONS: &[&str] = &[
 impl Capabilities {
     /// `helm template`'s capabilities: the defaults, `--kube-version` (with
     /// Helm's error text), `--api-versions` appended.
-    pub fn for_template(kube_version: Option<&str>, api_versions: &[String]) -> Result<Self, String> {
+    pub fn for_template(
+        kube_version: Option<&str>,
+        api_versions: &[String],
+    ) -> Result<Self, String> {
         let kube_version = match kube_version {
-            Some(v) if !v.is_empty() => parse_kube_version(v)
-                .map_err(|e| format!("invalid kube version '{v}': {e}"))?,
+            Some(v) if !v.is_empty() => {
+                parse_kube_version(v).map_err(|e| format!("invalid kube version '{v}': {e}"))?
+            }
             _ => parse_kube_version(DEFAULT_KUBE_VERSION)?,
         };
-        let mut versions: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+        let mut versions: Vec<String> =
+            DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
         versions.extend(api_versions.iter().cloned());
         Ok(Capabilities {
             kube_version,
@@ -174,10 +178,22 @@ mod tests {
     #[test]
     fn kube_versions_parse_like_kubernetes() {
         let v = parse_kube_version("1.26").unwrap();
-        assert_eq!((v.version.as_str(), v.major.as_str(), v.minor.as_str()), ("v1.26", "1", "26"));
-        assert_eq!(parse_kube_version("v1.29.0-gke.1").unwrap().version, "v1.29.0");
-        assert_eq!(parse_kube_version("1").unwrap_err(), "illegal version string \"1\"");
-        assert_eq!(parse_kube_version("x1.2").unwrap_err(), "could not parse \"x1.2\" as version");
+        assert_eq!(
+            (v.version.as_str(), v.major.as_str(), v.minor.as_str()),
+            ("v1.26", "1", "26")
+        );
+        assert_eq!(
+            parse_kube_version("v1.29.0-gke.1").unwrap().version,
+            "v1.29.0"
+        );
+        assert_eq!(
+            parse_kube_version("1").unwrap_err(),
+            "illegal version string \"1\""
+        );
+        assert_eq!(
+            parse_kube_version("x1.2").unwrap_err(),
+            "could not parse \"x1.2\" as version"
+        );
         assert_eq!(
             parse_kube_version("01.2").unwrap_err(),
             "illegal zero-prefixed version component \"01\" in \"01.2\""

@@ -33,7 +33,12 @@ fn entry(path: &str, content: &str, kind: &str, name: &str, hooks: Vec<Value>) -
 pub fn template_output_value(out: &TemplateOutput) -> Value {
     let mut manifests = Vec::new();
     for m in &out.manifests {
-        let name = m.head.metadata.as_ref().map(|md| md.name.as_str()).unwrap_or("");
+        let name = m
+            .head
+            .metadata
+            .as_ref()
+            .map(|md| md.name.as_str())
+            .unwrap_or("");
         manifests.push(entry(&m.name, &m.content, &m.head.kind, name, Vec::new()));
     }
     for h in &out.hooks {

@@ -110,12 +110,9 @@ pub fn render_chart(
         "" | "application" => {}
         other => return Err(plain(format!("{other} charts are not installable"))),
     }
-    if !chart.metadata.dependencies.is_empty() {
-        dependencies::check_dependencies(&chart).map_err(|e| {
-            plain(format!(
-                "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: {e}"
-            ))
-        })?;
+    if chart.metadata.has_dependency_list() {
+        dependencies::check_dependencies(&chart)
+            .map_err(|e| plain(format!("{}: {e}", dependencies::MISSING_DEPENDENCIES_HINT)))?;
     }
     validate_release_name(&options.release_name).map_err(plain)?;
     dependencies::process_dependencies(&mut chart, &vals, true).map_err(plain)?;
@@ -127,7 +124,10 @@ pub fn render_chart(
     let mut output = options.output.clone();
     output.release_name = options.release_name.clone();
     if !chart.metadata.kube_version.is_empty()
-        && !capabilities::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version.version)
+        && !capabilities::is_compatible_range(
+            &chart.metadata.kube_version,
+            &caps.kube_version.version,
+        )
     {
         let message = format!(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
@@ -171,7 +171,10 @@ pub fn to_render_values(
     let top = Map::new();
     top.insert("Capabilities", caps.to_value());
     top.insert("Release", Value::Map(release));
-    top.insert("Values", Value::Map(coalesced.values));
+    top.insert(
+        "Values",
+        crate::engine::values::chartutil_values(coalesced.values),
+    );
     Ok(top)
 }
 
@@ -210,5 +213,7 @@ pub fn render_template(
         ..EngineOptions::default()
     };
     let mut rendered = engine::render(&chart, &top, engine_options, None).map_err(|e| e.message)?;
-    Ok(rendered.remove("chartroom/templates/tpl").unwrap_or_default())
+    Ok(rendered
+        .remove("chartroom/templates/tpl")
+        .unwrap_or_default())
 }

@@ -86,7 +86,10 @@ pub fn load_archive_files(data: &[u8], limits: Limits) -> Result<Vec<File>, Stri
                 limits.max_chart_size
             ));
         }
-        let data = buf.strip_prefix(UTF8_BOM).map(<[u8]>::to_vec).unwrap_or(buf);
+        let data = buf
+            .strip_prefix(UTF8_BOM)
+            .map(<[u8]>::to_vec)
+            .unwrap_or(buf);
         files.push(File { name, data });
     }
     if files.is_empty() {
@@ -111,9 +114,6 @@ fn archive_error(e: &std::io::Error) -> String {
 fn relative_name(raw: &str) -> Result<String, String> {
     let delimiter = if raw.contains('\\') { '\\' } else { '/' };
     let parts: Vec<&str> = raw.split(delimiter).collect();
-    if parts[0] == "Chart.yaml" {
-        return Err("chart yaml not in base directory".to_string());
-    }
     let rest = parts[1..].join("/");
     if rest.starts_with('/') {
         return Err("chart illegally contains absolute paths".to_string());
@@ -131,6 +131,9 @@ fn relative_name(raw: &str) -> Result<String, String> {
     let b = cleaned.as_bytes();
     if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/' {
         return Err("chart contains illegally named files".to_string());
+    }
+    if parts[0] == "Chart.yaml" {
+        return Err("chart yaml not in base directory".to_string());
     }
     Ok(cleaned)
 }
@@ -160,7 +163,10 @@ mod tests {
 
     #[test]
     fn strips_the_top_directory() {
-        let data = tgz(&[("mychart/Chart.yaml", b"name: x\n"), ("mychart/templates/a.yaml", b"\xEF\xBB\xBFa: 1\n")]);
+        let data = tgz(&[
+            ("mychart/Chart.yaml", b"name: x\n"),
+            ("mychart/templates/a.yaml", b"\xEF\xBB\xBFa: 1\n"),
+        ]);
         let files = load_archive_files(&data, Limits::default()).unwrap();
         assert_eq!(files[0].name, "Chart.yaml");
         assert_eq!(files[1].name, "templates/a.yaml");
@@ -169,11 +175,29 @@ mod tests {
 
     #[test]
     fn refuses_unsafe_paths() {
-        let err = |entries: &[(&str, &[u8])]| load_archive_files(&tgz(entries), Limits::default()).unwrap_err();
-        assert_eq!(err(&[("mychart/../../x", b"a")]), "chart illegally references parent directory");
-        assert_eq!(err(&[("Chart.yaml", b"a")]), "chart yaml not in base directory");
-        assert_eq!(err(&[("mychart//etc/passwd", b"a")]), "chart illegally contains absolute paths");
-        assert_eq!(err(&[("mychart/c:/x", b"a")]), "chart contains illegally named files");
+        let err = |entries: &[(&str, &[u8])]| {
+            load_archive_files(&tgz(entries), Limits::default()).unwrap_err()
+        };
+        assert_eq!(
+            err(&[("mychart/../../x", b"a")]),
+            "chart illegally references parent directory"
+        );
+        assert_eq!(
+            err(&[("Chart.yaml/x", b"a")]),
+            "chart yaml not in base directory"
+        );
+        assert_eq!(
+            err(&[("Chart.yaml", b"a")]),
+            "chart illegally contains content outside the base directory: \"Chart.yaml\""
+        );
+        assert_eq!(
+            err(&[("mychart//etc/passwd", b"a")]),
+            "chart illegally contains absolute paths"
+        );
+        assert_eq!(
+            err(&[("mychart/c:/x", b"a")]),
+            "chart contains illegally named files"
+        );
         assert_eq!(
             err(&[("mychart", b"a")]),
             "chart illegally contains content outside the base directory: \"mychart\""
@@ -204,7 +228,10 @@ mod tests {
 
     #[test]
     fn refuses_corrupt_input() {
-        assert_eq!(load_archive_files(b"not gzip", Limits::default()).unwrap_err(), "gzip: invalid header");
+        assert_eq!(
+            load_archive_files(b"not gzip", Limits::default()).unwrap_err(),
+            "gzip: invalid header"
+        );
         let mut data = tgz(&[("c/a", b"hello")]);
         data.truncate(data.len() / 2);
         assert!(load_archive_files(&data, Limits::default()).is_err());

@@ -158,7 +158,6 @@ pub fn clean_path(p: &str) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +184,10 @@ pub fn metadata_json(md: &Metadata) -> crate::value::Value {
     };
     let list = |map: &Map, key: &str, v: &[String]| {
         if !v.is_empty() {
-            map.insert(key, Value::list(v.iter().map(|s| Value::from(s.as_str())).collect()));
+            map.insert(
+                key,
+                Value::list(v.iter().map(|s| Value::from(s.as_str())).collect()),
+            );
         }
     };
     text(&map, "name", &md.name);

@@ -59,7 +59,10 @@ pub enum Command {
 }
 
 fn list(name: &'static str) -> Arg {
-    Arg::new(name).long(name).action(ArgAction::Append).num_args(1)
+    Arg::new(name)
+        .long(name)
+        .action(ArgAction::Append)
+        .num_args(1)
 }
 
 fn comma_list(name: &'static str) -> Arg {
@@ -76,7 +79,9 @@ fn single(name: &'static str) -> Arg {
 
 fn value_args() -> Vec<Arg> {
     vec![
-        comma_list("values").short('f').help("values files, in order"),
+        comma_list("values")
+            .short('f')
+            .help("values files, in order"),
         list("set").help("set values (key=value, comma-separated)"),
         list("set-string").help("set STRING values"),
         list("set-json").help("set JSON values"),
@@ -92,31 +97,49 @@ fn cli() -> clap::Command {
         .arg(Arg::new("args").num_args(0..).action(ArgAction::Append))
         .args(value_args())
         .args([
-            single("namespace").short('n').help("namespace scope of the release"),
+            single("namespace")
+                .short('n')
+                .help("namespace scope of the release"),
             single("kube-version").help("Kubernetes version used for Capabilities.KubeVersion"),
-            comma_list("api-versions").short('a').help("Kubernetes API versions used for Capabilities.APIVersions"),
-            list("show-only").short('s').help("only show manifests rendered from the given templates"),
-            single("output-dir").help("write the executed templates to files in output-dir instead of stdout"),
+            comma_list("api-versions")
+                .short('a')
+                .help("Kubernetes API versions used for Capabilities.APIVersions"),
+            list("show-only")
+                .short('s')
+                .help("only show manifests rendered from the given templates"),
+            single("output-dir")
+                .help("write the executed templates to files in output-dir instead of stdout"),
             flag("include-crds").help("include CRDs in the templated output"),
             flag("skip-crds").help("if set, no CRDs will be installed"),
             flag("no-hooks").help("prevent hooks from running"),
             flag("skip-tests").help("skip tests from templated output"),
             flag("is-upgrade").help("set .Release.IsUpgrade instead of .Release.IsInstall"),
             flag("release-name").help("use release name in the output-dir path"),
-            flag("render-subchart-notes").help("if set, render subchart notes along with the parent"),
-            flag("generate-name").short('g').help("generate the name (and omit the NAME parameter)"),
+            flag("render-subchart-notes")
+                .help("if set, render subchart notes along with the parent"),
+            flag("generate-name")
+                .short('g')
+                .help("generate the name (and omit the NAME parameter)"),
             single("name-template").help("specify template used to name the release"),
             flag("dependency-update").help("update dependencies (needs a network: refused)"),
             flag("skip-schema-validation").help("if set, disables JSON schema validation"),
-            flag("enable-dns").help("enable DNS lookups when rendering templates (always empty here)"),
+            flag("enable-dns")
+                .help("enable DNS lookups when rendering templates (always empty here)"),
             flag("hide-secret").help("hide Kubernetes Secrets in the output"),
             flag("debug").help("enable verbose output"),
-            flag("validate").help("accepted for compatibility; chartroom has no cluster to validate against"),
-            single("output").short('o').help("output format: `json` prints the structured result"),
+            flag("validate")
+                .help("accepted for compatibility; chartroom has no cluster to validate against"),
+            single("output")
+                .short('o')
+                .help("output format: `json` prints the structured result"),
         ]);
     let show = clap::Command::new("show")
         .about("show information of a chart")
-        .arg(Arg::new("what").required(true).value_parser(["all", "chart", "readme", "values", "crds"]))
+        .arg(
+            Arg::new("what")
+                .required(true)
+                .value_parser(["all", "chart", "readme", "values", "crds"]),
+        )
         .arg(Arg::new("chart").required(true));
     let tpl = clap::Command::new("tpl")
         .about("render one template string against values with the full function set")
@@ -152,7 +175,9 @@ fn max_steps(m: &ArgMatches) -> Result<Option<u64>, Outcome> {
     match m.get_one::<String>("max-steps") {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|_| {
-            Outcome::error(format!("invalid argument {s:?} for \"--max-steps\" flag: not a number"))
+            Outcome::error(format!(
+                "invalid argument {s:?} for \"--max-steps\" flag: not a number"
+            ))
         }),
     }
 }
@@ -166,9 +191,14 @@ pub fn parse_args(args: Vec<String>) -> Result<Command, Outcome> {
         Err(e) => {
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp
-                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(Command::Help(e.to_string())),
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    Ok(Command::Help(e.to_string()))
+                }
                 _ => Err(Outcome {
-                    stderr: format!("Error: {}", e.render().to_string().trim_start_matches("error: ")),
+                    stderr: format!(
+                        "Error: {}",
+                        e.render().to_string().trim_start_matches("error: ")
+                    ),
                     code: 1,
                     ..Outcome::default()
                 }),
@@ -179,13 +209,17 @@ pub fn parse_args(args: Vec<String>) -> Result<Command, Outcome> {
         Some(("template", m)) => {
             let positional = strings(m, "args");
             if positional.is_empty() {
-                return Err(Outcome::error("\"chartroom template\" requires at least 1 argument"));
+                return Err(Outcome::error(
+                    "\"chartroom template\" requires at least 1 argument",
+                ));
             }
             let json = match m.get_one::<String>("output").map(String::as_str) {
                 None => false,
                 Some("json") => true,
                 Some(other) => {
-                    return Err(Outcome::error(format!("invalid output format {other:?}: only \"json\" is supported")))
+                    return Err(Outcome::error(format!(
+                        "invalid output format {other:?}: only \"json\" is supported"
+                    )))
                 }
             };
             let output = OutputOptions {
@@ -196,7 +230,10 @@ pub fn parse_args(args: Vec<String>) -> Result<Command, Outcome> {
                 show_only: strings(m, "show-only"),
                 render_subchart_notes: m.get_flag("render-subchart-notes"),
                 hide_secret: m.get_flag("hide-secret"),
-                output_dir: m.get_one::<String>("output-dir").cloned().unwrap_or_default(),
+                output_dir: m
+                    .get_one::<String>("output-dir")
+                    .cloned()
+                    .unwrap_or_default(),
                 use_release_name: m.get_flag("release-name"),
                 debug: m.get_flag("debug"),
                 ..OutputOptions::default()

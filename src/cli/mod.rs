@@ -62,7 +62,10 @@ fn execute(command: Command) -> Outcome {
         Command::Show { what, chart } => show::show(&what, &chart),
         Command::Tpl(t) => tpl(&t),
         Command::Version => Outcome {
-            stdout: format!("chartroom {} (helm v3.21.4 compatible)\n", env!("CARGO_PKG_VERSION")),
+            stdout: format!(
+                "chartroom {} (helm v3.21.4 compatible)\n",
+                env!("CARGO_PKG_VERSION")
+            ),
             ..Outcome::default()
         },
         Command::Help(text) => Outcome {
@@ -133,15 +136,25 @@ fn template(t: &TemplateArgs) -> Outcome {
         );
     }
     if !Path::new(&chart_path).exists() {
-        return Outcome::error(format!("path {} not found", crate::template::strconv::quote(&chart_path)));
+        return Outcome::error(format!(
+            "path {} not found",
+            crate::template::strconv::quote(&chart_path)
+        ));
     }
     let values = match value_options(&t.values, &t.value_flags) {
         Ok(v) => v,
         Err(e) => return Outcome::error(e),
     };
-    let chart = match load::load_path(Path::new(&chart_path)) {
+    // Helm loads the chart by its absolute path, which its messages show.
+    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
+    let chart = match load::load_path(&absolute) {
         Ok(c) => c,
         Err(e) => return Outcome::error(e),
+    };
+    let deprecated = if chart.metadata.deprecated {
+        "WARNING: This chart is deprecated\n"
+    } else {
+        ""
     };
     let default_kube = std::env::var("CHARTROOM_DEFAULT_KUBE_VERSION").ok();
     let options = RenderOptions {
@@ -170,9 +183,10 @@ fn template(t: &TemplateArgs) -> Outcome {
             } else {
                 stdout.push_str(&out.stream);
             }
+            let warnings: String = out.warnings.iter().map(|w| format!("{w}\n")).collect();
             Outcome {
                 stdout,
-                stderr: out.warnings.iter().map(|w| format!("{w}\n")).collect(),
+                stderr: format!("{deprecated}{warnings}"),
                 code: 0,
             }
         }
@@ -182,7 +196,7 @@ fn template(t: &TemplateArgs) -> Outcome {
             let warnings: String = e.warnings.iter().map(|w| format!("{w}\n")).collect();
             Outcome {
                 stdout,
-                stderr: format!("{warnings}Error: {}\n", e.message),
+                stderr: format!("{deprecated}{warnings}Error: {}\n", e.message),
                 code: 1,
             }
         }
@@ -225,7 +239,8 @@ fn release_name_and_chart(t: &TemplateArgs) -> Result<(String, String), String> 
 fn template_name(text: &str) -> Result<String, String> {
     let mut set = crate::template::Templates::named("name-template");
     crate::funcs::register_sprig_all(&mut set);
-    set.parse("name-template", text).map_err(|e| e.to_string())?;
+    set.parse("name-template", text)
+        .map_err(|e| e.to_string())?;
     set.execute("name-template", &crate::Value::Nil)
         .map_err(|e| e.to_string())
 }

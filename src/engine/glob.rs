@@ -54,7 +54,9 @@ fn parse_seq(chars: &[char], pos: &mut usize, in_alternative: bool) -> Result<Gl
             ',' | '}' if in_alternative => break,
             '\\' => {
                 *pos += 1;
-                let escaped = *chars.get(*pos).ok_or("unexpected end of glob after escape")?;
+                let escaped = *chars
+                    .get(*pos)
+                    .ok_or("unexpected end of glob after escape")?;
                 tokens.push(Token::Literal(escaped));
                 *pos += 1;
             }
@@ -91,7 +93,9 @@ fn parse_seq(chars: &[char], pos: &mut usize, in_alternative: bool) -> Result<Gl
                     } else {
                         c
                     };
-                    if chars.get(*pos) == Some(&'-') && chars.get(*pos + 1).is_some_and(|&n| n != ']') {
+                    if chars.get(*pos) == Some(&'-')
+                        && chars.get(*pos + 1).is_some_and(|&n| n != ']')
+                    {
                         let hi = chars[*pos + 1];
                         *pos += 2;
                         items.push((c, hi));
@@ -132,7 +136,9 @@ fn match_tokens(tokens: &[Token], name: &[char]) -> bool {
     };
     match first {
         Token::Literal(c) => name.first() == Some(c) && match_tokens(rest, &name[1..]),
-        Token::Any => name.first().is_some_and(|&c| c != SEPARATOR) && match_tokens(rest, &name[1..]),
+        Token::Any => {
+            name.first().is_some_and(|&c| c != SEPARATOR) && match_tokens(rest, &name[1..])
+        }
         Token::Star => {
             for i in 0..=name.len() {
                 if match_tokens(rest, &name[i..]) {

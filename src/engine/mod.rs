@@ -119,8 +119,10 @@ pub fn render_templates(
         ]
         .into_iter()
         .collect();
-        r.vals.insert("Template", Value::Map(template_info));
-        match set.execute(name, &Value::Map(r.vals.clone())) {
+        r.vals
+            .insert("Template", values::chartutil_values(template_info));
+        // Helm's renderable holds the data as `chartutil.Values`.
+        match set.execute(name, &values::chartutil_values(r.vals.clone())) {
             Ok(out) => {
                 rendered.insert(name.clone(), out.replace("<no value>", ""));
             }
@@ -161,7 +163,11 @@ struct IncludeCounts(BTreeMap<String, usize>);
 fn include_func() -> Func {
     Func::new([ParamType::String, ParamType::Any], |ctx, args| {
         let name = args[0].as_str().unwrap_or_default().to_string();
-        let count = ctx.state::<IncludeCounts>().0.entry(name.clone()).or_insert(0);
+        let count = ctx
+            .state::<IncludeCounts>()
+            .0
+            .entry(name.clone())
+            .or_insert(0);
         if *count > INCLUDE_RECURSION_LIMIT {
             return Err(FuncError::msg(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
@@ -188,7 +194,9 @@ fn tpl_func(strict: bool) -> Func {
         let name = set.name().to_string();
         let quoted = crate::template::strconv::quote(&text);
         if let Err(e) = set.parse(&name, &text) {
-            return Err(FuncError::msg(format!("cannot parse template {quoted}: {e}")));
+            return Err(FuncError::msg(format!(
+                "cannot parse template {quoted}: {e}"
+            )));
         }
         match ctx.execute_in(&set, &name, &args[1]) {
             Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
@@ -214,7 +222,9 @@ fn required_func(lint_mode: bool) -> Func {
             if lint_mode {
                 return Ok(Value::from(""));
             }
-            return Err(FuncError::msg(warn_wrap(args[0].as_str().unwrap_or_default())));
+            return Err(FuncError::msg(warn_wrap(
+                args[0].as_str().unwrap_or_default(),
+            )));
         }
         Ok(args[1].clone())
     })
@@ -225,7 +235,9 @@ fn fail_func(lint_mode: bool) -> Func {
         if lint_mode {
             return Ok(Value::from(""));
         }
-        Err(FuncError::msg(warn_wrap(args[0].as_str().unwrap_or_default())))
+        Err(FuncError::msg(warn_wrap(
+            args[0].as_str().unwrap_or_default(),
+        )))
     })
 }
 
@@ -234,7 +246,10 @@ fn fail_func(lint_mode: bool) -> Func {
 fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Renderable>) -> Map {
     let subcharts = Map::new();
     let next = Map::new();
-    next.insert("Chart", objects::chart_object(&chart.metadata, chart.is_root()));
+    next.insert(
+        "Chart",
+        objects::chart_object(&chart.metadata, chart.is_root()),
+    );
     next.insert(
         "Files",
         Value::object(objects::Files::new(
@@ -242,15 +257,18 @@ fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Ren
         )),
     );
     next.insert("Release", parent.get("Release").unwrap_or_default());
-    next.insert("Capabilities", parent.get("Capabilities").unwrap_or_default());
+    next.insert(
+        "Capabilities",
+        parent.get("Capabilities").unwrap_or_default(),
+    );
     next.insert("Values", Value::Map(Map::new()));
     next.insert("Subcharts", Value::Map(subcharts.clone()));
     if chart.is_root() {
         next.insert("Values", parent.get("Values").unwrap_or_default());
-    } else if let Some(Value::Map(parent_values)) = parent.get("Values") {
-        if let Some(Value::Map(own)) = parent_values.get(chart.name()) {
-            next.insert("Values", Value::Map(own));
-        }
+    } else if let Ok(own) = values::table(parent, &format!("Values.{}", chart.name())) {
+        next.insert("Values", Value::Map(own));
+    } else {
+        next.insert("Values", values::chartutil_values(Map::new()));
     }
     for child in &chart.dependencies {
         let child_top = collect_templates(child, &next, out);
@@ -298,11 +316,19 @@ fn cleanup_parse_error(filename: &str, e: Error) -> RenderError {
     let message = if tokens.len() == 1 {
         format!("parse error in ({filename}): {text}")
     } else {
-        format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+        format!(
+            "parse error at ({}): {}",
+            tokens[1],
+            tokens[tokens.len() - 1]
+        )
     };
     RenderError {
         message,
-        file: Some(if e.template.is_empty() { filename.to_string() } else { e.template.clone() }),
+        file: Some(if e.template.is_empty() {
+            filename.to_string()
+        } else {
+            e.template.clone()
+        }),
         line: e.line,
         column: e.column,
         cause: Some(e),
@@ -313,7 +339,11 @@ fn cleanup_parse_error(filename: &str, e: Error) -> RenderError {
 fn cleanup_exec_error(filename: &str, e: Error) -> RenderError {
     let located = |message: String, e: Error| RenderError {
         message,
-        file: Some(if e.template.is_empty() { filename.to_string() } else { e.template.clone() }),
+        file: Some(if e.template.is_empty() {
+            filename.to_string()
+        } else {
+            e.template.clone()
+        }),
         line: e.line,
         column: e.column,
         cause: Some(e),
@@ -346,18 +376,31 @@ mod tests {
 
     #[test]
     fn templates_sort_deepest_first() {
-        let names: Vec<String> = ["a/templates/x", "a/charts/b/templates/y", "a/templates/_h", "a/templates/z"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names: Vec<String> = [
+            "a/templates/x",
+            "a/charts/b/templates/y",
+            "a/templates/_h",
+            "a/templates/z",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(
             sort_templates(&names),
-            ["a/charts/b/templates/y", "a/templates/z", "a/templates/x", "a/templates/_h"]
+            [
+                "a/charts/b/templates/y",
+                "a/templates/z",
+                "a/templates/x",
+                "a/templates/_h"
+            ]
         );
     }
 
     #[test]
     fn paths_join_like_go() {
-        assert_eq!(join_path("mychart", "templates/x.yaml"), "mychart/templates/x.yaml");
+        assert_eq!(
+            join_path("mychart", "templates/x.yaml"),
+            "mychart/templates/x.yaml"
+        );
     }
 }

@@ -37,7 +37,10 @@ impl Struct {
     }
 
     /// A struct whose fields carry struct tags: `(name, tag, value)`.
-    pub fn tagged(type_name: &'static str, fields: Vec<(&'static str, &'static str, Value)>) -> Struct {
+    pub fn tagged(
+        type_name: &'static str,
+        fields: Vec<(&'static str, &'static str, Value)>,
+    ) -> Struct {
         let tags = fields.iter().map(|(_, t, _)| *t).collect();
         let mut s = Struct::new(
             type_name,
@@ -112,9 +115,21 @@ fn maintainer(m: &Maintainer) -> Value {
     Value::object(Struct::tagged(
         "*chart.Maintainer",
         vec![
-            ("Name", r#"json:"name,omitempty""#, Value::from(m.name.as_str())),
-            ("Email", r#"json:"email,omitempty""#, Value::from(m.email.as_str())),
-            ("URL", r#"json:"url,omitempty""#, Value::from(m.url.as_str())),
+            (
+                "Name",
+                r#"json:"name,omitempty""#,
+                Value::from(m.name.as_str()),
+            ),
+            (
+                "Email",
+                r#"json:"email,omitempty""#,
+                Value::from(m.email.as_str()),
+            ),
+            (
+                "URL",
+                r#"json:"url,omitempty""#,
+                Value::from(m.url.as_str()),
+            ),
         ],
     ))
 }
@@ -124,7 +139,11 @@ pub fn dependency(d: &Dependency) -> Value {
     Value::object(Struct::tagged(
         "*chart.Dependency",
         vec![
-            ("Name", r#"json:"name" yaml:"name""#, Value::from(d.name.as_str())),
+            (
+                "Name",
+                r#"json:"name" yaml:"name""#,
+                Value::from(d.name.as_str()),
+            ),
             (
                 "Version",
                 r#"json:"version,omitempty" yaml:"version,omitempty""#,
@@ -172,22 +191,46 @@ fn metadata_fields(md: &Metadata) -> Vec<(&'static str, &'static str, Value)> {
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
     vec![
-        ("Name", r#"json:"name,omitempty""#, Value::from(md.name.as_str())),
-        ("Home", r#"json:"home,omitempty""#, Value::from(md.home.as_str())),
-        ("Sources", r#"json:"sources,omitempty""#, strings(&md.sources)),
-        ("Version", r#"json:"version,omitempty""#, Value::from(md.version.as_str())),
+        (
+            "Name",
+            r#"json:"name,omitempty""#,
+            Value::from(md.name.as_str()),
+        ),
+        (
+            "Home",
+            r#"json:"home,omitempty""#,
+            Value::from(md.home.as_str()),
+        ),
+        (
+            "Sources",
+            r#"json:"sources,omitempty""#,
+            strings(&md.sources),
+        ),
+        (
+            "Version",
+            r#"json:"version,omitempty""#,
+            Value::from(md.version.as_str()),
+        ),
         (
             "Description",
             r#"json:"description,omitempty""#,
             Value::from(md.description.as_str()),
         ),
-        ("Keywords", r#"json:"keywords,omitempty""#, strings(&md.keywords)),
+        (
+            "Keywords",
+            r#"json:"keywords,omitempty""#,
+            strings(&md.keywords),
+        ),
         (
             "Maintainers",
             r#"json:"maintainers,omitempty""#,
             Value::list(md.maintainers.iter().map(maintainer).collect()),
         ),
-        ("Icon", r#"json:"icon,omitempty""#, Value::from(md.icon.as_str())),
+        (
+            "Icon",
+            r#"json:"icon,omitempty""#,
+            Value::from(md.icon.as_str()),
+        ),
         (
             "APIVersion",
             r#"json:"apiVersion,omitempty""#,
@@ -198,14 +241,26 @@ fn metadata_fields(md: &Metadata) -> Vec<(&'static str, &'static str, Value)> {
             r#"json:"condition,omitempty""#,
             Value::from(md.condition.as_str()),
         ),
-        ("Tags", r#"json:"tags,omitempty""#, Value::from(md.tags.as_str())),
+        (
+            "Tags",
+            r#"json:"tags,omitempty""#,
+            Value::from(md.tags.as_str()),
+        ),
         (
             "AppVersion",
             r#"json:"appVersion,omitempty""#,
             Value::from(md.app_version.as_str()),
         ),
-        ("Deprecated", r#"json:"deprecated,omitempty""#, Value::Bool(md.deprecated)),
-        ("Annotations", r#"json:"annotations,omitempty""#, Value::Map(annotations)),
+        (
+            "Deprecated",
+            r#"json:"deprecated,omitempty""#,
+            Value::Bool(md.deprecated),
+        ),
+        (
+            "Annotations",
+            r#"json:"annotations,omitempty""#,
+            Value::Map(annotations),
+        ),
         (
             "KubeVersion",
             r#"json:"kubeVersion,omitempty""#,
@@ -216,7 +271,11 @@ fn metadata_fields(md: &Metadata) -> Vec<(&'static str, &'static str, Value)> {
             r#"json:"dependencies,omitempty""#,
             Value::list(md.dependencies.iter().map(dependency).collect()),
         ),
-        ("Type", r#"json:"type,omitempty""#, Value::from(md.chart_type.as_str())),
+        (
+            "Type",
+            r#"json:"type,omitempty""#,
+            Value::from(md.chart_type.as_str()),
+        ),
     ]
 }
 
@@ -234,15 +293,17 @@ pub fn chart_object(md: &Metadata, is_root: bool) -> Value {
         .map(|(name, tag, value)| {
             let field = GoField::new(name, tag, value).nil_if_empty();
             if name == "Dependencies" && md.dependencies_declared {
-                GoField { nil: false, ..field }
+                GoField {
+                    nil: false,
+                    ..field
+                }
             } else {
                 field
             }
         })
         .collect();
-    let metadata = Value::object(
-        Struct::tagged("chart.Metadata", metadata_fields(md)).with_layout(layout),
-    );
+    let metadata =
+        Value::object(Struct::tagged("chart.Metadata", metadata_fields(md)).with_layout(layout));
     Value::object(
         Struct::new("struct { chart.Metadata; IsRoot bool }", flat).with_layout(vec![
             GoField::embedded("Metadata", metadata),
@@ -525,5 +586,94 @@ impl Capabilities {
                 ("HelmVersion", self.helm_version.to_value()),
             ],
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::{Dependency, Maintainer};
+
+    fn chart() -> Value {
+        let md = Metadata {
+            name: "x".into(),
+            version: "0.1.0".into(),
+            api_version: "v2".into(),
+            maintainers: vec![Maintainer {
+                name: "n".into(),
+                ..Maintainer::default()
+            }],
+            dependencies: vec![Dependency {
+                name: "d".into(),
+                repository: "r".into(),
+                enabled: true,
+                ..Dependency::default()
+            }],
+            ..Metadata::default()
+        };
+        chart_object(&md, true)
+    }
+
+    fn capabilities() -> Value {
+        Capabilities {
+            kube_version: KubeVersion {
+                version: "v1.20.0".into(),
+                major: "1".into(),
+                minor: "20".into(),
+            },
+            api_versions: VersionSet(vec!["v1".into()]),
+            helm_version: HelmVersion {
+                version: "v3.21.4".into(),
+                git_commit: String::new(),
+                git_tree_state: String::new(),
+                go_version: String::new(),
+            },
+        }
+        .to_value()
+    }
+
+    // Expected texts from Go's encoding/json, BurntSushi/toml and go-yaml
+    // v3 over Helm's structs.
+    #[test]
+    fn chart_encodes_with_go_tags() {
+        assert_eq!(
+            crate::yaml::to_json(&chart()).unwrap(),
+            r#"{"name":"x","version":"0.1.0","maintainers":[{"name":"n"}],"apiVersion":"v2","dependencies":[{"name":"d","repository":"r","enabled":true}],"IsRoot":true}"#
+        );
+        assert_eq!(
+            crate::toml::to_toml(&chart()).unwrap(),
+            "Name = \"x\"\nHome = \"\"\nVersion = \"0.1.0\"\nDescription = \"\"\nIcon = \"\"\n\
+             APIVersion = \"v2\"\nCondition = \"\"\nTags = \"\"\nAppVersion = \"\"\nDeprecated = false\n\
+             KubeVersion = \"\"\nType = \"\"\nIsRoot = true\n\n[[Maintainers]]\n  Name = \"n\"\n  Email = \"\"\n\
+             \x20 URL = \"\"\n\n[[Dependencies]]\n  Name = \"d\"\n  Version = \"\"\n  Repository = \"r\"\n\
+             \x20 Condition = \"\"\n  Enabled = true\n  Alias = \"\"\n"
+        );
+        let yaml = crate::yaml::to_yaml_pretty(&chart()).unwrap();
+        assert!(yaml.starts_with("metadata:\n  name: x\n  home: \"\"\n  sources: []\n"));
+        assert!(yaml.ends_with("  dependencies:\n    - name: d\n      repository: r\n      enabled: true\n  type: \"\"\nisroot: true\n"));
+    }
+
+    #[test]
+    fn capabilities_encode_with_go_tags() {
+        assert_eq!(
+            crate::yaml::to_json(&capabilities()).unwrap(),
+            r#"{"KubeVersion":{"Version":"v1.20.0","Major":"1","Minor":"20"},"APIVersions":["v1"],"HelmVersion":{"version":"v3.21.4"}}"#
+        );
+        assert_eq!(
+            crate::yaml::to_yaml(&capabilities()).unwrap(),
+            "APIVersions:\n- v1\nHelmVersion:\n  version: v3.21.4\nKubeVersion:\n  Major: \"1\"\n  Minor: \"20\"\n  Version: v1.20.0\n"
+        );
+        assert_eq!(
+            crate::yaml::to_yaml_pretty(&capabilities()).unwrap(),
+            "kubeversion:\n  version: v1.20.0\n  major: \"1\"\n  minor: \"20\"\napiversions:\n  - v1\n\
+             helmversion:\n  version: v3.21.4\n  gitcommit: \"\"\n  gittreestate: \"\"\n  goversion: \"\"\n"
+        );
+    }
+
+    #[test]
+    fn files_encode_as_a_map_of_bytes() {
+        let files = Value::object(Files::new([("a".to_string(), b"hi".to_vec())]));
+        assert_eq!(crate::yaml::to_json(&files).unwrap(), r#"{"a":"aGk="}"#);
+        assert_eq!(crate::toml::to_toml(&files).unwrap(), "a = [104, 105]\n");
     }
 }

@@ -93,8 +93,10 @@ pub fn is_empty(v: &Value) -> bool {
         Value::Map(m) => m.is_empty(),
         // Structs are never empty; host pointers are never nil; named maps
         // and slices are empty when they have no entries.
-        Value::Object(o) => match o.kind() {
-            Kind::Map | Kind::Slice => !o.truth(),
+        Value::Object(o) => match (o.int_value(), o.kind()) {
+            // Named integers (`time.Month`, `time.Weekday`): zero is empty.
+            (Some((i, _)), _) => i == 0,
+            (None, Kind::Map | Kind::Slice) => !o.truth(),
             _ => false,
         },
     }

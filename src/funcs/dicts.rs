@@ -260,8 +260,10 @@ fn dig(args: &[Value]) -> Result<Value, FuncError> {
     }
     let (dict, rest) = args.split_last().unwrap_or((&Value::Nil, &[]));
     let (default, keys) = rest.split_last().unwrap_or((&Value::Nil, &[]));
+    // A named map such as Helm's `chartutil.Values` fails Sprig's type
+    // assertion, as in Go.
     let mut map = match dict {
-        Value::Map(m) => m.clone(),
+        Value::Map(m) if m.map_type().is_none() => m.clone(),
         other => return Err(conversion_error(other, MAP_TYPE)),
     };
     let keys = keys
@@ -307,7 +309,11 @@ fn copy_value(v: &Value, depth: usize) -> Result<Value, FuncError> {
             for (k, item) in m.entries() {
                 copy.insert(k, copy_value(&item, depth + 1)?);
             }
-            Value::Map(copy)
+            // The copy keeps a named map's type (`chartutil.Values`).
+            Value::Map(match m.map_type() {
+                Some(t) => copy.named(t),
+                None => copy,
+            })
         }
         Value::List(items) => Value::list(
             items

@@ -17,14 +17,20 @@ pub fn register(set: &mut Templates) {
     set.add_func(
         "expandenv",
         Func::new([ParamType::String], |ctx, args| {
-            Ok(Value::from(expand(args[0].as_str().unwrap_or_default(), ctx)))
+            Ok(Value::from(expand(
+                args[0].as_str().unwrap_or_default(),
+                ctx,
+            )))
         })
         .infallible(),
     );
 }
 
 fn is_shell_special(c: u8) -> bool {
-    matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-' | b'0'..=b'9')
+    matches!(
+        c,
+        b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-' | b'0'..=b'9'
+    )
 }
 
 fn is_name_byte(c: u8) -> bool {
@@ -114,7 +120,8 @@ mod tests {
             ("$$ $-", " "),
         ];
         for (input, want) in cases {
-            set.parse("t", &format!("{{{{expandenv {input:?}}}}}")).unwrap();
+            set.parse("t", &format!("{{{{expandenv {input:?}}}}}"))
+                .unwrap();
             assert_eq!(set.execute("t", &Value::Nil).unwrap(), want, "{input}");
         }
         set.parse("t", "{{env \"FOO\"}}{{env \"NOPE\"}}").unwrap();

@@ -20,9 +20,10 @@ pub fn register(set: &mut Templates) {
     );
     set.add_func(
         "toYamlPretty",
-        Func::new([Any], |_, args| {
-            let text = yaml::to_yaml_pretty(&args[0]);
-            Ok(Value::from(text.strip_suffix('\n').unwrap_or(&text)))
+        Func::new([Any], |_, args| match yaml::to_yaml_pretty(&args[0]) {
+            Ok(text) => Ok(Value::from(text.strip_suffix('\n').unwrap_or(&text))),
+            // A Go panic inside the encoder, which text/template reports.
+            Err(p) => Err(crate::template::FuncError::msg(p)),
         })
         .infallible(),
     );
@@ -148,7 +149,11 @@ pub fn base64_std(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

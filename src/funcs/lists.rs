@@ -230,7 +230,9 @@ pub(crate) fn elements(
                 .map(|b| Value::Uint(u64::from(*b), UintType::Uint8))
                 .collect(),
         )),
-        Value::Object(o) if o.list_items().is_some() => Ok(Cow::Owned(o.list_items().unwrap_or_default())),
+        Value::Object(o) if o.list_items().is_some() => {
+            Ok(Cow::Owned(o.list_items().unwrap_or_default()))
+        }
         Value::Nil => Err(FuncError::msg(NIL_DEREF)),
         other => Err(FuncError::msg(not_list(other.kind()))),
     }

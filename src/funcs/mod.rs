@@ -5,22 +5,22 @@
 pub mod cast;
 pub mod crypto;
 pub mod date;
-pub mod gotime;
-pub mod env;
-pub mod helm;
-pub mod json;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
+pub mod env;
+pub mod gotime;
+pub mod helm;
+pub mod json;
 pub mod lists;
+pub mod network;
 pub mod numeric;
+pub mod paths;
 pub mod reflect;
 pub mod regex;
-pub mod url;
-pub mod paths;
-pub mod network;
 pub mod semver;
 pub mod strings;
+pub mod url;
 
 use crate::template::Templates;
 

@@ -117,10 +117,6 @@ fn is_nil(s: &Shape) -> bool {
     matches!(s, Shape::Nil)
 }
 
-fn is_marshaler(s: &Shape) -> bool {
-    matches!(s, Shape::Time(_) | Shape::Text(_))
-}
-
 /// `tomlTypeOfGo`: `None` for nil values.
 fn toml_type(s: &Shape) -> Result<Option<TomlType>, TomlError> {
     Ok(Some(match s {
@@ -134,6 +130,9 @@ fn toml_type(s: &Shape) -> Result<Option<TomlType>, TomlError> {
         Shape::Str(_) => TomlType::String,
         // A `[]byte`'s elements are `uint8`s: never tables.
         Shape::Bytes(_) => TomlType::Array,
+        Shape::Unsupported(kind) => {
+            return Err(TomlError::Error(format!("unsupported type: {kind}")))
+        }
         Shape::Slice(items) => {
             if is_table_array(items)? {
                 TomlType::ArrayHash
@@ -299,17 +298,17 @@ impl Encoder {
     }
 
     fn encode(&mut self, key: &Key, s: &Shape) -> Result<(), TomlError> {
-        if is_marshaler(s) {
-            return self.write_key_value(key, s, false);
-        }
         match s {
-            Shape::Bool(_)
+            // Marshalers first, then the basic kinds: `key = value`.
+            Shape::Time(_)
+            | Shape::Text(_)
+            | Shape::Bool(_)
             | Shape::Int(_)
             | Shape::Uint(_)
             | Shape::Duration(_)
             | Shape::Float(..)
-            | Shape::Str(_) => self.write_key_value(key, s, false),
-            Shape::Bytes(_) => self.write_key_value(key, s, false),
+            | Shape::Str(_)
+            | Shape::Bytes(_) => self.write_key_value(key, s, false),
             Shape::Slice(_) => {
                 if toml_type(s)? == Some(TomlType::ArrayHash) {
                     self.array_of_tables(key, s)
@@ -319,7 +318,10 @@ impl Encoder {
             }
             Shape::Nil => Ok(()),
             Shape::Map(_) | Shape::Struct(_) => self.table(key, s),
-            Shape::Time(_) | Shape::Text(_) => unreachable!("marshalers handled above"),
+            Shape::Unsupported(kind) => Err(TomlError::Error(format!(
+                "unsupported type for key '{}': {kind}",
+                key_string(key)
+            ))),
         }
     }
 
@@ -348,6 +350,9 @@ impl Encoder {
                 return Err(TomlError::Panic(
                     "reflect: call of reflect.Value.Interface on zero Value".to_string(),
                 ))
+            }
+            Shape::Unsupported(kind) => {
+                return Err(TomlError::Error(format!("unexpected type: {kind}")))
             }
         }
         Ok(())
@@ -470,7 +475,12 @@ impl Encoder {
 
     /// `eStruct`: fields with plain values first, then those with tables,
     /// each in declaration order.
-    fn struct_body(&mut self, key: &Key, fields: &[GoField], inline: bool) -> Result<(), TomlError> {
+    fn struct_body(
+        &mut self,
+        key: &Key,
+        fields: &[GoField],
+        inline: bool,
+    ) -> Result<(), TomlError> {
         let (direct, sub) = struct_fields(fields, None)?;
         if inline {
             self.write("{");
@@ -567,6 +577,9 @@ mod tests {
 
     #[test]
     fn strings_escape_controls_but_not_unicode() {
-        assert_eq!(escape("a\"b\\c\u{1}\u{7f}\té"), "a\\\"b\\\\c\\u0001\\u007f\\té");
+        assert_eq!(
+            escape("a\"b\\c\u{1}\u{7f}\té"),
+            "a\\\"b\\\\c\\u0001\\u007f\\té"
+        );
     }
 }

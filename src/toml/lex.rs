@@ -226,8 +226,7 @@ impl<'a> Lexer<'a> {
             }
             let Some(state) = self.state else {
                 return Err(Fatal(
-                    "runtime error: invalid memory address or nil pointer dereference"
-                        .to_string(),
+                    "runtime error: invalid memory address or nil pointer dereference".to_string(),
                 ));
             };
             self.state = self.step(state)?;
@@ -316,8 +315,8 @@ impl<'a> Lexer<'a> {
             self.error(format!("invalid UTF-8 byte: 0x{b:02x}"));
             return Ok(RUNE_ERROR);
         }
-        let lone_cr = r == '\r'
-            && (self.input.len() - 1 == self.pos || self.input[self.pos + 1] != b'\n');
+        let lone_cr =
+            r == '\r' && (self.input.len() - 1 == self.pos || self.input[self.pos + 1] != b'\n');
         if is_control(r) || lone_cr {
             self.error_pos(
                 self.pos as i64 - 1,
@@ -351,9 +350,10 @@ impl<'a> Lexer<'a> {
         self.prev_widths[1] = self.prev_widths[2];
         self.prev_widths[2] = self.prev_widths[3];
         self.nprev -= 1;
-        self.pos = self.pos.checked_sub(w).ok_or_else(|| {
-            Fatal("runtime error: index out of range [-1]".to_string())
-        })?;
+        self.pos = self
+            .pos
+            .checked_sub(w)
+            .ok_or_else(|| Fatal("runtime error: index out of range [-1]".to_string()))?;
         if self.pos < self.input.len() && self.input[self.pos] == b'\n' {
             self.line -= 1;
         }
@@ -669,9 +669,7 @@ impl<'a> Lexer<'a> {
             }
             S::Datetime => {
                 let r = self.next()?;
-                if is_digit(r)
-                    || matches!(r, '-' | ':' | 'T' | 't' | ' ' | '.' | 'Z' | 'z' | '+')
-                {
+                if is_digit(r) || matches!(r, '-' | ':' | 'T' | 't' | ' ' | '.' | 'Z' | 'z' | '+') {
                     return Ok(Some(S::Datetime));
                 }
                 self.backup()?;
@@ -714,10 +712,7 @@ impl<'a> Lexer<'a> {
                     self.emit(ItemType::Bool)?;
                     return self.pop();
                 }
-                Ok(self.errorf(format!(
-                    "expected value but found {} instead",
-                    quote(&rs)
-                )))
+                Ok(self.errorf(format!("expected value but found {} instead", quote(&rs))))
             }
             S::CommentStart => {
                 self.ignore();
@@ -804,12 +799,12 @@ impl<'a> Lexer<'a> {
     fn lex_table_name_start(&mut self) -> Step {
         self.skip(is_whitespace)?;
         match self.peek()? {
-            ']' | EOF => Ok(self.errorf(
-                "unexpected end of table name (table names cannot be empty)".to_string(),
-            )),
-            '.' => Ok(self.errorf(
-                "unexpected table separator (table names cannot be empty)".to_string(),
-            )),
+            ']' | EOF => Ok(self
+                .errorf("unexpected end of table name (table names cannot be empty)".to_string())),
+            '.' => {
+                Ok(self
+                    .errorf("unexpected table separator (table names cannot be empty)".to_string()))
+            }
             '"' | '\'' => {
                 self.ignore();
                 self.push(State::TableNameEnd);
@@ -862,9 +857,7 @@ impl<'a> Lexer<'a> {
             return Ok(Some(State::KeyEnd));
         }
         match r {
-            EOF => Ok(self.errorf(
-                "unexpected EOF; expected key separator '='".to_string(),
-            )),
+            EOF => Ok(self.errorf("unexpected EOF; expected key separator '='".to_string())),
             '.' => {
                 self.ignore();
                 Ok(Some(State::KeyNameStart))
@@ -1185,6 +1178,9 @@ mod tests {
         assert_eq!(last("one"), "unexpected EOF; expected key separator '='");
         assert_eq!(last("a = inx"), "expected value but found \"nx\" instead");
         assert_eq!(last("a = \"\\q\""), "invalid escape in string '\\q'");
-        assert_eq!(last("a = \u{1}"), "TOML files cannot contain control characters: '0x01'");
+        assert_eq!(
+            last("a = \u{1}"),
+            "TOML files cannot contain control characters: '0x01'"
+        );
     }
 }

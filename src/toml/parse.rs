@@ -80,7 +80,10 @@ impl Stop {
             } => TomlError::Error(if last_key.is_empty() {
                 format!("toml: line {line}: {message}")
             } else {
-                format!("toml: line {line} (last key {}): {message}", quote(&last_key))
+                format!(
+                    "toml: line {line} (last key {}): {message}",
+                    quote(&last_key)
+                )
             }),
             Stop::Panic(p) => TomlError::Panic(p),
         }
@@ -483,12 +486,14 @@ impl Parser<'_> {
         use ItemType as T;
         match it.typ {
             T::Text => Ok(it.val.clone()),
-            T::String | T::StringEsc | T::MultilineString | T::RawString | T::RawMultilineString => {
-                match self.value(it.clone(), false)?.0 {
-                    Tv::Str(s) => Ok(s),
-                    _ => Err(bug("key is not a string".to_string())),
-                }
-            }
+            T::String
+            | T::StringEsc
+            | T::MultilineString
+            | T::RawString
+            | T::RawMultilineString => match self.value(it.clone(), false)?.0 {
+                Tv::Str(s) => Ok(s),
+                _ => Err(bug("key is not a string".to_string())),
+            },
             other => Err(bug(format!("Unexpected key type: {}", type_name(other)))),
         }
     }
@@ -497,7 +502,10 @@ impl Parser<'_> {
         use ItemType as T;
         Ok(match it.typ {
             T::String | T::RawString => (Tv::Str(it.val), TomlType::String),
-            T::StringEsc => (Tv::Str(self.replace_escapes(&it, &it.val)?), TomlType::String),
+            T::StringEsc => (
+                Tv::Str(self.replace_escapes(&it, &it.val)?),
+                TomlType::String,
+            ),
             T::MultilineString => {
                 let s = strip_escaped_newlines(strip_first_newline(&it.val));
                 (Tv::Str(self.replace_escapes(&it, &s)?), TomlType::String)
@@ -548,10 +556,7 @@ impl Parser<'_> {
 
     fn value_float(&self, it: &Item) -> Res<f64> {
         let v = &it.val;
-        let parts: Vec<&str> = v
-            .split(['.', 'e', 'E'])
-            .filter(|p| !p.is_empty())
-            .collect();
+        let parts: Vec<&str> = v.split(['.', 'e', 'E']).filter(|p| !p.is_empty()).collect();
         for part in &parts {
             if !num_underscores_ok(part) {
                 return Err(self.st.panic_item(
@@ -687,14 +692,15 @@ impl Parser<'_> {
             self.st.set_type(&current, typ);
             let mut hash = &mut top;
             for c in parents {
-                let h = hash.entry(c.clone()).or_insert_with(|| Tv::Table(Table::new()));
+                let h = hash
+                    .entry(c.clone())
+                    .or_insert_with(|| Tv::Table(Table::new()));
                 match h {
                     Tv::Table(t) => hash = t,
                     _ => {
-                        return Err(self.st.panicf(format!(
-                            "{} is not a table",
-                            go_quote_key(&self.st.context)
-                        )))
+                        return Err(self
+                            .st
+                            .panicf(format!("{} is not a table", go_quote_key(&self.st.context))))
                     }
                 }
             }
@@ -730,10 +736,9 @@ impl Parser<'_> {
             let hex = |n: usize| s.get(i + 2..i + 2 + n).unwrap_or("");
             match e {
                 b' ' | b'\t' => {
-                    return Err(self.st.panic_item(
-                        it,
-                        format!("invalid escape: '\\{}'", e as char),
-                    ))
+                    return Err(self
+                        .st
+                        .panic_item(it, format!("invalid escape: '\\{}'", e as char)))
                 }
                 b'b' => out.push('\u{8}'),
                 b't' => out.push('\t'),
@@ -922,7 +927,10 @@ fn parse_int_base0(s: &str) -> Result<i64, IntError> {
     let mut overflow = false;
     for c in digits.chars() {
         let d = c.to_digit(base).ok_or(IntError::Syntax)?;
-        match n.checked_mul(u64::from(base)).and_then(|x| x.checked_add(u64::from(d))) {
+        match n
+            .checked_mul(u64::from(base))
+            .and_then(|x| x.checked_add(u64::from(d)))
+        {
             Some(x) => n = x,
             None => overflow = true,
         }
@@ -951,7 +959,7 @@ fn go_underscores_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -975,7 +983,9 @@ fn go_underscores_ok(s: &str) -> bool {
 
 fn is_inf_literal(s: &str) -> bool {
     matches!(
-        s.trim_start_matches(['+', '-']).to_ascii_lowercase().as_str(),
+        s.trim_start_matches(['+', '-'])
+            .to_ascii_lowercase()
+            .as_str(),
         "inf" | "infinity"
     )
 }
@@ -1030,7 +1040,10 @@ mod tests {
     fn integers_parse_like_go_base_zero() {
         assert!(matches!(parse_int_base0("0x_ff"), Ok(255)));
         assert!(matches!(parse_int_base0("1_000"), Ok(1000)));
-        assert!(matches!(parse_int_base0("-9223372036854775808"), Ok(i64::MIN)));
+        assert!(matches!(
+            parse_int_base0("-9223372036854775808"),
+            Ok(i64::MIN)
+        ));
         assert!(matches!(
             parse_int_base0("9223372036854775808"),
             Err(IntError::Range)

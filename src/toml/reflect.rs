@@ -34,6 +34,8 @@ pub(crate) enum Shape {
     Map(Vec<(String, Value)>),
     /// A struct: its exported fields in declaration order.
     Struct(Vec<GoField>),
+    /// A kind the encoders cannot handle (`complex128`), by kind name.
+    Unsupported(String),
 }
 
 /// The shape of `v`.
@@ -69,6 +71,10 @@ fn object_shape(o: &dyn Object) -> Shape {
     }
     if let Some(w) = any.downcast_ref::<Weekday>() {
         return Shape::Int(w.0);
+    }
+    let type_name = o.type_name();
+    if type_name == "complex128" || type_name == "complex64" {
+        return Shape::Unsupported(type_name);
     }
     if any.downcast_ref::<Location>().is_some() {
         // `*time.Location`: a struct without exported fields.

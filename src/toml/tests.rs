@@ -37,8 +37,17 @@ fn encodes_helm_test_table() {
 #[test]
 fn plain_keys_come_before_tables_and_arrays_of_tables() {
     let v = map(&[
-        ("a", list(&[map(&[("x", Value::int(1))]), map(&[("y", map(&[("z", Value::int(2))]))])])),
-        ("b", map(&[("c", map(&[("d", Value::int(1))])), ("e", Value::from("f"))])),
+        (
+            "a",
+            list(&[
+                map(&[("x", Value::int(1))]),
+                map(&[("y", map(&[("z", Value::int(2))]))]),
+            ]),
+        ),
+        (
+            "b",
+            map(&[("c", map(&[("d", Value::int(1))])), ("e", Value::from("f"))]),
+        ),
         ("k", Value::Float(1.0)),
         ("t key", Value::int(1)),
         ("", Value::int(2)),
@@ -53,8 +62,20 @@ fn plain_keys_come_before_tables_and_arrays_of_tables() {
 #[test]
 fn mixed_arrays_are_inline_and_nil_map_values_vanish() {
     let v = map(&[
-        ("a", list(&[Value::int(1), map(&[("x", Value::int(1)), ("y", Value::Nil)])])),
-        ("b", list(&[list(&[Value::int(1)]), list(&[map(&[("a", Value::int(1))])])])),
+        (
+            "a",
+            list(&[
+                Value::int(1),
+                map(&[("x", Value::int(1)), ("y", Value::Nil)]),
+            ]),
+        ),
+        (
+            "b",
+            list(&[
+                list(&[Value::int(1)]),
+                list(&[map(&[("a", Value::int(1))])]),
+            ]),
+        ),
         ("c", Value::list(Vec::new())),
         ("n", Value::Nil),
     ]);

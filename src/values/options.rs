@@ -48,7 +48,8 @@ impl ValueOptions {
                 .map_err(|_| format!("failed parsing --set-json data {value}"))?;
         }
         for value in &self.set {
-            strvals::parse_into(value, &base).map_err(|e| format!("failed parsing --set data: {e}"))?;
+            strvals::parse_into(value, &base)
+                .map_err(|e| format!("failed parsing --set data: {e}"))?;
         }
         for value in &self.set_string {
             strvals::parse_into_string(value, &base)

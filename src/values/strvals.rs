@@ -64,11 +64,7 @@ pub fn parse_json(s: &str, dest: &Map, decode: JsonPrefixDecoder<'_>) -> Result<
 
 /// Helm's `strvals.ParseFile` (`--set-file`): each value is a path that
 /// `read` turns into the value.
-pub fn parse_file_into(
-    s: &str,
-    dest: &Map,
-    read: FileReader<'_>,
-) -> Result<(), String> {
+pub fn parse_file_into(s: &str, dest: &Map, read: FileReader<'_>) -> Result<(), String> {
     let mut parser = Parser::new(s, ValueMode::String, None);
     parser.reader = Some(read);
     parser.parse(dest)

@@ -378,6 +378,64 @@ mod tests {
     }
 
     #[test]
+    fn host_objects_use_their_go_json_forms() {
+        use crate::funcs::gotime::{duration_value, time_value, Duration, Time};
+        let enc = |v: &Value| encode(v, JsonStyle::MARSHAL).map_err(|e| e.to_string());
+        let t = time_value(Time::unix(1_577_934_245, 123_000_000));
+        assert_eq!(enc(&t).unwrap(), r#""2020-01-02T03:04:05.123Z""#);
+        let far = time_value(Time::unix(253_402_300_800, 0));
+        assert_eq!(
+            enc(&far).unwrap_err(),
+            "json: error calling MarshalJSON for type time.Time: Time.MarshalJSON: year outside of range [0,9999]"
+        );
+        assert_eq!(
+            enc(&duration_value(Duration(1_500_000_000))).unwrap(),
+            "1500000000"
+        );
+        let v = crate::funcs::semver::Version::parse("v1.2.3").unwrap();
+        let sv = crate::funcs::semver::SemverValue::pointer(v);
+        assert_eq!(enc(&sv).unwrap(), r#""1.2.3""#);
+    }
+
+    #[test]
+    fn struct_fields_follow_tags_and_promotion() {
+        #[derive(Debug)]
+        struct S(Vec<GoField>);
+        impl Object for S {
+            fn type_name(&self) -> String {
+                "main.S".into()
+            }
+            fn field(&self, _: &str) -> Option<Value> {
+                None
+            }
+            fn format(&self) -> String {
+                String::new()
+            }
+            fn go_fields(&self) -> Option<Vec<GoField>> {
+                Some(self.0.clone())
+            }
+            fn as_any(&self) -> &dyn std::any::Any {
+                self
+            }
+        }
+        let inner = Value::object(S(vec![
+            GoField::new("A", r#"json:"a""#, Value::int(1)),
+            GoField::new("B", "", Value::int(2)),
+        ]));
+        let outer = Value::object(S(vec![
+            GoField::embedded("Inner", inner),
+            GoField::new("B", "", Value::int(3)),
+            GoField::new("Skip", r#"json:"-""#, Value::int(4)),
+            GoField::new("E", r#"json:"e,omitempty""#, Value::from("")),
+            GoField::new("L", r#"json:"l""#, Value::list(Vec::new())).nil_if_empty(),
+        ]));
+        assert_eq!(
+            encode(&outer, JsonStyle::MARSHAL).unwrap(),
+            r#"{"a":1,"B":3,"l":null}"#
+        );
+    }
+
+    #[test]
     fn base64_pads() {
         assert_eq!(base64_std(b"hello"), "aGVsbG8=");
         assert_eq!(base64_std(b"hi"), "aGk=");

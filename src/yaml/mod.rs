@@ -323,9 +323,11 @@ pub fn to_yaml(value: &Value) -> Result<String, YamlError> {
 
 /// go-yaml v3's `Encoder` with `SetIndent(2)` encoding `value` directly
 /// (Helm's `toYamlPretty`, which then trims one trailing newline): the
-/// document text, ending with a newline.
-pub fn to_yaml_pretty(value: &Value) -> String {
-    emitter_v3::emit_document(&pretty::events(value))
+/// document text, ending with a newline. `Err` is the text of the Go panic
+/// go-yaml raises for a value it cannot marshal (a `complex128`), which
+/// text/template reports as the function's error.
+pub fn to_yaml_pretty(value: &Value) -> Result<String, String> {
+    pretty::events(value).map(|events| emitter_v3::emit_document(&events))
 }
 
 /// `json.Marshal`: sorted keys, `<`, `>`, `&`, U+2028 and U+2029 escaped,

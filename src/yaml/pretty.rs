@@ -14,11 +14,13 @@ use super::syntax::ScalarStyle;
 use crate::toml::reflect::{shape, Shape};
 use crate::value::{format_float, FloatFmt, GoField, Value};
 
-/// The events of one document for `value`.
-pub(crate) fn events(value: &Value) -> Vec<EmitEvent> {
+/// The events of one document for `value`, or the text of the panic
+/// go-yaml raises for a value it cannot marshal (`cannot marshal type:
+/// complex128`).
+pub(crate) fn events(value: &Value) -> Result<Vec<EmitEvent>, String> {
     let mut out = Vec::new();
-    marshal(&shape(value), &mut out);
-    out
+    marshal(&shape(value), &mut out)?;
+    Ok(out)
 }
 
 fn plain(value: String) -> EmitEvent {
@@ -28,7 +30,7 @@ fn plain(value: String) -> EmitEvent {
     }
 }
 
-fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) {
+fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) -> Result<(), String> {
     match s {
         Shape::Nil => out.push(plain("null".into())),
         Shape::Bool(b) => out.push(plain(b.to_string())),
@@ -50,9 +52,9 @@ fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) {
         }
         Shape::Str(v) => out.push(string_event(v)),
         Shape::Text(v) => out.push(string_event(v)),
-        Shape::Duration(ns) => {
-            out.push(string_event(&crate::funcs::gotime::Duration(*ns).to_string()))
-        }
+        Shape::Duration(ns) => out.push(string_event(
+            &crate::funcs::gotime::Duration(*ns).to_string(),
+        )),
         Shape::Time(t) => out.push(plain(t.format("2006-01-02T15:04:05.999999999Z07:00"))),
         Shape::Bytes(b) => {
             out.push(EmitEvent::SequenceStart);
@@ -64,7 +66,7 @@ fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) {
         Shape::Slice(items) => {
             out.push(EmitEvent::SequenceStart);
             for item in items {
-                marshal(&shape(item), out);
+                marshal(&shape(item), out)?;
             }
             out.push(EmitEvent::SequenceEnd);
         }
@@ -77,7 +79,7 @@ fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) {
             out.push(EmitEvent::MappingStart);
             for (_, k, v) in &keyed {
                 out.push(string_event(k));
-                marshal(&shape(v), out);
+                marshal(&shape(v), out)?;
             }
             out.push(EmitEvent::MappingEnd);
         }
@@ -92,11 +94,13 @@ fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) {
                     continue;
                 }
                 out.push(string_event(&info.key));
-                marshal(&s, out);
+                marshal(&s, out)?;
             }
             out.push(EmitEvent::MappingEnd);
         }
+        Shape::Unsupported(kind) => return Err(format!("cannot marshal type: {kind}")),
     }
+    Ok(())
 }
 
 /// A struct field's key and flags (`getStructInfo`).
@@ -141,7 +145,7 @@ fn is_zero(s: &Shape) -> bool {
         Shape::Float(f, _) => *f == 0.0,
         Shape::Bool(b) => !b,
         Shape::Time(t) => t.is_zero(),
-        Shape::Text(_) => false,
+        Shape::Text(_) | Shape::Unsupported(_) => false,
         Shape::Struct(fields) => fields.iter().all(|f| is_zero(&shape(&f.value))),
     }
 }
@@ -167,8 +171,21 @@ fn string_event(s: &str) -> EmitEvent {
 fn is_old_bool(s: &str) -> bool {
     matches!(
         s,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "n" | "N" | "no" | "No" | "NO"
-            | "off" | "Off" | "OFF"
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "on"
+            | "On"
+            | "ON"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "off"
+            | "Off"
+            | "OFF"
     )
 }
 
@@ -426,9 +443,35 @@ mod tests {
     }
 
     #[test]
+    fn encodes_like_go_yaml_v3() {
+        // Expected text from go-yaml v3.0.4 with SetIndent(2).
+        let m = crate::value::Map::new();
+        m.insert(
+            "baz",
+            Value::list(vec![Value::int(1), Value::int(2), Value::int(3)]),
+        );
+        m.insert("f", Value::Float(f64::INFINITY));
+        m.insert("m", Value::Map(crate::value::Map::new()));
+        m.insert("n", Value::Nil);
+        let strings = ["yes", "1.0", "a b", "x\ny\n", ""];
+        m.insert(
+            "s",
+            Value::list(strings.iter().map(|s| Value::from(*s)).collect()),
+        );
+        let text = crate::yaml::emitter_v3::emit_document(&events(&Value::Map(m)).unwrap());
+        assert_eq!(
+            text,
+            "baz:\n  - 1\n  - 2\n  - 3\nf: .inf\nm: {}\n\"n\": null\ns:\n  - \"yes\"\n  - \"1.0\"\n  - a b\n  - |\n    x\n    y\n  - \"\"\n"
+        );
+    }
+
+    #[test]
     fn keys_sort_naturally() {
         let less = |a: &str, b: &str| {
-            key_less(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+            key_less(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
         };
         assert!(less("a2", "a10"));
         assert!(less("B", "a"));

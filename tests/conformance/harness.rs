@@ -20,15 +20,15 @@
 //! `expect_property` vocabulary of the README describes.
 
 use base64::Engine as _;
+use chartroom::funcs::gotime::{time_value, Duration, Location, Time};
 use chartroom::template::parse::TextStyle;
 use chartroom::template::{DefaultHost, ExecOptions, Func, FuncError, Host, ParamType, Templates};
-use std::collections::BTreeMap;
-use std::rc::Rc;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use chartroom::funcs::gotime::{time_value, Duration, Location, Time};
 use chartroom::value::{IntType, UintType};
 use chartroom::{Map, Value};
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 /// The outcome of one vector file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,7 +170,10 @@ pub fn set_clock_millis(millis: i64) {
 fn case_now() -> (i64, u32) {
     match CLOCK_MILLIS.load(Ordering::Relaxed) {
         0 => DefaultHost::default().now(),
-        ms => (ms.div_euclid(1000), (ms.rem_euclid(1000) * 1_000_000) as u32),
+        ms => (
+            ms.div_euclid(1000),
+            (ms.rem_euclid(1000) * 1_000_000) as u32,
+        ),
     }
 }
 
@@ -380,7 +383,12 @@ fn check_funcmap(case: &Json, funcs: FuncSet) -> Result<(), String> {
     let names = |key: &str| -> Vec<String> {
         case.get(key)
             .and_then(Json::as_array)
-            .map(|a| a.iter().filter_map(Json::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     for name in names("functions_present") {
@@ -411,9 +419,10 @@ fn check_properties(
         let ok = match key.as_str() {
             "no_error" => true,
             "length" => want.as_u64() == Some(runes as u64),
-            "contains" => want
-                .as_array()
-                .is_some_and(|subs| subs.iter().all(|s| out.contains(s.as_str().unwrap_or("\u{0}")))),
+            "contains" => want.as_array().is_some_and(|subs| {
+                subs.iter()
+                    .all(|s| out.contains(s.as_str().unwrap_or("\u{0}")))
+            }),
             "permutation_of" => {
                 let mut a: Vec<char> = out.chars().collect();
                 let mut b: Vec<char> = want.as_str().unwrap_or_default().chars().collect();
@@ -439,14 +448,20 @@ fn check_properties(
             "bcrypt_matches" => properties::bcrypt_matches(&out, want.as_str().unwrap_or_default()),
             "htpasswd" => {
                 let user = want.get("user").and_then(Json::as_str).unwrap_or_default();
-                let password = want.get("password").and_then(Json::as_str).unwrap_or_default();
+                let password = want
+                    .get("password")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
                 match out.split_once(':') {
                     Some((u, hash)) => u == user && properties::bcrypt_matches(hash, password),
                     None => false,
                 }
             }
             "equals_now_formatted" => {
-                let layout = want.get("layout").and_then(Json::as_str).unwrap_or_default();
+                let layout = want
+                    .get("layout")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
                 let zone = want.get("zone").and_then(Json::as_str).unwrap_or("UTC");
                 let loc = Location::load(zone)?;
                 [&before, &after]
@@ -463,7 +478,9 @@ fn check_properties(
             other => return Err(format!("unknown property {other}")),
         };
         if !ok {
-            return Err(format!("property {key} = {want} does not hold for output {out:?}"));
+            return Err(format!(
+                "property {key} = {want} does not hold for output {out:?}"
+            ));
         }
     }
     Ok(())
@@ -483,7 +500,8 @@ fn json_equal(v: &Value, j: &Json) -> bool {
         }
         (Value::Map(a), Json::Object(b)) => {
             a.len() == b.len()
-                && b.iter().all(|(k, y)| a.get(k).is_some_and(|x| json_equal(&x, y)))
+                && b.iter()
+                    .all(|(k, y)| a.get(k).is_some_and(|x| json_equal(&x, y)))
         }
         _ => false,
     }
@@ -793,14 +811,61 @@ mod properties {
         Ok(re.is_match(out))
     }
 
-    /// Whether `hash` is a bcrypt hash of `password`.
+    /// Whether `hash` is a bcrypt hash of `password`: natively checked by
+    /// the independent `bcrypt` crate; in wasm (where that crate needs a
+    /// JavaScript random source) by Chartroom's own bcrypt.
     pub fn bcrypt_matches(hash: &str, password: &str) -> bool {
-        bcrypt::verify(password, hash.trim()).unwrap_or(false)
+        #[cfg(not(target_arch = "wasm32"))]
+        return bcrypt::verify(password, hash.trim()).unwrap_or(false);
+        #[cfg(target_arch = "wasm32")]
+        return chartroom::funcs::crypto::passwords::bcrypt_verify(hash.trim(), password);
     }
 
-    /// The `x509` property: the PEM certificate in the output has these fields.
+    /// The `x509` property: the PEM certificate in the output has these
+    /// fields (read with Chartroom's own DER parser; the crypto module's
+    /// known-answer tests compare its certificates with Go's).
     pub fn x509(out: &str, want: &serde_json::Value) -> Result<bool, String> {
-        let _ = (out, want);
-        Err("x509 properties are not checked yet".into())
+        use chartroom::funcs::crypto::{encoding::pem_decode, x509::parse_certificate};
+        let block = pem_decode(out.as_bytes()).ok_or("no PEM block in the output")?;
+        let cert = parse_certificate(&block.bytes)?;
+        let text = |k: &str| want.get(k).and_then(serde_json::Value::as_str);
+        let list = |k: &str| -> Vec<String> {
+            want.get(k)
+                .and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ip_text = |ip: &[u8]| match ip.len() {
+            4 => ip.iter().map(u8::to_string).collect::<Vec<_>>().join("."),
+            16 if ip[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] => ip[12..]
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+            _ => format!("{ip:?}"),
+        };
+        let mut ok = true;
+        if let Some(cn) = text("common_name") {
+            ok &= cert.common_name == cn;
+        }
+        if let Some(is_ca) = want.get("is_ca").and_then(serde_json::Value::as_bool) {
+            ok &= cert.is_ca == is_ca;
+        }
+        if let Some(sign) = want.get("serial_sign").and_then(serde_json::Value::as_i64) {
+            ok &= i64::from(cert.serial_sign) == sign;
+        }
+        let ips = list("ip_addresses");
+        if !ips.is_empty() {
+            let got: Vec<String> = cert.ip_addresses.iter().map(|ip| ip_text(ip)).collect();
+            ok &= got == ips;
+        }
+        for name in list("dns_names_include") {
+            ok &= cert.dns_names.contains(&name);
+        }
+        Ok(ok)
     }
 }

@@ -77,7 +77,12 @@ fn engine_case(case: &Json) -> Result<(), String> {
 
 fn strings(v: Option<&Json>) -> Vec<String> {
     v.and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(Json::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -109,7 +114,10 @@ fn map_from(v: Option<&Json>) -> Result<Map, String> {
     }
 }
 
-fn check_render(case: &Json, result: Result<BTreeMap<String, String>, String>) -> Result<(), String> {
+fn check_render(
+    case: &Json,
+    result: Result<BTreeMap<String, String>, String>,
+) -> Result<(), String> {
     if case.get("error").and_then(Json::as_bool) == Some(true) {
         let err = match result {
             Ok(out) => return Err(format!("expected an error, rendered {out:?}")),
@@ -117,7 +125,9 @@ fn check_render(case: &Json, result: Result<BTreeMap<String, String>, String>) -
         };
         if let Some(want) = str_field(case, "error_equals") {
             if err != want {
-                return Err(format!("wrong error:\n      got  {err:?}\n      want {want:?}"));
+                return Err(format!(
+                    "wrong error:\n      got  {err:?}\n      want {want:?}"
+                ));
             }
         }
         if let Some(want) = str_field(case, "error_contains") {
@@ -197,7 +207,11 @@ fn chart_from_json(j: &Json) -> Result<Chart, String> {
     let dependencies = j
         .get("dependencies")
         .and_then(Json::as_array)
-        .map(|deps| deps.iter().map(chart_from_json).collect::<Result<Vec<_>, _>>())
+        .map(|deps| {
+            deps.iter()
+                .map(chart_from_json)
+                .collect::<Result<Vec<_>, _>>()
+        })
         .transpose()?
         .unwrap_or_default();
     let mut chart = Chart {
@@ -244,7 +258,11 @@ fn coalesce_case(case: &Json) -> Result<(), String> {
             return Err(format!("missing warning {w:?} in {warnings:?}"));
         }
     }
-    let checks = case.get("checks").and_then(Json::as_array).cloned().unwrap_or_default();
+    let checks = case
+        .get("checks")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
     for check in &checks {
         if let Some(template) = str_field(check, "template") {
             let want = str_field(check, "expected").unwrap_or_default();
@@ -260,7 +278,9 @@ fn coalesce_case(case: &Json) -> Result<(), String> {
         }
         if check.get("input_unchanged").is_some() {
             if let Some((values, snapshot)) = &input {
-                if Value::Map(values.clone()).to_string() != Value::Map(snapshot.clone()).to_string() {
+                if Value::Map(values.clone()).to_string()
+                    != Value::Map(snapshot.clone()).to_string()
+                {
                     return Err("the input values were modified".into());
                 }
             }

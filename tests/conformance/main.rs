@@ -37,7 +37,10 @@ fn main() -> ExitCode {
         .stack_size(STACK_BYTES)
         .spawn(run)
         .map_err(|e| e.to_string())
-        .and_then(|h| h.join().map_err(|_| "the conformance thread panicked".to_string()))
+        .and_then(|h| {
+            h.join()
+                .map_err(|_| "the conformance thread panicked".to_string())
+        })
         .and_then(|r| r);
     match runner {
         Ok(()) => ExitCode::SUCCESS,

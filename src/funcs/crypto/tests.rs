@@ -201,11 +201,9 @@ fn private_keys() {
     );
 }
 
-/// `genPrivateKey "rsa"` makes an RSA-4096 key: minutes in an unoptimized
-/// build (seconds with optimizations), so it runs on request only; the
-/// RSA path itself is covered at 1024 bits in `keys::tests`.
+/// `genPrivateKey "rsa"` makes an RSA-4096 key: the one test of that path
+/// (seconds with the dependencies optimized, as the dev profile does).
 #[test]
-#[ignore = "RSA-4096 generation is slow unoptimized: cargo test --release -- --ignored"]
 fn rsa_private_key() {
     let pem = render(r#"{{genPrivateKey "rsa"}}"#).unwrap();
     assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));

@@ -42,7 +42,8 @@ impl From<String> for CompileError {
 type Result<T> = std::result::Result<T, CompileError>;
 
 /// The text of a nil dereference panic in Go.
-pub(crate) const NIL_PANIC: &str = "runtime error: invalid memory address or nil pointer dereference";
+pub(crate) const NIL_PANIC: &str =
+    "runtime error: invalid memory address or nil pointer dereference";
 
 #[derive(Clone, Debug)]
 pub(crate) enum Additional {
@@ -498,7 +499,9 @@ impl Compiler {
             vocabs: None,
         };
         self.collect_resources(&mut r, &doc, url, "", &fallback)?;
-        if !url.starts_with("http://json-schema.org/") && !url.starts_with("https://json-schema.org/") {
+        if !url.starts_with("http://json-schema.org/")
+            && !url.starts_with("https://json-schema.org/")
+        {
             self.validate_root(&r, &doc, "")?;
         }
         self.roots.insert(url.to_string(), r);
@@ -550,13 +553,9 @@ impl Compiler {
             return Ok(());
         };
         let mut has_schema = matches!(obj.get("$schema"), Some(Json::String(_)));
-        let mut d = self.loader.get_draft(
-            &r.url,
-            sch_ptr,
-            sch,
-            fallback.draft,
-            &mut BTreeSet::new(),
-        )?;
+        let mut d =
+            self.loader
+                .get_draft(&r.url, sch_ptr, sch, fallback.draft, &mut BTreeSet::new())?;
         let mut id = d.get_id(obj);
         if id.is_none() && !sch_ptr.is_empty() {
             d = fallback.draft;
@@ -743,7 +742,10 @@ impl Compiler {
     fn do_compile(&mut self, url: &str, ptr: &str) -> Result<Sid> {
         let sid = self.enqueue(url, ptr);
         while let Some(next) = self.pending.pop_front() {
-            let (u, p) = (self.schemas[next].url.clone(), self.schemas[next].ptr.clone());
+            let (u, p) = (
+                self.schemas[next].url.clone(),
+                self.schemas[next].ptr.clone(),
+            );
             self.ensure_subschema(&u, &p)?;
             let doc = self.roots[&u].doc.clone();
             let v = lookup(&doc, &u, &p)?.clone();
@@ -937,11 +939,7 @@ impl ObjCompiler<'_> {
                     let dep = match pvalue.as_array() {
                         Some(arr) => Dependency::Props(to_strings(arr)),
                         None => {
-                            let p = format!(
-                                "{}/dependencies/{}",
-                                self.ptr,
-                                escape_token(pname)
-                            );
+                            let p = format!("{}/dependencies/{}", self.ptr, escape_token(pname));
                             Dependency::Schema(self.c.enqueue(self.url, &p))
                         }
                     };

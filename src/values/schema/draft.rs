@@ -155,7 +155,14 @@ pub(crate) static DRAFT2019: Draft = Draft {
     id: "$id",
     subschemas: SUB2019,
     vocab_prefix: "https://json-schema.org/draft/2019-09/vocab/",
-    all_vocabs: &["core", "applicator", "validation", "meta-data", "format", "content"],
+    all_vocabs: &[
+        "core",
+        "applicator",
+        "validation",
+        "meta-data",
+        "format",
+        "content",
+    ],
     default_vocabs: &["core", "applicator", "validation"],
 };
 
@@ -281,7 +288,11 @@ impl Dialect {
 
 /// The vocabularies a custom meta-schema document requires
 /// (`$vocabulary` entries set to true), as v6's `getVocabs` reads them.
-pub(crate) fn vocabs_of(draft: &Draft, url: &str, doc: &Json) -> Result<Option<Vec<String>>, String> {
+pub(crate) fn vocabs_of(
+    draft: &Draft,
+    url: &str,
+    doc: &Json,
+) -> Result<Option<Vec<String>>, String> {
     if draft.version < 2019 {
         return Ok(None);
     }

@@ -197,28 +197,11 @@ fn ipv4(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `netip.ParseAddr(s)`: `Ok(has_zone)` or Go's error text.
-///
-/// Go's parser is reached through the `net/url` port, which checks an
-/// IP-literal host with it: `s` is placed in brackets (with `%` written
-/// as `%25`, which the zone decoding undoes). Characters that URL hosts
-/// cannot carry come out with the URL parser's message instead.
-fn parse_addr(s: &str) -> Result<bool, String> {
-    let raw = format!("http://[{}]/", s.replace('%', "%25"));
-    match crate::funcs::url::parse(&raw) {
-        Ok(_) => Ok(s.contains('%')),
-        Err(e) => match e.split_once("invalid host: ") {
-            Some((_, msg)) => Err(msg.to_string()),
-            None => Err(e),
-        },
-    }
-}
-
 fn ipv6(s: &str) -> Result<(), String> {
     if !s.contains(':') {
         return Err("missing colon".to_string());
     }
-    if parse_addr(s)? {
+    if !super::netip::parse_addr(s)?.is_empty() {
         return Err("zone id is not a part of ipv6 address".to_string());
     }
     Ok(())
@@ -536,7 +519,10 @@ mod tests {
             check("date", "2020-02-30").unwrap_err(),
             "parsing time \"2020-02-30\": day out of range"
         );
-        assert_eq!(check("time", "25:00:00Z").unwrap_err(), "hour/min/sec out of range");
+        assert_eq!(
+            check("time", "25:00:00Z").unwrap_err(),
+            "hour/min/sec out of range"
+        );
         assert_eq!(
             check("ipv4", "256.1.1.1").unwrap_err(),
             "decimal must be between 0 and 255"
@@ -554,22 +540,37 @@ mod tests {
             "zone id is not a part of ipv6 address"
         );
         assert!(check("ipv6", "::1").is_ok());
-        assert_eq!(check("hostname", "-bad-.com").unwrap_err(), "label starts with hyphen");
+        assert_eq!(
+            check("hostname", "-bad-.com").unwrap_err(),
+            "label starts with hyphen"
+        );
         assert_eq!(check("uri", "not a uri").unwrap_err(), "relative url");
-        assert_eq!(check("uri-reference", "\\\\bad").unwrap_err(), "contains \\");
+        assert_eq!(
+            check("uri-reference", "\\\\bad").unwrap_err(),
+            "contains \\"
+        );
         assert_eq!(check("uuid", "1234").unwrap_err(), "must have 5 elements");
         assert_eq!(check("duration", "P1X").unwrap_err(), "invalid unit 'X'");
-        assert_eq!(check("duration", "P1D1Y").unwrap_err(), "unit 'Y' out of order");
+        assert_eq!(
+            check("duration", "P1D1Y").unwrap_err(),
+            "unit 'Y' out of order"
+        );
         assert_eq!(
             check("regex", "(unclosed").unwrap_err(),
             "error parsing regexp: missing closing ): `(unclosed`"
         );
-        assert_eq!(check("json-pointer", "abc").unwrap_err(), "not starting with /");
+        assert_eq!(
+            check("json-pointer", "abc").unwrap_err(),
+            "not starting with /"
+        );
         assert_eq!(
             check("relative-json-pointer", "x").unwrap_err(),
             "must start with non-negative integer"
         );
-        assert_eq!(check("uri-template", "{").unwrap_err(), "no matching closing brace");
+        assert_eq!(
+            check("uri-template", "{").unwrap_err(),
+            "no matching closing brace"
+        );
         assert_eq!(check("period", "x").unwrap_err(), "missing slash");
         assert_eq!(
             check("semver", "1.2").unwrap_err(),

@@ -310,7 +310,10 @@ mod tests {
     #[test]
     fn joins_like_go() {
         let base = "file:///values.schema.json";
-        assert_eq!(join(base, "#/$defs/a").unwrap(), (base.to_string(), "/$defs/a".to_string()));
+        assert_eq!(
+            join(base, "#/$defs/a").unwrap(),
+            (base.to_string(), "/$defs/a".to_string())
+        );
         assert_eq!(join(base, "").unwrap(), (base.to_string(), String::new()));
         assert_eq!(
             join(base, "other.json#x").unwrap(),
@@ -324,7 +327,10 @@ mod tests {
             join(base, "https://example.com/x.json#/a%20b").unwrap(),
             ("https://example.com/x.json".to_string(), "/a b".to_string())
         );
-        assert_eq!(join("urn:example:root", "#foo").unwrap().0, "urn:example:root");
+        assert_eq!(
+            join("urn:example:root", "#foo").unwrap().0,
+            "urn:example:root"
+        );
         assert_eq!(
             join(base, "#/a%zz").unwrap_err(),
             "error in parsing \"#/a%zz\": invalid URL escape \"%zz\""
@@ -333,8 +339,14 @@ mod tests {
 
     #[test]
     fn locations_escape_segments() {
-        assert_eq!(location("file:///s.json", "/properties/a b"), "file:///s.json#/properties/a%20b");
-        assert_eq!(location("file:///s.json", "/$defs/x~1y"), "file:///s.json#/$defs/x~1y");
+        assert_eq!(
+            location("file:///s.json", "/properties/a b"),
+            "file:///s.json#/properties/a%20b"
+        );
+        assert_eq!(
+            location("file:///s.json", "/$defs/x~1y"),
+            "file:///s.json#/$defs/x~1y"
+        );
         assert_eq!(location("file:///s.json", ""), "file:///s.json#");
     }
 

@@ -186,7 +186,10 @@ impl Parser<'_> {
             _ => {
                 let start = self.pos;
                 while self.pos < self.s.len()
-                    && matches!(self.s[self.pos], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                    && matches!(
+                        self.s[self.pos],
+                        b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'
+                    )
                 {
                     self.pos += 1;
                 }
@@ -227,7 +230,9 @@ impl Parser<'_> {
                     let ch = if (0xD800..0xDC00).contains(&r) {
                         // A high surrogate needs a following `\uDC00-DFFF`.
                         let save = self.pos;
-                        if self.s.get(self.pos) == Some(&b'\\') && self.s.get(self.pos + 1) == Some(&b'u') {
+                        if self.s.get(self.pos) == Some(&b'\\')
+                            && self.s.get(self.pos + 1) == Some(&b'u')
+                        {
                             self.pos += 2;
                             let r2 = self.hex4();
                             if (0xDC00..0xE000).contains(&r2) {
@@ -243,7 +248,9 @@ impl Parser<'_> {
                         char::from_u32(r)
                     };
                     let mut buf = [0u8; 4];
-                    out.extend_from_slice(ch.unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes());
+                    out.extend_from_slice(
+                        ch.unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes(),
+                    );
                 }
                 _ => {
                     out.push(c);
@@ -251,13 +258,18 @@ impl Parser<'_> {
                 }
             }
         }
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     fn hex4(&mut self) -> u32 {
         let mut r = 0u32;
         for _ in 0..4 {
-            let d = self.s.get(self.pos).and_then(|c| (*c as char).to_digit(16)).unwrap_or(0);
+            let d = self
+                .s
+                .get(self.pos)
+                .and_then(|c| (*c as char).to_digit(16))
+                .unwrap_or(0);
             r = r * 16 + d;
             self.pos += 1;
         }
@@ -309,7 +321,10 @@ mod tests {
     fn decodes_with_go_errors() {
         assert_eq!(unmarshal(b"").unwrap_err(), "EOF");
         assert_eq!(unmarshal(b" \n").unwrap_err(), "EOF");
-        assert_eq!(unmarshal(b"{\"type\": \"object\",").unwrap_err(), "unexpected EOF");
+        assert_eq!(
+            unmarshal(b"{\"type\": \"object\",").unwrap_err(),
+            "unexpected EOF"
+        );
         assert_eq!(
             unmarshal(b"{\"type\": x}").unwrap_err(),
             "invalid character 'x' looking for beginning of value"
@@ -327,7 +342,8 @@ mod tests {
 
     #[test]
     fn keeps_number_literals_and_last_duplicate() {
-        let j = unmarshal(br#"{"a": 1.0, "b": 1e400, "a": 2E3, "s": "\ud83d\ude00\u00e9\ud800"}"#).unwrap();
+        let j = unmarshal(br#"{"a": 1.0, "b": 1e400, "a": 2E3, "s": "\ud83d\ude00\u00e9\ud800"}"#)
+            .unwrap();
         let o = j.as_object().unwrap();
         let Json::Number(n) = &o["a"] else { panic!() };
         assert_eq!(n.text, "2E3");

@@ -44,7 +44,10 @@ impl Types {
     }
 
     pub(crate) fn from_name(name: &str) -> u8 {
-        NAMES.iter().find(|(_, n)| *n == name).map_or(0, |(t, _)| *t)
+        NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or(0, |(t, _)| *t)
     }
 
     pub(crate) fn name(t: u8) -> &'static str {
@@ -139,12 +142,20 @@ fn display(v: &Json) -> String {
 }
 
 fn join_quoted(items: &[String]) -> String {
-    items.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| quote(s))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `fmt.Sprintf("%v", ints)` without the brackets.
 fn plain_ints(items: &[usize]) -> String {
-    items.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
+    items
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn int(n: usize) -> String {
@@ -280,11 +291,9 @@ impl Kind {
 /// One node of the error tree.
 #[derive(Clone, Debug)]
 pub(crate) struct ValidationError {
-    /// The absolute location of the failing schema.
-    pub schema_url: String,
     /// Where in the instance, as pointer tokens.
     pub instance_location: Vec<String>,
-    pub kind: Kind,
+    pub kind: Box<Kind>,
     pub causes: Vec<ValidationError>,
 }
 
@@ -301,7 +310,7 @@ pub(crate) struct Line {
 impl ValidationError {
     /// A `$ref` node with a single cause is not printed.
     fn skipped(&self) -> bool {
-        self.causes.len() == 1 && matches!(self.kind, Kind::Reference)
+        self.causes.len() == 1 && matches!(*self.kind, Kind::Reference)
     }
 
     /// The printed lines, in order.
@@ -338,7 +347,7 @@ impl ValidationError {
                 }
                 s.push_str("- ");
             }
-            if line.depth == 0 && matches!(self.kind, Kind::Schema(_)) {
+            if line.depth == 0 && matches!(*self.kind, Kind::Schema(_)) {
                 s.push_str(&line.message);
             } else {
                 s.push_str(&format!("at {}: {}", quote(&line.pointer), line.message));

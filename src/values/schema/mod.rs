@@ -21,6 +21,7 @@ mod formats;
 mod gourl;
 mod json;
 mod kind;
+mod netip;
 mod number;
 mod validator;
 
@@ -228,6 +229,6 @@ fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod oracle_tmp;
+#[cfg(test)]
+mod tests;

@@ -14,6 +14,13 @@
 
 use std::cmp::Ordering;
 
+use crate::value::{format_float, FloatFmt};
+
+/// Go's shortest `%e` form of a float (`NaN`, `+Inf`, `-Inf` as such).
+fn shortest(f: f64, bits: u32) -> String {
+    format_float(f, FloatFmt::Exp, None, bits)
+}
+
 /// An exact decimal: `(-1)^neg × digits × 10^exp`, `digits` without
 /// leading or trailing zeros (empty for zero).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,19 +133,13 @@ impl Decimal {
     /// The value `fmt.Sprint(f)` denotes: `f`'s shortest decimal form.
     /// `None` for NaN and infinities, which `Rat.SetString` refuses.
     pub(crate) fn from_f64(f: f64) -> Option<Decimal> {
-        if !f.is_finite() {
-            return None;
-        }
-        Decimal::parse(&format!("{f:e}"))
+        Decimal::parse(&shortest(f, 64))
     }
 
     /// As [`Decimal::from_f64`] for a `float32` (Go prints it with 32-bit
     /// shortest digits).
     pub(crate) fn from_f32(f: f32) -> Option<Decimal> {
-        if !f.is_finite() {
-            return None;
-        }
-        Decimal::parse(&format!("{f:e}"))
+        Decimal::parse(&shortest(f64::from(f), 32))
     }
 
     fn is_zero(&self) -> bool {
@@ -375,8 +376,7 @@ pub(crate) fn en_float(f: f64) -> String {
     if f == 0.0 {
         return "0".to_string();
     }
-    // `{:e}` gives the shortest round-trip digits, as Go's conversion does.
-    let sci = format!("{:e}", f.abs());
+    let sci = shortest(f.abs(), 64);
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i64 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -512,6 +512,11 @@ mod tests {
             (5e-324, "5×10⁻³²⁴"),
             (-70000.25, "-70,000.25"),
             (9.007199254740992e15, "9.007199254740992×10¹⁵"),
+            // An exact tie between two shortest forms goes to the even digit.
+            (
+                f64::from_bits(4832827441139967625),
+                "1.2421601496989782×10¹⁵",
+            ),
             (f64::INFINITY, "∞"),
             (f64::NEG_INFINITY, "-∞"),
             (f64::NAN, "NaN"),

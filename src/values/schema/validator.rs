@@ -87,15 +87,13 @@ impl Env<'_> {
         match vd.validate() {
             Ok(_) => Ok(()),
             Err(err) => {
-                let causes = match err.kind {
+                let causes = match *err.kind {
                     Kind::Group => err.causes,
                     _ => vec![err],
                 };
-                let location = self.schemas[sid].location.clone();
                 Err(ValidationError {
-                    schema_url: location.clone(),
                     instance_location: Vec::new(),
-                    kind: Kind::Schema(location),
+                    kind: Box::new(Kind::Schema(self.schemas[sid].location.clone())),
                     causes,
                 })
             }
@@ -165,20 +163,18 @@ impl Uneval {
     fn from(v: &Json, sch: &Schema, caller_needs: bool) -> Uneval {
         let mut u = Uneval::default();
         match v {
-            Json::Object(o) => {
+            Json::Object(o)
                 if !sch.all_props_evaluated
-                    && (caller_needs || sch.unevaluated_properties.is_some())
-                {
-                    u.props = o.keys().cloned().collect();
-                }
+                    && (caller_needs || sch.unevaluated_properties.is_some()) =>
+            {
+                u.props = o.keys().cloned().collect();
             }
-            Json::Array(a) => {
+            Json::Array(a)
                 if !sch.all_items_evaluated
                     && (caller_needs || sch.unevaluated_items.is_some())
-                    && sch.num_items_evaluated < a.len()
-                {
-                    u.items = (sch.num_items_evaluated..a.len()).collect();
-                }
+                    && sch.num_items_evaluated < a.len() =>
+            {
+                u.items = (sch.num_items_evaluated..a.len()).collect();
             }
             _ => {}
         }
@@ -256,7 +252,9 @@ fn equals(a: &Json, b: &Json) -> Result<bool, Kind> {
         Json::Bool(x) => Ok(matches!(b, Json::Bool(y) if x == y)),
         Json::String(x) => Ok(matches!(b, Json::String(y) if x == y)),
         Json::Number(x) => Ok(match (b, &x.value) {
-            (Json::Number(y), Some(xv)) => y.value.as_ref().is_some_and(|yv| xv.cmp_value(yv).is_eq()),
+            (Json::Number(y), Some(xv)) => {
+                y.value.as_ref().is_some_and(|yv| xv.cmp_value(yv).is_eq())
+            }
             _ => false,
         }),
         Json::Invalid(t) => Err(Kind::InvalidJsonValue(t.to_string())),
@@ -342,9 +340,8 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
     fn error(&self, kind: Kind) -> ValidationError {
         ValidationError {
-            schema_url: self.schema().location.clone(),
             instance_location: self.vloc.clone(),
-            kind,
+            kind: Box::new(kind),
             causes: Vec::new(),
         }
     }
@@ -373,6 +370,8 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             return Ok(std::mem::take(&mut self.uneval));
         }
         self.env.depth.set(depth);
+        let marker = 0u8;
+        if depth % 50 == 0 { eprintln!("STACK depth {depth} addr {}", &marker as *const u8 as usize); }
         let r = self.validate_inner();
         self.env.depth.set(depth - 1);
         r
@@ -600,8 +599,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 }
                 let instance = Json::String(pname.as_str().into());
                 if let Err(mut e) = self.env.validate_root(sch, &instance, meta) {
-                    e.schema_url = self.env.schemas[names].location.clone();
-                    e.kind = Kind::PropertyNames(pname.clone());
+                    e.kind = Box::new(Kind::PropertyNames(pname.clone()));
                     self.errors.push(e);
                 }
             }
@@ -892,7 +890,12 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     }
 
     /// `sch` applied to the same value.
-    fn validate_self(&mut self, sch: Sid, ref_kw: &'static str, bool_result: bool) -> Result<(), ValidationError> {
+    fn validate_self(
+        &mut self,
+        sch: Sid,
+        ref_kw: &'static str,
+        bool_result: bool,
+    ) -> Result<(), ValidationError> {
         let scope = Scope {
             sch,
             ref_kw,
@@ -968,7 +971,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             Ok(()) => Ok(()),
             Err(err) => {
                 let mut e = self.error(Kind::Reference);
-                e.causes = match err.kind {
+                e.causes = match *err.kind {
                     Kind::Group => err.causes,
                     _ => vec![err],
                 };
