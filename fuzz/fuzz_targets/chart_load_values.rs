@@ -43,7 +43,9 @@ fuzz_target!(|bytes: &[u8]| {
         }
         _ => {
             let text = String::from_utf8_lossy(rest);
-            let (values, template) = text.split_once('\u{0}').unwrap_or((&text, "{{ toYaml .Values }}"));
+            let (values, template) = text
+                .split_once('\u{0}')
+                .unwrap_or((&text, "{{ toYaml .Values }}"));
             let files = vec![
                 File {
                     name: "Chart.yaml".into(),

@@ -158,20 +158,6 @@ pub fn clean_path(p: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_clean_like_go() {
-        assert_eq!(clean_path("a/./b/../c"), "a/c");
-        assert_eq!(clean_path("a//b/"), "a/b");
-        assert_eq!(clean_path("../a/../../b"), "../../b");
-        assert_eq!(clean_path("/a/../.."), "/");
-        assert_eq!(clean_path(""), ".");
-    }
-}
-
 /// What Go's `encoding/json` makes of `chart.Metadata` (its json tags, all
 /// `omitempty`), as `helm show chart` and `toJson .Chart` print it.
 pub fn metadata_json(md: &Metadata) -> crate::value::Value {
@@ -261,4 +247,18 @@ pub fn dependency_json(d: &Dependency) -> crate::value::Value {
         map.insert("alias", Value::from(d.alias.as_str()));
     }
     Value::Map(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_clean_like_go() {
+        assert_eq!(clean_path("a/./b/../c"), "a/c");
+        assert_eq!(clean_path("a//b/"), "a/b");
+        assert_eq!(clean_path("../a/../../b"), "../../b");
+        assert_eq!(clean_path("/a/../.."), "/");
+        assert_eq!(clean_path(""), ".");
+    }
 }

@@ -50,7 +50,7 @@ pub struct RenderError {
     pub line: usize,
     pub column: usize,
     /// The underlying template error.
-    pub cause: Option<Error>,
+    pub cause: Option<Box<Error>>,
 }
 
 impl std::fmt::Display for RenderError {
@@ -331,7 +331,7 @@ fn cleanup_parse_error(filename: &str, e: Error) -> RenderError {
         }),
         line: e.line,
         column: e.column,
-        cause: Some(e),
+        cause: Some(Box::new(e)),
     }
 }
 
@@ -346,7 +346,7 @@ fn cleanup_exec_error(filename: &str, e: Error) -> RenderError {
         }),
         line: e.line,
         column: e.column,
-        cause: Some(e),
+        cause: Some(Box::new(e)),
     };
     if e.kind != ErrorKind::Exec {
         return located(e.message.clone(), e);

@@ -4,9 +4,9 @@
 //! (whose error texts show through). Formats v6 does not know (the `idn-`
 //! ones among them) are not checked.
 
-use super::compiler::go_atoi;
 use super::gourl::path_unescape;
 use super::json::Json;
+use super::roots::go_atoi;
 use crate::funcs::regex::GoRegex;
 use crate::template::strconv::quote_rune;
 

@@ -92,9 +92,12 @@ pub(crate) fn unmarshal(data: &[u8]) -> Result<Json, String> {
     let mut parser = Parser {
         s: text.as_bytes(),
         pos: 0,
+        depth: 0,
     };
     parser.skip_space();
-    let value = parser.value();
+    let value = parser
+        .value()
+        .ok_or_else(|| "exceeded max depth".to_string())?;
     parser.skip_space();
     if parser.pos < parser.s.len() {
         return Err("invalid character after top-level value".to_string());
@@ -106,10 +109,16 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// How deeply documents and values may nest here (Go allows 10000 levels
+/// in JSON and has no limit on values; recursion here must stay within
+/// WebAssembly's stack).
+const MAX_NESTING: usize = super::validator::MAX_DEPTH;
+
 /// A decoder for text whose first value is known to be well-formed JSON.
 struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -123,15 +132,29 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self) -> Json {
-        match self.peek() {
+    /// The next value; `None` if it nests too deeply.
+    fn value(&mut self) -> Option<Json> {
+        if matches!(self.peek(), b'{' | b'[') {
+            self.depth += 1;
+            if self.depth > MAX_NESTING {
+                return None;
+            }
+            let v = self.container();
+            self.depth -= 1;
+            return v;
+        }
+        Some(self.scalar())
+    }
+
+    fn container(&mut self) -> Option<Json> {
+        Some(match self.peek() {
             b'{' => {
                 self.pos += 1;
                 let mut map = BTreeMap::new();
                 self.skip_space();
                 if self.peek() == b'}' {
                     self.pos += 1;
-                    return Json::Object(Rc::new(map));
+                    return Some(Json::Object(Rc::new(map)));
                 }
                 loop {
                     self.skip_space();
@@ -139,7 +162,7 @@ impl Parser<'_> {
                     self.skip_space();
                     self.pos += 1; // ':'
                     self.skip_space();
-                    let v = self.value();
+                    let v = self.value()?;
                     map.insert(key, v);
                     self.skip_space();
                     let c = self.peek();
@@ -156,11 +179,11 @@ impl Parser<'_> {
                 self.skip_space();
                 if self.peek() == b']' {
                     self.pos += 1;
-                    return Json::Array(Rc::new(items));
+                    return Some(Json::Array(Rc::new(items)));
                 }
                 loop {
                     self.skip_space();
-                    items.push(self.value());
+                    items.push(self.value()?);
                     self.skip_space();
                     let c = self.peek();
                     self.pos += 1;
@@ -170,6 +193,12 @@ impl Parser<'_> {
                 }
                 Json::Array(Rc::new(items))
             }
+            _ => self.scalar(),
+        })
+    }
+
+    fn scalar(&mut self) -> Json {
+        match self.peek() {
             b'"' => Json::String(self.string().into()),
             b't' => {
                 self.pos += 4;
@@ -193,7 +222,7 @@ impl Parser<'_> {
                 {
                     self.pos += 1;
                 }
-                let text = String::from_utf8_lossy(&self.s[start..self.pos]);
+                let text = String::from_utf8_lossy(self.s.get(start..self.pos).unwrap_or_default());
                 Json::literal_number(&text)
             }
         }
@@ -284,21 +313,31 @@ impl Parser<'_> {
 /// top map as a plain map, everything below as Go holds it. Maps of a named
 /// type (like `chartutil.Values`) and other Go types are not JSON to the
 /// validator (`invalid jsonType`).
+///
+/// Values nested deeper than validation can reach become null (no schema
+/// can look at them without exceeding the validator's depth).
 pub(crate) fn from_values(top: &Map) -> Json {
-    map_json(top)
+    map_json(top, 0)
 }
 
-fn map_json(m: &Map) -> Json {
+fn map_json(m: &Map, depth: usize) -> Json {
     let entries = m.borrow();
     Json::Object(Rc::new(
         entries
             .iter()
-            .map(|(k, v)| (k.clone(), from_value(v)))
+            .map(|(k, v)| (k.clone(), value_json(v, depth + 1)))
             .collect(),
     ))
 }
 
 pub(crate) fn from_value(v: &Value) -> Json {
+    value_json(v, 0)
+}
+
+fn value_json(v: &Value, depth: usize) -> Json {
+    if depth > MAX_NESTING {
+        return Json::Null;
+    }
     match v {
         Value::Nil => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
@@ -307,8 +346,10 @@ pub(crate) fn from_value(v: &Value) -> Json {
         Value::Float(f) => Json::number(f.to_string(), Decimal::from_f64(*f)),
         Value::Float32(f) => Json::number(f.to_string(), Decimal::from_f32(*f)),
         Value::String(s) => Json::String(Rc::clone(s)),
-        Value::List(items) => Json::Array(Rc::new(items.iter().map(from_value).collect())),
-        Value::Map(m) if m.map_type().is_none() => map_json(m),
+        Value::List(items) => Json::Array(Rc::new(
+            items.iter().map(|x| value_json(x, depth + 1)).collect(),
+        )),
+        Value::Map(m) if m.map_type().is_none() => map_json(m, depth),
         other => Json::Invalid(other.type_name().into()),
     }
 }

@@ -15,14 +15,17 @@
 //! in the following chart(s):`) is [`SchemaErrors`]'s text; each failure
 //! is also a [`Violation`] for callers that want structure.
 
+mod compiled;
 mod compiler;
 mod draft;
 mod formats;
 mod gourl;
 mod json;
+mod keywords;
 mod kind;
 mod netip;
 mod number;
+mod roots;
 mod validator;
 
 use std::fmt;

@@ -312,3 +312,28 @@ fn has_schema(dir: &std::path::Path) -> bool {
             .any(|e| e.path().is_dir() && has_schema(&e.path()))
     })
 }
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let mut v = Value::Map(Map::new());
+    for _ in 0..1000 {
+        let m = Map::new();
+        m.insert("a", v);
+        v = Value::Map(m);
+    }
+    let recursive =
+        br##"{"$defs": {"n": {"properties": {"a": {"$ref": "#/$defs/n"}}}}, "$ref": "#/$defs/n"}"##;
+    assert_eq!(
+        validate_single_schema(recursive, &v).unwrap_err().text(),
+        "unable to validate schema: validation nested deeper than 320 levels"
+    );
+    // A schema that does not descend does not mind.
+    assert!(validate_single_schema(br#"{"type": "object"}"#, &v).is_ok());
+    let deep_schema = format!("{}{}", "[".repeat(400), "]".repeat(400));
+    assert_eq!(
+        validate_single_schema(deep_schema.as_bytes(), &Value::Map(Map::new()))
+            .unwrap_err()
+            .text(),
+        "exceeded max depth"
+    );
+}

@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::compiler::{type_of, Additional, Dependency, Items, Schema, Sid, NIL_PANIC};
+use super::compiled::{type_of, Additional, Dependency, Items, Schema, Sid, NIL_PANIC};
 use super::gourl::escape_token;
 use super::json::{Json, Number};
 use super::kind::{Kind, Types, ValidationError, INTEGER, NUMBER};
@@ -30,9 +30,10 @@ pub(crate) enum Failure {
     Panic(String),
 }
 
-/// How deep validation may nest before giving up (Go's stacks grow; ours
-/// must not overflow, in particular in WebAssembly).
-const MAX_DEPTH: usize = 2000;
+/// How deep validation may nest before giving up: Go's stacks grow, ours
+/// must not overflow (WebAssembly's is 1 MiB). Real charts' schemas need
+/// under 50 levels, their meta-schema checks included.
+pub(crate) const MAX_DEPTH: usize = 320;
 
 /// `Schema.validate`: `v` against schema `sid` of `schemas`. When
 /// validating a schema document against a meta-schema, `meta` is that
@@ -365,13 +366,16 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
     fn validate(&mut self) -> VResult {
         let depth = self.env.depth.get() + 1;
+        if self.env.panic.borrow().is_some() {
+            // The outcome is decided; stop working.
+            return Ok(std::mem::take(&mut self.uneval));
+        }
         if depth > MAX_DEPTH {
-            self.env.set_panic("runtime: goroutine stack exceeds limit");
+            self.env
+                .set_panic(&format!("validation nested deeper than {MAX_DEPTH} levels"));
             return Ok(std::mem::take(&mut self.uneval));
         }
         self.env.depth.set(depth);
-        let marker = 0u8;
-        if depth % 50 == 0 { eprintln!("STACK depth {depth} addr {}", &marker as *const u8 as usize); }
         let r = self.validate_inner();
         self.env.depth.set(depth - 1);
         r

@@ -1,0 +1,139 @@
+//! Compiled schemas (v6's `Schema`): the keywords that assert, with
+//! subschemas as indices into the compiler's arena.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::formats::Format;
+use super::json::Json;
+use super::kind::Types;
+use super::number::Decimal;
+use crate::funcs::regex::GoRegex;
+
+/// An index into a compiler's arena.
+pub(crate) type Sid = usize;
+
+/// The text of a nil dereference panic in Go.
+pub(crate) const NIL_PANIC: &str =
+    "runtime error: invalid memory address or nil pointer dereference";
+
+#[derive(Clone, Debug)]
+pub(crate) enum Additional {
+    Bool(bool),
+    Schema(Sid),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Items {
+    One(Sid),
+    Tuple(Vec<Sid>),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Dependency {
+    Props(Vec<String>),
+    Schema(Sid),
+}
+
+/// A compiled schema (v6's `Schema`, the keywords that assert).
+#[derive(Debug, Default)]
+pub(crate) struct Schema {
+    pub url: String,
+    pub ptr: String,
+    pub location: String,
+    pub draft_version: u32,
+    pub resource: Sid,
+    pub dynamic_anchors: BTreeMap<String, Sid>,
+    pub all_props_evaluated: bool,
+    pub all_items_evaluated: bool,
+    pub num_items_evaluated: usize,
+
+    pub boolean: Option<bool>,
+    pub reference: Option<Sid>,
+    pub recursive_ref: Option<Sid>,
+    pub recursive_anchor: bool,
+    pub dynamic_ref: Option<(Sid, String)>,
+    pub dynamic_anchor: String,
+    pub types: Types,
+    pub enumeration: Option<(Vec<Json>, Types)>,
+    pub constant: Option<Json>,
+    pub not: Option<Sid>,
+    pub all_of: Vec<Sid>,
+    pub any_of: Vec<Sid>,
+    pub one_of: Vec<Sid>,
+    pub if_: Option<Sid>,
+    pub then: Option<Sid>,
+    pub else_: Option<Sid>,
+    pub format: Option<Format>,
+
+    pub max_properties: Option<i64>,
+    pub min_properties: Option<i64>,
+    pub required: Vec<String>,
+    pub property_names: Option<Sid>,
+    pub properties: BTreeMap<String, Sid>,
+    pub pattern_properties: Vec<(Rc<GoRegex>, Sid)>,
+    pub additional_properties: Option<Additional>,
+    pub dependencies: BTreeMap<String, Dependency>,
+    pub dependent_required: BTreeMap<String, Vec<String>>,
+    pub dependent_schemas: BTreeMap<String, Sid>,
+    pub unevaluated_properties: Option<Sid>,
+
+    pub min_items: Option<i64>,
+    pub max_items: Option<i64>,
+    pub unique_items: bool,
+    pub contains: Option<Sid>,
+    pub min_contains: Option<i64>,
+    pub max_contains: Option<i64>,
+    pub items: Option<Items>,
+    pub additional_items: Option<Additional>,
+    pub prefix_items: Vec<Sid>,
+    pub items2020: Option<Sid>,
+    pub unevaluated_items: Option<Sid>,
+
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub pattern: Option<Rc<GoRegex>>,
+
+    pub maximum: Option<Decimal>,
+    pub minimum: Option<Decimal>,
+    pub exclusive_maximum: Option<Decimal>,
+    pub exclusive_minimum: Option<Decimal>,
+    pub multiple_of: Option<Decimal>,
+}
+
+pub(super) fn to_strings(arr: &[Json]) -> Vec<String> {
+    arr.iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// v6's `newTypes`.
+pub(super) fn new_types(v: &Json) -> Types {
+    let mut t = Types::default();
+    match v {
+        Json::String(s) => t.add(Types::from_name(s)),
+        Json::Array(a) => {
+            for item in a.iter() {
+                if let Some(s) = item.as_str() {
+                    t.add(Types::from_name(s));
+                }
+            }
+        }
+        _ => {}
+    }
+    t
+}
+
+/// v6's `typeOf` (0 for a value that is not JSON).
+pub(crate) fn type_of(v: &Json) -> u8 {
+    use super::kind::{ARRAY, BOOLEAN, NULL, NUMBER, OBJECT, STRING};
+    match v {
+        Json::Null => NULL,
+        Json::Bool(_) => BOOLEAN,
+        Json::Number(_) => NUMBER,
+        Json::String(_) => STRING,
+        Json::Array(_) => ARRAY,
+        Json::Object(_) => OBJECT,
+        Json::Invalid(_) => 0,
+    }
+}

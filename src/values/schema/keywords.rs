@@ -1,0 +1,395 @@
+//! Keyword compilation (v6's `objCompiler`): which keywords a schema
+//! object's draft and vocabularies let assert, their subschemas queued for
+//! compilation, `$ref`s resolved locally or by loading their document.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::compiled::{new_types, to_strings, type_of, Additional, Dependency, Items, Schema, Sid};
+use super::compiler::{CompileError, Compiler, Result};
+use super::draft::Dialect;
+use super::formats;
+use super::gourl::{self, escape_token, location};
+use super::json::Json;
+use super::kind::Types;
+use super::number::Decimal;
+use super::roots::Resource;
+use crate::funcs::regex::GoRegex;
+use crate::template::strconv::quote as go_quote;
+
+/// Compiles one schema object (v6's `objCompiler`).
+pub(super) struct ObjCompiler<'a> {
+    pub(super) c: &'a mut Compiler,
+    pub(super) obj: &'a BTreeMap<String, Json>,
+    pub(super) url: &'a str,
+    pub(super) ptr: &'a str,
+    pub(super) res: &'a Resource,
+    pub(super) dialect: &'a Dialect,
+    pub(super) sid: Sid,
+}
+
+impl ObjCompiler<'_> {
+    fn s(&mut self) -> &mut Schema {
+        &mut self.c.schemas[self.sid]
+    }
+
+    fn has_vocab(&self, name: &str) -> bool {
+        self.dialect.has_vocab(name)
+    }
+
+    fn version(&self) -> u32 {
+        self.dialect.draft.version
+    }
+
+    pub(super) fn compile(&mut self) -> Result<()> {
+        self.draft4()?;
+        if self.version() >= 6 {
+            self.draft6();
+        }
+        if self.version() >= 7 {
+            self.draft7();
+        }
+        if self.version() >= 2019 {
+            self.draft2019()?;
+        }
+        if self.version() >= 2020 {
+            self.draft2020()?;
+        }
+        Ok(())
+    }
+
+    fn draft4(&mut self) -> Result<()> {
+        if self.has_vocab("core") {
+            let r = self.enqueue_ref("$ref")?;
+            self.s().reference = r;
+            if self.version() < 2019 && r.is_some() {
+                return Ok(());
+            }
+        }
+        if self.has_vocab("applicator") {
+            let all_of = self.enqueue_arr("allOf");
+            let any_of = self.enqueue_arr("anyOf");
+            let one_of = self.enqueue_arr("oneOf");
+            let not = self.enqueue_prop("not");
+            let s = self.s();
+            (s.all_of, s.any_of, s.one_of, s.not) = (all_of, any_of, one_of, not);
+            if self.version() < 2020 {
+                if let Some(items) = self.obj.get("items") {
+                    if items.as_array().is_some() {
+                        let t = self.enqueue_arr("items");
+                        let add = self.enqueue_additional("additionalItems");
+                        self.s().items = Some(Items::Tuple(t));
+                        self.s().additional_items = add;
+                    } else {
+                        let one = self.enqueue_prop("items");
+                        self.s().items = one.map(Items::One);
+                    }
+                }
+            }
+            let props = self.enqueue_map("properties");
+            self.s().properties = props;
+            let pattern_props = self.enqueue_map("patternProperties");
+            let mut compiled = Vec::new();
+            for (pname, sch) in pattern_props {
+                let re = GoRegex::compile(&pname).map_err(|e| {
+                    CompileError::Error(format!(
+                        "invalid regex {} at {}: {e}",
+                        go_quote(&pname),
+                        go_quote(&self.format_loc("patternProperties"))
+                    ))
+                })?;
+                compiled.push((Rc::new(re), sch));
+            }
+            self.s().pattern_properties = compiled;
+            let add = self.enqueue_additional("additionalProperties");
+            self.s().additional_properties = add;
+            if let Some(deps) = self.obj.get("dependencies").and_then(Json::as_object) {
+                let mut out = BTreeMap::new();
+                for (pname, pvalue) in deps.iter() {
+                    let dep = match pvalue.as_array() {
+                        Some(arr) => Dependency::Props(to_strings(arr)),
+                        None => {
+                            let p = format!("{}/dependencies/{}", self.ptr, escape_token(pname));
+                            Dependency::Schema(self.c.enqueue(self.url, &p))
+                        }
+                    };
+                    out.insert(pname.clone(), dep);
+                }
+                self.s().dependencies = out;
+            }
+        }
+        if self.has_vocab("validation") {
+            if let Some(t) = self.obj.get("type") {
+                self.s().types = new_types(t);
+            }
+            if let Some(arr) = self.obj.get("enum").and_then(Json::as_array) {
+                let mut types = Types::default();
+                for item in arr {
+                    types.add(type_of(item));
+                }
+                self.s().enumeration = Some((arr.to_vec(), types));
+            }
+            let multiple_of = self.num_val("multipleOf");
+            let mut maximum = self.num_val("maximum");
+            let exclusive_maximum = if self.boolean("exclusiveMaximum") {
+                maximum.take()
+            } else {
+                self.num_val("exclusiveMaximum")
+            };
+            let mut minimum = self.num_val("minimum");
+            let exclusive_minimum = if self.boolean("exclusiveMinimum") {
+                minimum.take()
+            } else {
+                self.num_val("exclusiveMinimum")
+            };
+            let min_length = self.int_val("minLength");
+            let max_length = self.int_val("maxLength");
+            let pattern = match self.obj.get("pattern").and_then(Json::as_str) {
+                Some(p) => Some(Rc::new(GoRegex::compile(p).map_err(|e| {
+                    CompileError::Error(format!(
+                        "invalid regex {} at {}: {e}",
+                        go_quote(p),
+                        go_quote(&self.format_loc("pattern"))
+                    ))
+                })?)),
+                None => None,
+            };
+            let min_items = self.int_val("minItems");
+            let max_items = self.int_val("maxItems");
+            let unique_items = self.boolean("uniqueItems");
+            let max_properties = self.int_val("maxProperties");
+            let min_properties = self.int_val("minProperties");
+            let required = self
+                .obj
+                .get("required")
+                .and_then(Json::as_array)
+                .map(to_strings)
+                .unwrap_or_default();
+            let s = self.s();
+            s.multiple_of = multiple_of;
+            s.maximum = maximum;
+            s.exclusive_maximum = exclusive_maximum;
+            s.minimum = minimum;
+            s.exclusive_minimum = exclusive_minimum;
+            s.min_length = min_length;
+            s.max_length = max_length;
+            s.pattern = pattern;
+            s.min_items = min_items;
+            s.max_items = max_items;
+            s.unique_items = unique_items;
+            s.max_properties = max_properties;
+            s.min_properties = min_properties;
+            s.required = required;
+        }
+        if self.assert_format() {
+            if let Some(f) = self.obj.get("format").and_then(Json::as_str) {
+                let format = formats::lookup(f);
+                self.s().format = format;
+            }
+        }
+        Ok(())
+    }
+
+    fn draft6(&mut self) {
+        if self.has_vocab("applicator") {
+            let contains = self.enqueue_prop("contains");
+            let names = self.enqueue_prop("propertyNames");
+            self.s().contains = contains;
+            self.s().property_names = names;
+        }
+        if self.has_vocab("validation") {
+            if let Some(v) = self.obj.get("const") {
+                let v = v.clone();
+                self.s().constant = Some(v);
+            }
+        }
+    }
+
+    fn draft7(&mut self) {
+        if self.has_vocab("applicator") {
+            let if_ = self.enqueue_prop("if");
+            self.s().if_ = if_;
+            if if_.is_some() {
+                let b = self.obj.get("if").and_then(Json::as_bool);
+                if b != Some(false) {
+                    let then = self.enqueue_prop("then");
+                    self.s().then = then;
+                }
+                if b != Some(true) {
+                    let else_ = self.enqueue_prop("else");
+                    self.s().else_ = else_;
+                }
+            }
+        }
+    }
+
+    fn draft2019(&mut self) -> Result<()> {
+        if self.has_vocab("core") {
+            let r = self.enqueue_ref("$recursiveRef")?;
+            let anchor = self.boolean("$recursiveAnchor");
+            self.s().recursive_ref = r;
+            self.s().recursive_anchor = anchor;
+        }
+        if self.has_vocab("validation") {
+            if self.c.schemas[self.sid].contains.is_some() {
+                let min = self.int_val("minContains");
+                let max = self.int_val("maxContains");
+                self.s().min_contains = min;
+                self.s().max_contains = max;
+            }
+            if let Some(m) = self.obj.get("dependentRequired").and_then(Json::as_object) {
+                let mut out = BTreeMap::new();
+                for (pname, pvalue) in m.iter() {
+                    if let Some(arr) = pvalue.as_array() {
+                        out.insert(pname.clone(), to_strings(arr));
+                    }
+                }
+                self.s().dependent_required = out;
+            }
+        }
+        if self.has_vocab("applicator") {
+            let m = self.enqueue_map("dependentSchemas");
+            self.s().dependent_schemas = m;
+        }
+        let unevaluated = if self.version() == 2019 {
+            self.has_vocab("applicator")
+        } else {
+            self.has_vocab("unevaluated")
+        };
+        if unevaluated {
+            let items = self.enqueue_prop("unevaluatedItems");
+            let props = self.enqueue_prop("unevaluatedProperties");
+            self.s().unevaluated_items = items;
+            self.s().unevaluated_properties = props;
+        }
+        Ok(())
+    }
+
+    fn draft2020(&mut self) -> Result<()> {
+        if self.has_vocab("core") {
+            if let Some(sch) = self.enqueue_ref("$dynamicRef")? {
+                let dref = self
+                    .obj
+                    .get("$dynamicRef")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
+                let (_, frag) = gourl::split_fragment(dref)?;
+                let anchor = if !frag.is_empty() && !frag.starts_with('/') {
+                    frag
+                } else {
+                    String::new()
+                };
+                self.s().dynamic_ref = Some((sch, anchor));
+            }
+            let a = self.string("$dynamicAnchor");
+            self.s().dynamic_anchor = a;
+        }
+        if self.has_vocab("applicator") {
+            let prefix = self.enqueue_arr("prefixItems");
+            let items = self.enqueue_prop("items");
+            self.s().prefix_items = prefix;
+            self.s().items2020 = items;
+        }
+        Ok(())
+    }
+
+    fn assert_format(&self) -> bool {
+        if self.c.assert_format || self.version() < 2019 {
+            return true;
+        }
+        if self.version() == 2019 {
+            self.has_vocab("format")
+        } else {
+            self.has_vocab("format-assertion")
+        }
+    }
+
+    /// `urlPtr.format(tok)`: the location of a keyword of this schema.
+    fn format_loc(&self, tok: &str) -> String {
+        format!(
+            "{}/{}",
+            location(self.url, self.ptr),
+            gourl::encode_fragment(&escape_token(tok))
+        )
+    }
+
+    fn enqueue_ref(&mut self, pname: &str) -> Result<Option<Sid>> {
+        let Some(reference) = self.obj.get(pname).and_then(Json::as_str) else {
+            return Ok(None);
+        };
+        let (u, frag) = gourl::join(&self.res.id, reference)?;
+        let local = {
+            let r = &self.c.roots[self.url];
+            r.resolve(&u, &frag)?
+        };
+        if let Some(p) = local {
+            return Ok(Some(self.c.enqueue(self.url, &p)));
+        }
+        let p = self.c.resolve_fragment(&u, &frag)?;
+        Ok(Some(self.c.enqueue(&u, &p)))
+    }
+
+    fn enqueue_prop(&mut self, pname: &str) -> Option<Sid> {
+        if !self.obj.contains_key(pname) {
+            return None;
+        }
+        let p = format!("{}/{}", self.ptr, escape_token(pname));
+        Some(self.c.enqueue(self.url, &p))
+    }
+
+    fn enqueue_arr(&mut self, pname: &str) -> Vec<Sid> {
+        let Some(arr) = self.obj.get(pname).and_then(Json::as_array) else {
+            return Vec::new();
+        };
+        (0..arr.len())
+            .map(|i| {
+                let p = format!("{}/{}/{i}", self.ptr, escape_token(pname));
+                self.c.enqueue(self.url, &p)
+            })
+            .collect()
+    }
+
+    fn enqueue_map(&mut self, pname: &str) -> BTreeMap<String, Sid> {
+        let Some(obj) = self.obj.get(pname).and_then(Json::as_object) else {
+            return BTreeMap::new();
+        };
+        obj.keys()
+            .map(|k| {
+                let p = format!("{}/{}/{}", self.ptr, escape_token(pname), escape_token(k));
+                (k.clone(), self.c.enqueue(self.url, &p))
+            })
+            .collect()
+    }
+
+    fn enqueue_additional(&mut self, pname: &str) -> Option<Additional> {
+        if let Some(b) = self.obj.get(pname).and_then(Json::as_bool) {
+            return Some(Additional::Bool(b));
+        }
+        self.enqueue_prop(pname).map(Additional::Schema)
+    }
+
+    fn boolean(&self, pname: &str) -> bool {
+        self.obj.get(pname).and_then(Json::as_bool) == Some(true)
+    }
+
+    fn string(&self, pname: &str) -> String {
+        self.obj
+            .get(pname)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn num_val(&self, pname: &str) -> Option<Decimal> {
+        match self.obj.get(pname) {
+            Some(Json::Number(n)) => n.value.clone(),
+            _ => None,
+        }
+    }
+
+    fn int_val(&self, pname: &str) -> Option<i64> {
+        self.num_val(pname)
+            .filter(Decimal::is_int)
+            .map(|n| n.to_go_int())
+    }
+}
