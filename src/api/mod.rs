@@ -167,7 +167,10 @@ pub fn to_render_values(
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let coalesced = coalesce::coalesce_values(chart, vals)?;
-    let _ = options.skip_schema_validation; // schema checks: wired when values::schema lands
+    if !options.skip_schema_validation {
+        crate::values::schema::validate_against_schema(chart, &coalesced.values)
+            .map_err(|e| e.to_string())?;
+    }
     let top = Map::new();
     top.insert("Capabilities", caps.to_value());
     top.insert("Release", Value::Map(release));

@@ -232,6 +232,4 @@ fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
 }
 
 #[cfg(test)]
-mod oracle_tmp;
-#[cfg(test)]
 mod tests;
