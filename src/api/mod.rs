@@ -172,6 +172,11 @@ pub fn to_render_values(
             .map_err(|e| e.to_string())?;
     }
     let top = Map::new();
+    // Helm puts the chart's metadata here too; the engine replaces it per chart.
+    top.insert(
+        "Chart",
+        crate::engine::objects::chart_object(&chart.metadata, chart.is_root()),
+    );
     top.insert("Capabilities", caps.to_value());
     top.insert("Release", Value::Map(release));
     top.insert(

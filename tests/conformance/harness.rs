@@ -756,7 +756,7 @@ mod tests {
         assert!(handles("strvals.json"));
         assert!(handles("helm_engine.json"));
         assert!(!handles("skipped.json"));
-        assert!(!handles("helm_values.json"));
+        assert!(handles("helm_values.json"));
         assert!(!handles("sprig_list.txt"));
     }
 

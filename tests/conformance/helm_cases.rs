@@ -17,7 +17,10 @@ use super::{decode, str_field};
 
 /// Whether this module runs the file.
 pub fn handles(stem: &str) -> bool {
-    matches!(stem, "helm_engine" | "helm_coalesce" | "strvals")
+    matches!(
+        stem,
+        "helm_engine" | "helm_coalesce" | "helm_values" | "strvals"
+    )
 }
 
 /// Runs one case of one of the files this module handles.
@@ -25,6 +28,7 @@ pub fn run_case(file_stem: &str, case: &Json) -> Result<(), String> {
     match file_stem {
         "helm_engine" => engine_case(case),
         "helm_coalesce" => coalesce_case(case),
+        "helm_values" => values_case(case),
         "strvals" => strvals_case(case),
         other => Err(format!("no runner for {other}")),
     }
@@ -318,6 +322,108 @@ fn lookup(map: &Map, path: &str) -> Option<Value> {
         current = current.as_map()?.get(part)?;
     }
     Some(current)
+}
+
+// --- helm_values.json ----------------------------------------------------
+
+/// Runs a Go template (no functions) over `data` and returns its output.
+fn run_template(text: &str, data: &Value) -> Result<String, String> {
+    let mut set = Templates::new();
+    set.parse("check", text).map_err(|e| e.to_string())?;
+    set.execute("check", data).map_err(|e| e.to_string())
+}
+
+fn values_case(case: &Json) -> Result<(), String> {
+    let op = str_field(case, "op").unwrap_or_default();
+    if op == "ToRenderValues" {
+        return to_render_values_case(case);
+    }
+    let text = str_field(case, "values_yaml").unwrap_or_default();
+    // chartutil.ReadValues: empty input is an empty map.
+    let values = chartroom::yaml::from_yaml_map(text).map_err(|e| e.to_string())?;
+    let path = str_field(case, "path").unwrap_or_default();
+    let result: Result<Value, String> = match op {
+        "ReadValues" => Ok(Value::Map(values.clone())),
+        "Get" => Ok(values.get(path).unwrap_or_default()),
+        "Template" => run_template(
+            str_field(case, "template").unwrap_or_default(),
+            &Value::Map(values.clone()),
+        )
+        .map(Value::from),
+        "Table" => chartroom::engine::values::table(&values, path).map(Value::Map),
+        "PathValue" => chartroom::engine::values::path_value(&values, path),
+        other => return Err(format!("unknown values op {other}")),
+    };
+    let flag = |k: &str| case.get(k).and_then(Json::as_bool) == Some(true);
+    if flag("error") {
+        return match result {
+            Ok(v) => Err(format!("expected an error, got {v}")),
+            Err(_) => Ok(()),
+        };
+    }
+    let got = result.map_err(|e| format!("unexpected error: {e}"))?;
+    if flag("expected_non_nil_map") && got.as_map().is_none() {
+        return Err(format!("expected a map, got {got}"));
+    }
+    if let Some(want) = case.get("expected") {
+        let ok = match (want, &got) {
+            (Json::String(w), Value::String(g)) => **g == **w,
+            (w, g) => super::json_equal(g, w),
+        };
+        if !ok {
+            return Err(format!("got {got}, want {want}"));
+        }
+    }
+    if let Some(want) = case.get("expected_key").and_then(Json::as_object) {
+        let map = got
+            .as_map()
+            .ok_or_else(|| format!("expected a table, got {got}"))?;
+        for (k, v) in want {
+            if !map.get(k).is_some_and(|g| super::json_equal(&g, v)) {
+                return Err(format!("key {k}: got {:?}, want {v}", map.get(k)));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn to_render_values_case(case: &Json) -> Result<(), String> {
+    let chart = chart_from_json(case.get("chart").ok_or("no chart")?)?;
+    let values = map_from(case.get("values"))?;
+    let release = case.get("release_options").cloned().unwrap_or(Json::Null);
+    let options = chartroom::api::RenderOptions {
+        release_name: str_field(&release, "Name").unwrap_or_default().to_string(),
+        namespace: str_field(&release, "Namespace")
+            .unwrap_or_default()
+            .to_string(),
+        is_upgrade: release
+            .get("IsUpgrade")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+        ..chartroom::api::RenderOptions::default()
+    };
+    let caps = chartroom::api::Capabilities::for_template(Some("v1.20.0"), &[])?;
+    let top = chartroom::api::to_render_values(&chart, &values, &options, &caps)?;
+    let data = Value::Map(top);
+    let checks = case
+        .get("checks")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for check in &checks {
+        let path = str_field(check, "path").unwrap_or_default();
+        let (text, want) = match (check.get("has"), check.get("equals")) {
+            (Some(has), _) => (format!("{{{{ .{path}.Has {has} }}}}"), "true".to_string()),
+            (None, Some(Json::String(s))) => (format!("{{{{ .{path} }}}}"), s.clone()),
+            (None, Some(other)) => (format!("{{{{ .{path} }}}}"), other.to_string()),
+            (None, None) => return Err(format!("unknown check {check}")),
+        };
+        let got = run_template(&text, &data)?;
+        if got != want {
+            return Err(format!("{path}: got {got:?}, want {want:?}"));
+        }
+    }
+    Ok(())
 }
 
 // --- strvals.json --------------------------------------------------------
