@@ -27,6 +27,39 @@ pub fn quote_rune_to_ascii(c: char) -> String {
     super::fmt::quote_rune(c as u32, true)
 }
 
+/// Go's `strconv.underscoreOK`: whether the underscores in a number literal
+/// are well placed (only between digits, or between a base prefix and a
+/// digit; an optional sign first).
+pub fn underscores_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    // '^' at the start, '0' after a digit or prefix, '_' after an
+    // underscore, '!' after anything else.
+    let mut saw = b'^';
+    let mut hex = false;
+    if b.len() >= i + 2 && b[i] == b'0' && matches!(b[i + 1] | 0x20, b'b' | b'o' | b'x') {
+        hex = b[i + 1] | 0x20 == b'x';
+        i += 2;
+        saw = b'0';
+    }
+    for &c in &b[i..] {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
+}
+
 /// Go's `strconv.CanBackquote`: whether `s` can be a raw string literal.
 pub fn can_backquote(s: &str) -> bool {
     s.chars()
@@ -149,6 +182,17 @@ mod tests {
         assert_eq!(quote("\u{1}\u{7f}é\u{200b}"), r#""\x01\x7fé\u200b""#);
         assert_eq!(quote_to_ascii("é☺\u{1F600}"), r#""\u00e9\u263a\U0001f600""#);
         assert_eq!(quote_rune('\''), r"'\''");
+    }
+
+    #[test]
+    fn underscores_like_go() {
+        assert!(underscores_ok("1_000"));
+        assert!(underscores_ok("0x_1F"));
+        assert!(underscores_ok("-0b1_0"));
+        assert!(!underscores_ok("_1"));
+        assert!(!underscores_ok("1__0"));
+        assert!(!underscores_ok("1_"));
+        assert!(!underscores_ok("1_.5"));
     }
 
     #[test]

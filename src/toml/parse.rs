@@ -916,7 +916,7 @@ fn parse_int_base0(s: &str) -> Result<i64, IntError> {
     } else {
         (10, lower.as_str())
     };
-    if !go_underscores_ok(s) {
+    if !crate::template::strconv::underscores_ok(s) {
         return Err(IntError::Syntax);
     }
     let digits: String = digits.chars().filter(|&c| c != '_').collect();
@@ -944,41 +944,6 @@ fn parse_int_base0(s: &str) -> Result<i64, IntError> {
     } else {
         n as i64
     })
-}
-
-/// Go's `underscoreOK`: underscores only between digits (or after a base
-/// prefix).
-fn go_underscores_ok(s: &str) -> bool {
-    let mut b = s.as_bytes();
-    if let Some(b'-' | b'+') = b.first() {
-        b = &b[1..];
-    }
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || hex && c.is_ascii_hexdigit() {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
 }
 
 fn is_inf_literal(s: &str) -> bool {

@@ -145,45 +145,6 @@ pub(crate) fn format_f(f: f64, bits32: bool) -> String {
     out
 }
 
-/// Go's underscore rule for number literals (`strconv.underscoreOK`):
-/// underscores may only separate digits, or a base prefix and a digit.
-pub(crate) fn underscore_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') {
-        i = 1;
-    }
-    // '^' start, '0' digit or prefix, '_' underscore, '!' anything else.
-    let mut saw = b'^';
-    let mut hex = false;
-    if b.len() >= i + 2 && b[i] == b'0' {
-        let p = b[i + 1].to_ascii_lowercase();
-        if p == b'b' || p == b'o' || p == b'x' {
-            i += 2;
-            saw = b'0';
-            hex = p == b'x';
-        }
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
-
 /// `strconv.ParseUint(s, 0, 64)` without underscore support (callers strip
 /// them first): base prefixes `0x`, `0o`, `0b`, a bare leading `0` for octal.
 pub(crate) fn parse_uint_base0(s: &str) -> Option<u64> {
@@ -259,7 +220,7 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     }
     let cleaned: String;
     let text = if s.contains('_') {
-        if !underscore_ok(s) {
+        if !crate::template::strconv::underscores_ok(s) {
             return None;
         }
         cleaned = s.replace('_', "");

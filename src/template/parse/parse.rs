@@ -886,42 +886,6 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
     Some((re, im))
 }
 
-/// Whether the underscores in a Go number literal are well placed: only
-/// between digits, or between a base prefix and a digit.
-fn underscores_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if !b.is_empty() && (b[0] == b'+' || b[0] == b'-') {
-        i = 1;
-    }
-    // 'saw' is '^' at the start, '0' after a digit or prefix, '_' after an underscore, '!' otherwise.
-    let mut saw = b'^';
-    let mut hex = false;
-    if b.len() - i >= 2 && b[i] == b'0' && matches!(b[i + 1] | 0x20, b'b' | b'o' | b'x') {
-        hex = b[i + 1] | 0x20 == b'x';
-        i += 2;
-        saw = b'0';
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
-
 /// Splits a base prefix off an unsigned Go integer literal: (digits, base).
 fn split_base(s: &str) -> (&str, u32) {
     let b = s.as_bytes();
@@ -938,7 +902,7 @@ fn split_base(s: &str) -> (&str, u32) {
 
 /// `strconv.ParseUint(s, 0, 64)`.
 pub fn parse_go_uint(s: &str) -> Option<u64> {
-    if s.is_empty() || s.starts_with(['+', '-']) || !underscores_ok(s) {
+    if s.is_empty() || s.starts_with(['+', '-']) || !strconv::underscores_ok(s) {
         return None;
     }
     let (digits, base) = split_base(s);
@@ -976,7 +940,7 @@ pub fn parse_go_int(s: &str) -> Option<i64> {
 /// `strconv.ParseFloat(s, 64)` for the literal forms the lexer produces
 /// (decimal and hexadecimal mantissas, exponents, underscores).
 pub fn parse_go_float(s: &str) -> Option<f64> {
-    if s.is_empty() || !underscores_ok(s) {
+    if s.is_empty() || !strconv::underscores_ok(s) {
         return None;
     }
     let cleaned: String = s.chars().filter(|&c| c != '_').collect();
