@@ -79,6 +79,29 @@ fn with_go_results(name: &str, f: Func) -> Func {
     }
 }
 
+/// Registers `name` (a bad pattern panics, as Go's `MustCompile`) and
+/// `must<Name>` (a bad pattern is the function's error), both applying `op`
+/// to the compiled pattern (the first argument) and the arguments.
+fn register_pair(
+    set: &mut Templates,
+    name: &str,
+    params: &[ParamType],
+    op: fn(&GoRegex, &[Value]) -> Value,
+) {
+    let must_name = format!("must{}{}", name[..1].to_uppercase(), &name[1..]);
+    for (name, compiler) in [
+        (name.to_string(), must_compile as Compiler),
+        (must_name, try_compile),
+    ] {
+        let f = Func::new(params.to_vec(), move |ctx, args| {
+            let re = compiler(ctx, str_arg(&args[0]))?;
+            Ok(op(&re, &args))
+        });
+        let f = with_go_results(&name, f);
+        set.add_func(name, f);
+    }
+}
+
 /// Registers the regex functions.
 pub fn register(set: &mut Templates) {
     use ParamType::String as S;
@@ -101,87 +124,23 @@ pub fn register(set: &mut Templates) {
         }),
     );
 
-    for (name, compiler) in [
-        ("regexFindAll", must_compile as Compiler),
-        ("mustRegexFindAll", try_compile),
-    ] {
-        set.add_func(
-            name,
-            with_go_results(
-                name,
-                Func::new([S, S, ParamType::INT], move |ctx, args| {
-                    let re = compiler(ctx, str_arg(&args[0]))?;
-                    Ok(strings(
-                        re.find_all_string(str_arg(&args[1]), int_arg(&args[2])),
-                    ))
-                }),
-            ),
-        );
-    }
-    for (name, compiler) in [
-        ("regexFind", must_compile as Compiler),
-        ("mustRegexFind", try_compile),
-    ] {
-        set.add_func(
-            name,
-            with_go_results(
-                name,
-                Func::new([S, S], move |ctx, args| {
-                    let re = compiler(ctx, str_arg(&args[0]))?;
-                    Ok(Value::from(re.find_string(str_arg(&args[1]))))
-                }),
-            ),
-        );
-    }
-    for (name, compiler) in [
-        ("regexReplaceAll", must_compile as Compiler),
-        ("mustRegexReplaceAll", try_compile),
-    ] {
-        set.add_func(
-            name,
-            with_go_results(
-                name,
-                Func::new([S, S, S], move |ctx, args| {
-                    let re = compiler(ctx, str_arg(&args[0]))?;
-                    Ok(Value::from(
-                        re.replace_all(str_arg(&args[1]), str_arg(&args[2])),
-                    ))
-                }),
-            ),
-        );
-    }
-    for (name, compiler) in [
-        ("regexReplaceAllLiteral", must_compile as Compiler),
-        ("mustRegexReplaceAllLiteral", try_compile),
-    ] {
-        set.add_func(
-            name,
-            with_go_results(
-                name,
-                Func::new([S, S, S], move |ctx, args| {
-                    let re = compiler(ctx, str_arg(&args[0]))?;
-                    Ok(Value::from(
-                        re.replace_all_literal(str_arg(&args[1]), str_arg(&args[2])),
-                    ))
-                }),
-            ),
-        );
-    }
-    for (name, compiler) in [
-        ("regexSplit", must_compile as Compiler),
-        ("mustRegexSplit", try_compile),
-    ] {
-        set.add_func(
-            name,
-            with_go_results(
-                name,
-                Func::new([S, S, ParamType::INT], move |ctx, args| {
-                    let re = compiler(ctx, str_arg(&args[0]))?;
-                    Ok(strings(re.split(str_arg(&args[1]), int_arg(&args[2]))))
-                }),
-            ),
-        );
-    }
+    let find_all = |re: &GoRegex, args: &[Value]| {
+        strings(re.find_all_string(str_arg(&args[1]), int_arg(&args[2])))
+    };
+    let find = |re: &GoRegex, args: &[Value]| Value::from(re.find_string(str_arg(&args[1])));
+    let replace = |re: &GoRegex, args: &[Value]| {
+        Value::from(re.replace_all(str_arg(&args[1]), str_arg(&args[2])))
+    };
+    let replace_literal = |re: &GoRegex, args: &[Value]| {
+        Value::from(re.replace_all_literal(str_arg(&args[1]), str_arg(&args[2])))
+    };
+    let split =
+        |re: &GoRegex, args: &[Value]| strings(re.split(str_arg(&args[1]), int_arg(&args[2])));
+    register_pair(set, "regexFindAll", &[S, S, ParamType::INT], find_all);
+    register_pair(set, "regexFind", &[S, S], find);
+    register_pair(set, "regexReplaceAll", &[S, S, S], replace);
+    register_pair(set, "regexReplaceAllLiteral", &[S, S, S], replace_literal);
+    register_pair(set, "regexSplit", &[S, S, ParamType::INT], split);
     set.add_func(
         "regexQuoteMeta",
         Func::new([S], |_ctx, args| {
