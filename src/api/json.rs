@@ -2,25 +2,104 @@
 //! --output json` prints and the wasm package returns.
 //!
 //! `{ "manifests": [{ "path", "content", "kind", "name", "namespace",
-//! "hook" }], "notes", "output" }`; `hook` is the list of hook events (empty
-//! for plain manifests), `output` is exactly the `helm template` stream.
+//! "hook" }], "notes", "output" }`. `output` is exactly the `helm template`
+//! stream and `manifests` are its documents, in its order, so `--show-only`,
+//! `--no-hooks`, `--skip-tests` and `--include-crds` shape both alike.
+//! `hook` lists the document's `helm.sh/hook` events (empty for plain
+//! manifests).
 
 use crate::action::TemplateOutput;
 use crate::value::{Map, Value};
+use crate::yaml::{from_yaml_into, GoField, GoStruct, GoType};
 
-fn entry(path: &str, content: &str, kind: &str, name: &str, hooks: Vec<Value>) -> Value {
-    let namespace = crate::yaml::from_yaml_map(content)
-        .ok()
-        .and_then(|doc| doc.get("metadata"))
-        .and_then(|m| m.as_map().and_then(|m| m.get("namespace")))
-        .and_then(|n| n.as_str().map(str::to_string))
+/// What a manifest card shows of a document's metadata.
+static CARD_METADATA: GoStruct = GoStruct {
+    name: "",
+    type_name: "metadata",
+    fields: &[
+        GoField {
+            json: "name",
+            ty: GoType::String,
+        },
+        GoField {
+            json: "namespace",
+            ty: GoType::String,
+        },
+        GoField {
+            json: "annotations",
+            ty: GoType::Map(&GoType::String),
+        },
+    ],
+};
+
+/// What a manifest card shows of a document.
+static CARD_HEAD: GoStruct = GoStruct {
+    name: "",
+    type_name: "head",
+    fields: &[
+        GoField {
+            json: "kind",
+            ty: GoType::String,
+        },
+        GoField {
+            json: "metadata",
+            ty: GoType::Ptr(&GoType::Struct(&CARD_METADATA)),
+        },
+    ],
+};
+
+const HOOK_ANNOTATION: &str = "helm.sh/hook";
+
+/// The documents of a `helm template` stream: each `---` block with its
+/// `# Source:` path and the text after that line.
+pub fn stream_documents(stream: &str) -> Vec<(String, String)> {
+    let mut documents = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in stream.split_inclusive('\n') {
+        if line.trim_end_matches('\n') == "---" {
+            documents.extend(current.take());
+            current = Some((String::new(), String::new()));
+            continue;
+        }
+        let (path, content) = current.get_or_insert_with(Default::default);
+        match line.strip_prefix("# Source: ") {
+            Some(source) if path.is_empty() && content.is_empty() => {
+                *path = source.trim_end_matches('\n').to_string();
+            }
+            _ => content.push_str(line),
+        }
+    }
+    documents.extend(current);
+    documents
+}
+
+fn card(path: &str, content: &str) -> Value {
+    let head = from_yaml_into(content, GoType::Struct(&CARD_HEAD)).unwrap_or_default();
+    let field = |v: &Value, key: &str| v.as_map().and_then(|m| m.get(key));
+    let text = |v: Option<Value>| {
+        v.and_then(|s| s.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let metadata = field(&head, "metadata").unwrap_or_default();
+    let hooks = field(&metadata, "annotations")
+        .and_then(|a| field(&a, HOOK_ANNOTATION))
+        .map(|h| text(Some(h)))
         .unwrap_or_default();
+    let hooks = hooks
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(Value::from)
+        .collect();
     let map: Map = [
         ("path", Value::from(path)),
         ("content", Value::from(content)),
-        ("kind", Value::from(kind)),
-        ("name", Value::from(name)),
-        ("namespace", Value::from(namespace)),
+        ("kind", Value::from(text(field(&head, "kind")))),
+        ("name", Value::from(text(field(&metadata, "name")))),
+        (
+            "namespace",
+            Value::from(text(field(&metadata, "namespace"))),
+        ),
         ("hook", Value::list(hooks)),
     ]
     .into_iter()
@@ -31,20 +110,10 @@ fn entry(path: &str, content: &str, kind: &str, name: &str, hooks: Vec<Value>) -
 
 /// The result as a JSON value.
 pub fn template_output_value(out: &TemplateOutput) -> Value {
-    let mut manifests = Vec::new();
-    for m in &out.manifests {
-        let name = m
-            .head
-            .metadata
-            .as_ref()
-            .map(|md| md.name.as_str())
-            .unwrap_or("");
-        manifests.push(entry(&m.name, &m.content, &m.head.kind, name, Vec::new()));
-    }
-    for h in &out.hooks {
-        let events = h.events.iter().map(|e| Value::from(e.as_str())).collect();
-        manifests.push(entry(&h.path, &h.manifest, &h.kind, &h.name, events));
-    }
+    let manifests = stream_documents(&out.stream)
+        .iter()
+        .map(|(path, content)| card(path, content))
+        .collect();
     let map: Map = [
         ("manifests", Value::list(manifests)),
         ("notes", Value::from(out.notes.as_str())),
@@ -59,4 +128,45 @@ pub fn template_output_value(out: &TemplateOutput) -> Value {
 /// The result as JSON text (indented).
 pub fn template_output_json(out: &TemplateOutput) -> String {
     crate::yaml::to_json_pretty(&template_output_value(out)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_of_a_stream() {
+        let stream = "---\n# Source: c/templates/a.yaml\nkind: A\n---\n# Source: c/templates/b.yaml\n# a comment\nkind: B\nmetadata:\n  name: b\n";
+        assert_eq!(
+            stream_documents(stream),
+            vec![
+                ("c/templates/a.yaml".to_string(), "kind: A\n".to_string()),
+                (
+                    "c/templates/b.yaml".to_string(),
+                    "# a comment\nkind: B\nmetadata:\n  name: b\n".to_string()
+                ),
+            ]
+        );
+        assert!(stream_documents("").is_empty());
+    }
+
+    #[test]
+    fn cards_read_kind_name_namespace_and_hooks() {
+        let c = card(
+            "c/templates/job.yaml",
+            "kind: Job\nmetadata:\n  name: m\n  namespace: 7\n  annotations:\n    helm.sh/hook: \"pre-install, post-upgrade\"\n",
+        );
+        let json = crate::yaml::to_json_raw(&c).unwrap();
+        assert!(
+            json.contains(
+                r#""hook":["pre-install","post-upgrade"],"kind":"Job","name":"m","namespace":"7""#
+            ),
+            "{json}"
+        );
+        let broken = crate::yaml::to_json_raw(&card("p", "kind: [")).unwrap();
+        assert!(
+            broken.contains(r#""hook":[],"kind":"","name":"""#),
+            "{broken}"
+        );
+    }
 }

@@ -10,7 +10,10 @@
 //! check `kubeVersion`, render, and assemble the output.
 
 pub mod capabilities;
+pub mod error;
 pub mod json;
+pub mod request;
+pub mod show;
 
 use std::rc::Rc;
 
@@ -23,6 +26,30 @@ use crate::values::coalesce;
 use crate::values::options::ValueOptions;
 
 pub use capabilities::{parse_kube_version, Capabilities, DEFAULT_KUBE_VERSION};
+pub use error::{ErrorDetails, ErrorKind};
+
+/// A failed [`render_chart`]: what `helm template` prints ([`TemplateError`])
+/// and the error as data.
+#[derive(Clone, Debug)]
+pub struct RenderFailure {
+    pub error: TemplateError,
+    pub details: ErrorDetails,
+}
+
+impl RenderFailure {
+    fn new(error: TemplateError, stage: ErrorKind, root: &str) -> RenderFailure {
+        let details = ErrorDetails::new(stage, &error.message, root);
+        RenderFailure { error, details }
+    }
+
+    fn plain(message: String, stage: ErrorKind, root: &str) -> RenderFailure {
+        let error = TemplateError {
+            message,
+            ..TemplateError::default()
+        };
+        RenderFailure::new(error, stage, root)
+    }
+}
 
 /// Everything `helm template` takes besides the chart.
 #[derive(Clone, Debug)]
@@ -91,6 +118,17 @@ pub fn validate_release_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Helm's `TemplateName`: the release name from `--name-template`, the
+/// template run with Sprig's functions and no data.
+pub fn template_name(text: &str) -> Result<String, String> {
+    let mut set = crate::template::Templates::named("name-template");
+    crate::funcs::register_sprig_all(&mut set);
+    set.parse("name-template", text)
+        .map_err(|e| e.to_string())?;
+    set.execute("name-template", &Value::Nil)
+        .map_err(|e| e.to_string())
+}
+
 /// `helm template` for a loaded chart. `read_file` reads `--set-file` paths.
 /// Errors carry Helm's text and, where the render failed, the partial output
 /// `helm template --debug` prints.
@@ -99,27 +137,42 @@ pub fn render_chart(
     options: &RenderOptions,
     read_file: &dyn Fn(&str) -> Result<String, String>,
     host: Option<Rc<dyn Host>>,
-) -> Result<TemplateOutput, TemplateError> {
-    let plain = |message: String| TemplateError {
-        message,
-        ..TemplateError::default()
+) -> Result<TemplateOutput, RenderFailure> {
+    let root = chart.metadata.name.clone();
+    let fail = |stage: ErrorKind| {
+        let root = root.clone();
+        move |message: String| RenderFailure::plain(message, stage, &root)
     };
-    let vals = options.values.merge(read_file).map_err(plain)?;
+    let vals = options
+        .values
+        .merge(read_file)
+        .map_err(fail(ErrorKind::Values))?;
 
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
-        other => return Err(plain(format!("{other} charts are not installable"))),
+        other => {
+            return Err(fail(ErrorKind::Chart)(format!(
+                "{other} charts are not installable"
+            )))
+        }
     }
     if chart.metadata.has_dependency_list() {
-        dependencies::check_dependencies(&chart)
-            .map_err(|e| plain(format!("{}: {e}", dependencies::MISSING_DEPENDENCIES_HINT)))?;
+        dependencies::check_dependencies(&chart).map_err(|e| {
+            fail(ErrorKind::Chart)(format!("{}: {e}", dependencies::MISSING_DEPENDENCIES_HINT))
+        })?;
     }
-    validate_release_name(&options.release_name).map_err(plain)?;
-    dependencies::process_dependencies(&mut chart, &vals, true).map_err(plain)?;
+    validate_release_name(&options.release_name).map_err(fail(ErrorKind::Options))?;
+    dependencies::process_dependencies(&mut chart, &vals, true).map_err(fail(ErrorKind::Chart))?;
 
     let caps = Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
-        .map_err(plain)?;
-    let top = to_render_values(&chart, &vals, options, &caps).map_err(plain)?;
+        .map_err(fail(ErrorKind::Options))?;
+    let top = to_render_values(&chart, &vals, options, &caps).map_err(|details| RenderFailure {
+        error: TemplateError {
+            message: details.helm_message.clone(),
+            ..TemplateError::default()
+        },
+        details,
+    })?;
 
     let mut output = options.output.clone();
     output.release_name = options.release_name.clone();
@@ -133,7 +186,8 @@ pub fn render_chart(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
             chart.metadata.kube_version, caps.kube_version.version
         );
-        return Err(action::render_failed(&message, &output));
+        let error = action::render_failed(&message, &output);
+        return Err(RenderFailure::new(error, ErrorKind::Chart, &root));
     }
     let engine_options = EngineOptions {
         enable_dns: options.enable_dns,
@@ -142,9 +196,13 @@ pub fn render_chart(
     };
     let rendered = match engine::render(&chart, &top, engine_options, host) {
         Ok(rendered) => rendered,
-        Err(e) => return Err(action::render_failed(&e.message, &output)),
+        Err(e) => {
+            let error = action::render_failed(&e.message, &output);
+            return Err(RenderFailure::new(error, ErrorKind::Exec, &root));
+        }
     };
     action::assemble(&chart, rendered, &output)
+        .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root))
 }
 
 /// Helm's `ToRenderValuesWithSchemaValidation`: the top-level object of a
@@ -154,7 +212,7 @@ pub fn to_render_values(
     vals: &Map,
     options: &RenderOptions,
     caps: &Capabilities,
-) -> Result<Map, String> {
+) -> Result<Map, ErrorDetails> {
     let release: Map = [
         ("Name", Value::from(options.release_name.as_str())),
         ("Namespace", Value::from(options.namespace.as_str())),
@@ -166,10 +224,11 @@ pub fn to_render_values(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    let coalesced = coalesce::coalesce_values(chart, vals)?;
+    let coalesced = coalesce::coalesce_values(chart, vals)
+        .map_err(|e| ErrorDetails::new(ErrorKind::Values, &e, chart.name()))?;
     if !options.skip_schema_validation {
         crate::values::schema::validate_against_schema(chart, &coalesced.values)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| ErrorDetails::schema(e.text(), e.violations().to_vec()))?;
     }
     let top = Map::new();
     // Helm puts the chart's metadata here too; the engine replaces it per chart.
@@ -195,17 +254,21 @@ pub fn render_template(
     values: &ValueOptions,
     read_file: &dyn Fn(&str) -> Result<String, String>,
     exec: ExecOptions,
-) -> Result<String, String> {
-    let vals = values.merge(read_file)?;
+    host: Option<Rc<dyn Host>>,
+) -> Result<String, ErrorDetails> {
+    const NAME: &str = "chartroom";
+    let vals = values
+        .merge(read_file)
+        .map_err(|e| ErrorDetails::new(ErrorKind::Values, &e, NAME))?;
     let chart = Chart {
         metadata: crate::chart::Metadata {
-            name: "chartroom".into(),
+            name: NAME.into(),
             version: "0.0.0".into(),
             api_version: "v2".into(),
             ..Default::default()
         },
         templates: vec![crate::chart::File {
-            name: "templates/tpl".into(),
+            name: TEMPLATE_FILE.into(),
             data: text.as_bytes().to_vec(),
         }],
         ..Chart::default()
@@ -214,14 +277,25 @@ pub fn render_template(
         exec,
         ..RenderOptions::default()
     };
-    let caps = Capabilities::for_template(None, &[])?;
+    let caps = Capabilities::for_template(None, &[])
+        .map_err(|e| ErrorDetails::new(ErrorKind::Internal, &e, NAME))?;
     let top = to_render_values(&chart, &vals, &options, &caps)?;
     let engine_options = EngineOptions {
         exec,
         ..EngineOptions::default()
     };
-    let mut rendered = engine::render(&chart, &top, engine_options, None).map_err(|e| e.message)?;
+    let mut rendered = engine::render(&chart, &top, engine_options, host).map_err(|e| {
+        let mut details = ErrorDetails::new(ErrorKind::Exec, &e.message, NAME);
+        // The position is in the template text itself, not in a file.
+        if details.file.as_deref() == Some(TEMPLATE_FILE) {
+            details.file = None;
+        }
+        details
+    })?;
     Ok(rendered
-        .remove("chartroom/templates/tpl")
+        .remove(&format!("{NAME}/{TEMPLATE_FILE}"))
         .unwrap_or_default())
 }
+
+/// The file name [`render_template`] gives its text.
+const TEMPLATE_FILE: &str = "templates/tpl";

@@ -190,7 +190,8 @@ fn template(t: &TemplateArgs) -> Outcome {
                 code: 0,
             }
         }
-        Err(e) => {
+        Err(failure) => {
+            let e = failure.error;
             let mut stdout = write_files(&e.writes).unwrap_or_default();
             stdout.push_str(&e.stdout);
             let warnings: String = e.warnings.iter().map(|w| format!("{w}\n")).collect();
@@ -230,19 +231,9 @@ fn release_name_and_chart(t: &TemplateArgs) -> Result<(String, String), String> 
     }
     let chart = positional.first().cloned().unwrap_or_default();
     if let Some(template) = &t.name_template {
-        return Ok((template_name(template)?, chart));
+        return Ok((api::template_name(template)?, chart));
     }
     Ok(("release-name".into(), chart))
-}
-
-/// Helm's `TemplateName`: the name template run with Sprig and no data.
-fn template_name(text: &str) -> Result<String, String> {
-    let mut set = crate::template::Templates::named("name-template");
-    crate::funcs::register_sprig_all(&mut set);
-    set.parse("name-template", text)
-        .map_err(|e| e.to_string())?;
-    set.execute("name-template", &crate::Value::Nil)
-        .map_err(|e| e.to_string())
 }
 
 fn tpl(t: &TplArgs) -> Outcome {
@@ -258,11 +249,13 @@ fn tpl(t: &TplArgs) -> Outcome {
     } else {
         t.template.clone()
     };
-    match api::render_template(&text, &values, &|p| read_text(p), exec_options(t.max_steps)) {
+    let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
+    let exec = exec_options(t.max_steps);
+    match api::render_template(&text, &values, &|p| read_text(p), exec, Some(host)) {
         Ok(out) => Outcome {
             stdout: out,
             ..Outcome::default()
         },
-        Err(e) => Outcome::error(e),
+        Err(e) => Outcome::error(e.helm_message),
     }
 }

@@ -1,70 +1,21 @@
-//! `chartroom show all|chart|readme|values|crds CHART`, as Helm v3.21.4's
-//! `pkg/action/show.go` prints them.
+//! `chartroom show all|chart|readme|values|crds CHART`: the chart from the
+//! file system, printed by [`crate::api::show`].
 
 use std::path::Path;
 
 use super::Outcome;
-use crate::chart::{load, Chart};
-
-const README_NAMES: &[&str] = &["readme.md", "readme.txt", "readme"];
+use crate::chart::load;
 
 pub fn show(what: &str, chart_path: &str) -> Outcome {
     let chart = match load::load_path(Path::new(chart_path)) {
         Ok(c) => c,
         Err(e) => return Outcome::error(e),
     };
-    match render(what, &chart) {
+    match crate::api::show::render(what, &chart) {
         Ok(stdout) => Outcome {
             stdout,
             ..Outcome::default()
         },
         Err(e) => Outcome::error(e),
     }
-}
-
-/// Helm's `Show.Run` for a loaded chart.
-pub fn render(what: &str, chart: &Chart) -> Result<String, String> {
-    let all = what == "all";
-    let mut out = String::new();
-    if what == "chart" || all {
-        let metadata = crate::chart::metadata_json(&chart.metadata);
-        let text = crate::yaml::to_yaml(&metadata).map_err(|e| e.to_string())?;
-        out.push_str(&text);
-        out.push('\n');
-    }
-    if what == "values" || all {
-        if all {
-            out.push_str("---\n");
-        }
-        for f in chart.raw.iter().filter(|f| f.name == "values.yaml") {
-            out.push_str(&String::from_utf8_lossy(&f.data));
-            out.push('\n');
-        }
-    }
-    if what == "readme" || all {
-        let readme = chart
-            .files
-            .iter()
-            .find(|f| README_NAMES.iter().any(|n| f.name.eq_ignore_ascii_case(n)));
-        if let Some(readme) = readme {
-            if all {
-                out.push_str("---\n");
-            }
-            out.push_str(&String::from_utf8_lossy(&readme.data));
-            out.push('\n');
-        }
-    }
-    if what == "crds" || all {
-        let crds = crate::action::notes::crd_objects(chart);
-        if let Some(first) = crds.first() {
-            if all && !first.content.starts_with("---") {
-                out.push_str("---\n");
-            }
-            for crd in &crds {
-                out.push_str(&crd.content);
-                out.push('\n');
-            }
-        }
-    }
-    Ok(out)
 }
