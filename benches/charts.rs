@@ -162,7 +162,7 @@ fn bench_case(dir: &Path, budget: Duration) -> Result<(), String> {
         let start = Instant::now();
         let out = api::render_chart(black_box(input), &options, &read_file, Some(host));
         let elapsed = start.elapsed();
-        let out = out.map_err(|e| format!("{id}: render failed: {}", e.message))?;
+        let out = out.map_err(|e| format!("{id}: render failed: {}", e.error.message))?;
         times.push(elapsed);
         stream = out.stream;
     }

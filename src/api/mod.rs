@@ -33,12 +33,12 @@ pub use error::{ErrorDetails, ErrorKind};
 #[derive(Clone, Debug)]
 pub struct RenderFailure {
     pub error: TemplateError,
-    pub details: ErrorDetails,
+    pub details: Box<ErrorDetails>,
 }
 
 impl RenderFailure {
     fn new(error: TemplateError, stage: ErrorKind, root: &str) -> RenderFailure {
-        let details = ErrorDetails::new(stage, &error.message, root);
+        let details = Box::new(ErrorDetails::new(stage, &error.message, root));
         RenderFailure { error, details }
     }
 
@@ -212,7 +212,7 @@ pub fn to_render_values(
     vals: &Map,
     options: &RenderOptions,
     caps: &Capabilities,
-) -> Result<Map, ErrorDetails> {
+) -> Result<Map, Box<ErrorDetails>> {
     let release: Map = [
         ("Name", Value::from(options.release_name.as_str())),
         ("Namespace", Value::from(options.namespace.as_str())),
@@ -255,7 +255,7 @@ pub fn render_template(
     read_file: &dyn Fn(&str) -> Result<String, String>,
     exec: ExecOptions,
     host: Option<Rc<dyn Host>>,
-) -> Result<String, ErrorDetails> {
+) -> Result<String, Box<ErrorDetails>> {
     const NAME: &str = "chartroom";
     let vals = values
         .merge(read_file)

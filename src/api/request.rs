@@ -26,17 +26,17 @@ pub enum ChartSource {
 }
 
 /// Loads the chart as Helm loads a directory or an archive.
-pub fn load_chart(source: ChartSource) -> Result<Chart, ErrorDetails> {
+pub fn load_chart(source: ChartSource) -> Result<Chart, Box<ErrorDetails>> {
     let loaded = match source {
         ChartSource::Files(files) => load::load_file_tree(files),
         ChartSource::Archive(bytes) => load::load_archive(&bytes),
     };
-    loaded.map_err(|e| ErrorDetails::new(ErrorKind::Chart, &e, ""))
+    loaded.map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Chart, &e, "")))
 }
 
 /// `renderChart`: the result of [`super::json::template_output_value`].
 pub fn render_chart(source: ChartSource, options: &str, host: Option<Rc<dyn Host>>) -> String {
-    respond((|| {
+    respond(|| {
         let request = Request::parse(options, RENDER_KEYS)?;
         let chart = load_chart(source)?;
         let options = request.render_options()?;
@@ -48,24 +48,24 @@ pub fn render_chart(source: ChartSource, options: &str, host: Option<Rc<dyn Host
                 Err(details)
             }
         }
-    })())
+    })
 }
 
 /// `renderTemplate`: the rendered text.
 pub fn render_template(text: &str, options: &str, host: Option<Rc<dyn Host>>) -> String {
-    respond((|| {
+    respond(|| {
         let request = Request::parse(options, TEMPLATE_KEYS)?;
         let values = request.value_options()?;
         let exec = request.exec()?;
         let out = super::render_template(text, &values, &|p| request.read_file(p), exec, host)?;
         Ok(Value::from(out))
-    })())
+    })
 }
 
 /// `validateValues`: `{valid, violations, helmMessage}`. Errors other than
 /// a schema's rejection (a chart or values that cannot be read) are errors.
 pub fn validate_values(source: ChartSource, options: &str) -> String {
-    respond((|| {
+    respond(|| {
         let request = Request::parse(options, &[VALUES_KEYS])?;
         let chart = load_chart(source)?;
         let mut options = request.render_options()?;
@@ -88,22 +88,22 @@ pub fn validate_values(source: ChartSource, options: &str) -> String {
             }
             Err(details) => Err(details),
         }
-    })())
+    })
 }
 
 /// `showValues`: the chart's `values.yaml` as `helm show values` prints it.
 pub fn show_values(source: ChartSource) -> String {
-    respond((|| {
+    respond(|| {
         let chart = load_chart(source)?;
         super::show::render("values", &chart)
             .map(Value::from)
-            .map_err(|e| ErrorDetails::new(ErrorKind::Chart, &e, ""))
-    })())
+            .map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Chart, &e, "")))
+    })
 }
 
 /// `computeValues`: the values templates see, as YAML.
 pub fn compute_values(source: ChartSource, options: &str) -> String {
-    respond((|| {
+    respond(|| {
         let request = Request::parse(options, &[VALUES_KEYS])?;
         let chart = load_chart(source)?;
         let mut options = request.render_options()?;
@@ -111,8 +111,8 @@ pub fn compute_values(source: ChartSource, options: &str) -> String {
         let values = computed_values(chart, &options, &request)?;
         crate::yaml::to_yaml(&values)
             .map(Value::from)
-            .map_err(|e| ErrorDetails::new(ErrorKind::Internal, &e.to_string(), ""))
-    })())
+            .map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Internal, &e.to_string(), "")))
+    })
 }
 
 /// The chart's values after Helm's dependency processing and coalescing,
@@ -121,23 +121,23 @@ fn computed_values(
     mut chart: Chart,
     options: &RenderOptions,
     request: &Request,
-) -> Result<Value, ErrorDetails> {
+) -> Result<Value, Box<ErrorDetails>> {
     let root = chart.metadata.name.clone();
     let vals = options
         .values
         .merge(&|p| request.read_file(p))
-        .map_err(|e| ErrorDetails::new(ErrorKind::Values, &e, &root))?;
+        .map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Values, &e, &root)))?;
     crate::chart::dependencies::process_dependencies(&mut chart, &vals, true)
-        .map_err(|e| ErrorDetails::new(ErrorKind::Chart, &e, &root))?;
+        .map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Chart, &e, &root)))?;
     let caps = super::Capabilities::for_template(None, &[])
-        .map_err(|e| ErrorDetails::new(ErrorKind::Internal, &e, &root))?;
+        .map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Internal, &e, &root)))?;
     let top = super::to_render_values(&chart, &vals, options, &caps)?;
     Ok(top.get("Values").unwrap_or_default())
 }
 
 /// `{"ok": value}` or `{"error": details}` as JSON text.
-fn respond(result: Result<Value, ErrorDetails>) -> String {
-    let envelope = match result {
+fn respond(run: impl FnOnce() -> Result<Value, Box<ErrorDetails>>) -> String {
+    let envelope = match run() {
         Ok(value) => map([("ok", value)]),
         Err(details) => map([("error", details.to_value())]),
     };
@@ -203,7 +203,7 @@ struct Request {
 }
 
 impl Request {
-    fn parse(text: &str, known: &[&[&str]]) -> Result<Request, ErrorDetails> {
+    fn parse(text: &str, known: &[&[&str]]) -> Result<Request, Box<ErrorDetails>> {
         let options = if text.trim().is_empty() {
             Map::new()
         } else {
@@ -226,7 +226,7 @@ impl Request {
         self.options.get(key).filter(|v| !matches!(v, Value::Nil))
     }
 
-    fn string(&self, key: &str) -> Result<Option<String>, ErrorDetails> {
+    fn string(&self, key: &str) -> Result<Option<String>, Box<ErrorDetails>> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.to_string())),
@@ -234,7 +234,7 @@ impl Request {
         }
     }
 
-    fn flag(&self, key: &str) -> Result<bool, ErrorDetails> {
+    fn flag(&self, key: &str) -> Result<bool, Box<ErrorDetails>> {
         match self.get(key) {
             None => Ok(false),
             Some(Value::Bool(b)) => Ok(b),
@@ -242,7 +242,7 @@ impl Request {
         }
     }
 
-    fn strings(&self, key: &str) -> Result<Vec<String>, ErrorDetails> {
+    fn strings(&self, key: &str) -> Result<Vec<String>, Box<ErrorDetails>> {
         let Some(value) = self.get(key) else {
             return Ok(Vec::new());
         };
@@ -253,7 +253,7 @@ impl Request {
             .collect()
     }
 
-    fn count(&self, key: &str) -> Result<Option<u64>, ErrorDetails> {
+    fn count(&self, key: &str) -> Result<Option<u64>, Box<ErrorDetails>> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Float(f))
@@ -268,7 +268,7 @@ impl Request {
     }
 
     /// `values`: strings (named `values[0]`, …) or `{name, text}` objects.
-    fn values_files(&self) -> Result<Vec<ValuesFile>, ErrorDetails> {
+    fn values_files(&self) -> Result<Vec<ValuesFile>, Box<ErrorDetails>> {
         let Some(value) = self.get("values") else {
             return Ok(Vec::new());
         };
@@ -297,7 +297,7 @@ impl Request {
             .collect()
     }
 
-    fn value_options(&self) -> Result<ValueOptions, ErrorDetails> {
+    fn value_options(&self) -> Result<ValueOptions, Box<ErrorDetails>> {
         if let Some(files) = self.get("files") {
             let ok = files
                 .as_map()
@@ -326,7 +326,7 @@ impl Request {
             .ok_or_else(|| format!("open {path}: no such file or directory"))
     }
 
-    fn exec(&self) -> Result<ExecOptions, ErrorDetails> {
+    fn exec(&self) -> Result<ExecOptions, Box<ErrorDetails>> {
         Ok(ExecOptions {
             max_steps: self.count("maxSteps")?,
             max_output_bytes: self.count("maxOutputBytes")?.map(|n| n as usize),
@@ -334,7 +334,7 @@ impl Request {
         })
     }
 
-    fn render_options(&self) -> Result<RenderOptions, ErrorDetails> {
+    fn render_options(&self) -> Result<RenderOptions, Box<ErrorDetails>> {
         let mut options = RenderOptions {
             values: self.value_options()?,
             is_upgrade: self.flag("isUpgrade")?,
@@ -352,8 +352,7 @@ impl Request {
             }
             (Some(name), None) => options.release_name = name,
             (None, Some(template)) => {
-                options.release_name =
-                    super::template_name(&template).map_err(|e| options_error(e))?;
+                options.release_name = super::template_name(&template).map_err(options_error)?;
             }
             (None, None) => {}
         }
@@ -372,8 +371,8 @@ impl Request {
     }
 }
 
-fn options_error(message: String) -> ErrorDetails {
-    ErrorDetails::new(ErrorKind::Options, &message, "")
+fn options_error(message: String) -> Box<ErrorDetails> {
+    Box::new(ErrorDetails::new(ErrorKind::Options, &message, ""))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
-export const pkgDir = join(root, "pkg");
+export const pkgDir = process.env.CHARTROOM_PKG ?? join(root, "pkg");
 export const conformance =
   process.env.CHARTROOM_CONFORMANCE ?? join(root, "..", "shared", "conformance");
 

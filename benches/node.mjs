@@ -1,0 +1,101 @@
+// The npm package in Node: how soon the module is ready, how fast it renders
+// the corpus's largest charts beside the native in-process render, and how
+// much memory Node uses. Run by `build.sh bench` after `build.sh pkg`.
+//
+//   node benches/node.mjs --list                  the cases (largest case of the five largest charts)
+//   node benches/node.mjs [--native FILE] CASE... measure; FILE holds `cargo bench --bench charts` lines
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { conformance, pkgDir, readTree } from "../tests/js/common.mjs";
+
+const RUNS = 20;
+const WARMUP = 3;
+const args = process.argv.slice(2);
+const corpus = join(conformance, "charts", "public");
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function largestCases(count = 5) {
+  const best = new Map();
+  for (const id of readdirSync(join(corpus, "cases"))) {
+    const dir = join(corpus, "cases", id);
+    const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
+    if (spec.exit !== 0) continue;
+    const size = statSync(join(dir, "expected.out")).size;
+    if (!best.has(spec.chart) || best.get(spec.chart).size < size) best.set(spec.chart, { dir, size });
+  }
+  return [...best.values()].sort((a, b) => b.size - a.size).slice(0, count).map((c) => c.dir);
+}
+
+if (args[0] === "--list") {
+  console.log(largestCases().join("\n"));
+  process.exit(0);
+}
+
+let nativeFile = null;
+if (args[0] === "--native") {
+  nativeFile = args[1];
+  args.splice(0, 2);
+}
+const cases = args.length ? args : largestCases();
+const native = new Map();
+if (nativeFile && existsSync(nativeFile)) {
+  for (const line of readFileSync(nativeFile, "utf8").split("\n")) {
+    const m = /chart=(\S+) .*median_ns=(\d+)/.exec(line);
+    if (m) native.set(m[1], Number(m[2]) / 1e6);
+  }
+}
+
+// 1. Ready: a fresh Node process per run imports the package.
+const probe = `const t0 = performance.now(); await import(${JSON.stringify(join(pkgDir, "node.mjs"))});
+const t1 = performance.now(); console.log(JSON.stringify({ importMs: t1 - t0, sinceStartMs: t1 }));`;
+const ready = [];
+for (let i = 0; i < RUNS; i++) {
+  ready.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" })));
+}
+console.log(
+  `node ${process.version}: module ready in ${median(ready.map((r) => r.importMs)).toFixed(1)} ms (import, median of ${RUNS} fresh processes); ` +
+    `${median(ready.map((r) => r.sinceStartMs)).toFixed(1)} ms after process start`,
+);
+
+// 2. Renders, in this process.
+const cr = await import(join(pkgDir, "node.mjs"));
+console.log(`${"case".padEnd(52)} ${"out KiB".padStart(7)} ${"node ms".padStart(8)} ${"native ms".padStart(9)} ${"node/native".padStart(11)}`);
+for (const dir of cases) {
+  const id = dir.split("/").pop();
+  const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
+  const files = readTree(join(corpus, spec.chart));
+  const options = { releaseName: spec.release ?? undefined, kubeVersion: spec.kubeDefault };
+  const a = spec.args;
+  for (let i = 0; i < a.length; i++) {
+    const push = (k, v) => (options[k] ??= []).push(v);
+    if (a[i] === "--namespace") options.namespace = a[++i];
+    else if (a[i] === "--kube-version") options.kubeVersion = a[++i];
+    else if (a[i] === "--set") push("set", a[++i]);
+    else if (a[i] === "--set-string") push("setString", a[++i]);
+    else if (a[i] === "-f" || a[i] === "--values") push("values", { name: a[i + 1], text: readFileSync(join(dir, a[++i]), "utf8") });
+    else if (a[i] === "--api-versions") push("apiVersions", a[++i]);
+    else if (a[i] === "--include-crds") options.includeCrds = true;
+    else throw new Error(`bench: flag ${a[i]} not mapped`);
+  }
+  let out = "";
+  for (let i = 0; i < WARMUP; i++) out = cr.renderChart(files, options).output;
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    cr.renderChart(files, options);
+    times.push(performance.now() - t0);
+  }
+  const ms = median(times);
+  const nat = native.get(id);
+  console.log(
+    `${id.padEnd(52)} ${(out.length / 1024).toFixed(0).padStart(7)} ${ms.toFixed(2).padStart(8)} ` +
+      `${nat === undefined ? "-".padStart(9) : nat.toFixed(2).padStart(9)} ${nat === undefined ? "-".padStart(11) : (ms / nat).toFixed(2).padStart(11)}`,
+  );
+}
+const maxRss = process.resourceUsage().maxRSS / 1024;
+console.log(`node memory: peak RSS ${maxRss.toFixed(1)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB after the renders`);

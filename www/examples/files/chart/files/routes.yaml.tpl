@@ -1,0 +1,6 @@
+listen: {{ .Values.listenPort }}
+routes:
+{{- range .Values.upstreams }}
+  - prefix: /{{ .name }}
+    upstream: {{ .url }}
+{{- end }}
