@@ -319,8 +319,8 @@ cmd_wasm() {
     cargo install --root "$CACHE/cargo" twiggy || true
   fi
   if [ -x "$twiggy" ]; then
-    step "largest items (twiggy top, before wasm-opt, with names)"
-    "$twiggy" top -n 25 "$WASM_OUT/bindgen/chartroom_bg.wasm"
+    step "size by crate (twiggy, before wasm-opt, with names; benches/wasm_sizes.py)"
+    python3 benches/wasm_sizes.py "$twiggy" "$WASM_OUT/bindgen/chartroom_bg.wasm"
   fi
 }
 

@@ -403,7 +403,8 @@ fn to_render_values_case(case: &Json) -> Result<(), String> {
         ..chartroom::api::RenderOptions::default()
     };
     let caps = chartroom::api::Capabilities::for_template(Some("v1.20.0"), &[])?;
-    let top = chartroom::api::to_render_values(&chart, &values, &options, &caps)?;
+    let top = chartroom::api::to_render_values(&chart, &values, &options, &caps)
+        .map_err(|e| e.helm_message)?;
     let data = Value::Map(top);
     let checks = case
         .get("checks")
