@@ -158,12 +158,10 @@ test("schema errors list every violation with its JSON path", () => {
 
 test("maxSteps stops an endless template, and the module keeps working", () => {
   const endless = { ...chart, "templates/loop.yaml": "{{ range until 100000 }}{{ range until 100000 }}x{{ end }}{{ end }}\n" };
-  const t0 = performance.now();
   const e = catchError(() => cr.renderChart(endless, { maxSteps: 100000 }));
   assert.equal(e.kind, "limit");
   assert.equal(e.file, "templates/loop.yaml");
   assert.match(e.message, /step budget \(100000 steps\)/);
-  assert.ok(performance.now() - t0 < 5000);
   assert.ok(cr.renderChart(chart).output.length > 0);
 });
 
