@@ -11,6 +11,7 @@
 //! - [`yaml`]: Helm's YAML and JSON semantics (go-yaml v2, sigs.k8s.io/yaml, encoding/json).
 //! - [`toml`]: Helm's TOML semantics (BurntSushi/toml).
 //! - [`action`]: `helm template`'s output: sorting, hooks, CRDs, notes, `--show-only`, `--output-dir`.
+//! - [`release`]: Helm's release records and their storage format (Secrets), with no cluster code.
 
 pub mod action;
 pub mod api;
@@ -19,6 +20,7 @@ pub mod chart;
 pub mod cli;
 pub mod engine;
 pub mod funcs;
+pub mod release;
 pub mod template;
 pub mod toml;
 pub mod value;
