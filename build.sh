@@ -62,6 +62,7 @@ step() {
 
 on_exit() {
   local status=$?
+  [ -z "${KUBE_CLUSTER_DIR:-}" ] || stop_kube_cluster
   if [ "$status" -ne 0 ] && [ -n "$STEP" ]; then
     printf '\nbuild.sh: FAILED in step: %s (exit %s)\n' "$STEP" "$status" >&2
   fi
@@ -146,6 +147,66 @@ npm_dep_installed() {
   [ -f "$dir/node_modules/$name/package.json" ] || return 1
   [ -z "$version" ] && return 0
   [ "$(node -p 'require(process.argv[1]).version' "$dir/node_modules/$name/package.json")" = "$version" ]
+}
+
+# A real kube-apiserver and etcd for the kube integration tests, built from
+# Debian packages by tests/kube/build-apiserver.sh and cached in $CACHE/kube
+# (7 to 15 minutes once, then nothing). When they cannot be provided, prints
+# `build.sh: kube tests skipped: REASON`, adds that to SKIPPED and returns 1
+# (never exits), so the caller skips the kube tests visibly.
+ensure_kube_apiserver() {
+  local log=$TARGET_DIR/kube/build-apiserver.log reason
+  mkdir -p "$(dirname "$log")"
+  step "kube-apiserver + etcd for the kube tests (tests/kube/build-apiserver.sh)"
+  if tests/kube/build-apiserver.sh 2>&1 | tee "$log"; then
+    return 0
+  fi
+  reason=$(sed -n 's/^kube-build: //p' "$log" | tail -n 1)
+  reason=${reason:-"tests/kube/build-apiserver.sh failed (log: $log)"}
+  echo "build.sh: kube tests skipped: $reason" >&2
+  SKIPPED+=("kube tests: $reason")
+  return 1
+}
+
+# with_kube_cluster CMD...: start etcd + kube-apiserver (tests/kube/cluster.sh)
+# in a scratch directory, export KUBECONFIG, CHARTROOM_KUBECONFIG and the
+# CHARTROOM_KUBE_* variables (server, CA, tokens, authz), run CMD in this shell,
+# then stop the cluster. When CMD fails (set -e) or build.sh is interrupted,
+# on_exit stops it. Call ensure_kube_apiserver first.
+KUBE_CLUSTER_DIR=""
+KUBE_ENV_VARS=(KUBECONFIG CHARTROOM_KUBECONFIG CHARTROOM_KUBE_SERVER CHARTROOM_KUBE_CA
+  CHARTROOM_KUBE_TOKEN CHARTROOM_KUBE_TESTER_TOKEN CHARTROOM_KUBE_AUTHZ)
+with_kube_cluster() {
+  if [ -n "$KUBE_CLUSTER_DIR" ]; then
+    echo "build.sh: with_kube_cluster does not nest" >&2
+    return 1
+  fi
+  KUBE_CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chartroom-kube.XXXXXX")
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  step "start etcd + kube-apiserver (tests/kube/cluster.sh) for: $*"
+  if ! tests/kube/cluster.sh start "$KUBE_CLUSTER_DIR"; then
+    stop_kube_cluster
+    return 1
+  fi
+  local saved_kubeconfig=${KUBECONFIG-}
+  eval "$(tests/kube/cluster.sh env "$KUBE_CLUSTER_DIR")"
+  # Not `"$@" || ...`: that would turn off set -e inside CMD. A failure
+  # exits build.sh here and on_exit stops the cluster.
+  "$@"
+  local status=$?
+  stop_kube_cluster
+  unset "${KUBE_ENV_VARS[@]}"
+  [ -z "$saved_kubeconfig" ] || export KUBECONFIG=$saved_kubeconfig
+  return "$status"
+}
+
+# Stops the cluster of with_kube_cluster, if one runs (also from on_exit).
+stop_kube_cluster() {
+  [ -n "$KUBE_CLUSTER_DIR" ] || return 0
+  tests/kube/cluster.sh stop "$KUBE_CLUSTER_DIR" || true
+  rm -rf "$KUBE_CLUSTER_DIR"
+  KUBE_CLUSTER_DIR=""
 }
 
 # Debian's chromium for the browser test (playwright-core drives it; no
