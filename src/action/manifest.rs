@@ -97,29 +97,38 @@ fn is_go_space(b: u8) -> bool {
 /// whitespace after it. The earliest `---` that qualifies starts the
 /// leftmost match, as in Go's leftmost-first regexp search.
 fn next_separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let mut k = from;
-    while k + 3 <= b.len() {
-        if &b[k..k + 3] == b"---" {
-            let start = if k == 0 {
-                Some(0)
-            } else if k > from && b[k - 1] == b'\n' {
-                let mut s = k - 1;
-                while s > from && is_go_space(b[s - 1]) {
-                    s -= 1;
-                }
-                Some(s)
-            } else {
-                None
-            };
-            if let Some(start) = start {
-                let mut end = k + 3;
-                while end < b.len() && is_go_space(b[end]) {
-                    end += 1;
-                }
-                return Some((start, end));
-            }
+    // The dashes qualify at the very start, or right after a newline that
+    // is itself at or after `from`.
+    let k = if from == 0 && b.starts_with(b"---") {
+        0
+    } else {
+        from + 1 + find(&b[from..], b"\n---")?
+    };
+    let start = if k == 0 {
+        0
+    } else {
+        let mut s = k - 1;
+        while s > from && is_go_space(b[s - 1]) {
+            s -= 1;
         }
-        k += 1;
+        s
+    };
+    let mut end = k + 3;
+    while end < b.len() && is_go_space(b[end]) {
+        end += 1;
+    }
+    Some((start, end))
+}
+
+/// The offset of the first `needle` (which starts with a newline) in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = hay[at..].iter().position(|&c| c == b'\n') {
+        let k = at + i;
+        if hay[k..].starts_with(needle) {
+            return Some(k);
+        }
+        at = k + 1;
     }
     None
 }

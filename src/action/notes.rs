@@ -98,7 +98,7 @@ fn collect_crds(chart: &Chart, out: &mut Vec<Crd>) {
             out.push(Crd {
                 name: f.name.clone(),
                 filename: clean_path(&format!("{full_path}/{}", f.name)),
-                content: String::from_utf8_lossy(&f.data).into_owned(),
+                content: crate::engine::objects::text_of(&f.data),
             });
         }
     }

@@ -124,7 +124,7 @@ pub fn render_templates(
         // Helm's renderable holds the data as `chartutil.Values`.
         match set.execute(name, &values::chartutil_values(r.vals.clone())) {
             Ok(out) => {
-                rendered.insert(name.clone(), out.replace("<no value>", ""));
+                rendered.insert(name.clone(), strip_no_value(out));
             }
             Err(e) => return Err(cleanup_exec_error(name, e)),
         }
@@ -192,19 +192,37 @@ fn tpl_func(strict: bool) -> Func {
             MissingKey::Zero
         });
         let name = set.name().to_string();
-        let quoted = crate::template::strconv::quote(&text);
+        // The quoted text only appears in errors: quote it there, not on
+        // every call (tpl texts can be whole values files).
+        let quoted = || crate::template::strconv::quote(&text);
         if let Err(e) = set.parse(&name, &text) {
             return Err(FuncError::msg(format!(
-                "cannot parse template {quoted}: {e}"
+                "cannot parse template {}: {e}",
+                quoted()
             )));
         }
         match ctx.execute_in(&set, &name, &args[1]) {
-            Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
+            Ok(out) => Ok(Value::from(strip_no_value(out))),
             Err(e) => Err(FuncError::msg(format!(
-                "error during tpl function execution for {quoted}: {e}"
+                "error during tpl function execution for {}: {e}",
+                quoted()
             ))),
         }
     })
+}
+
+/// Helm's `strings.ReplaceAll(out, "<no value>", "")`, without copying
+/// text that holds none (the usual case).
+fn strip_no_value(out: String) -> String {
+    const NO_VALUE: &str = "<no value>";
+    let mut at = 0;
+    while let Some(i) = out[at..].find('<') {
+        if out[at + i..].starts_with(NO_VALUE) {
+            return out.replace(NO_VALUE, "");
+        }
+        at += i + 1;
+    }
+    out
 }
 
 fn warn_wrap(message: &str) -> String {
@@ -284,7 +302,7 @@ fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Ren
         out.insert(
             join_path(&parent_id, &t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: objects::text_of(&t.data),
                 vals: next.clone(),
                 base_path: join_path(&parent_id, "templates"),
             },
@@ -373,6 +391,14 @@ fn cleanup_exec_error(filename: &str, e: Error) -> RenderError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_value_markers_are_removed() {
+        assert_eq!(strip_no_value("a<no value>b<no value>".into()), "ab");
+        assert_eq!(strip_no_value("a <b> <no valu".into()), "a <b> <no valu");
+        assert_eq!(strip_no_value("<<no value>>".into()), "<>");
+        assert_eq!(strip_no_value(String::new()), "");
+    }
 
     #[test]
     fn templates_sort_deepest_first() {

@@ -326,8 +326,8 @@ impl Files {
         }
     }
 
-    fn get_bytes(&self, name: &str) -> Vec<u8> {
-        self.files.get(name).cloned().unwrap_or_default()
+    fn get_bytes(&self, name: &str) -> &[u8] {
+        self.files.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// `Glob`: the files whose path matches; a malformed pattern matches everything.
@@ -346,7 +346,7 @@ impl Files {
         let Some(data) = self.files.get(name) else {
             return Vec::new();
         };
-        let mut text = String::from_utf8_lossy(data).into_owned();
+        let mut text = text_of(data);
         if text.ends_with('\n') {
             text.pop();
         }
@@ -366,7 +366,7 @@ impl Files {
 
     /// `AsConfig`: the files as YAML `name: content` pairs.
     pub fn as_config(&self) -> String {
-        let map = self.by_base_name(|b| String::from_utf8_lossy(b).into_owned());
+        let map = self.by_base_name(text_of);
         crate::funcs::helm::to_yaml_string(&Value::Map(map))
     }
 
@@ -401,7 +401,7 @@ impl Object for Files {
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let arg = args.first().and_then(Value::as_str).unwrap_or_default();
         Ok(match name {
-            "Get" => Value::from(String::from_utf8_lossy(&self.get_bytes(arg)).into_owned()),
+            "Get" => Value::from(text_of(self.get_bytes(arg))),
             "GetBytes" => Value::bytes(self.get_bytes(arg)),
             "Glob" => Value::object(self.glob(arg)),
             "Lines" => Value::list(self.lines(arg)),
@@ -435,6 +435,15 @@ impl Object for Files {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+/// File bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`),
+/// checking valid text (the usual case) with the faster validator.
+pub(crate) fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 

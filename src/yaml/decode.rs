@@ -9,6 +9,7 @@
 
 use super::compose::{Document, NodeId, NodeKind};
 use super::resolve::{resolve, Scalar, BINARY_TAG, MERGE_TAG};
+use super::target::{GoStruct, GoType};
 use super::typed::{YMap, Yv};
 
 /// A decoding failure: go-yaml's message without its `yaml: ` prefix.
@@ -22,6 +23,24 @@ struct Decoder<'d> {
     decode_count: u64,
     alias_count: u64,
     alias_depth: u32,
+    /// Set when a part that was only checked holds something the
+    /// YAML-to-JSON conversion could reject (a null or `uint64` map key, a
+    /// NaN or infinite number).
+    unconvertible: bool,
+}
+
+impl<'d> Decoder<'d> {
+    fn new(doc: &'d Document) -> Self {
+        Decoder {
+            doc,
+            active_aliases: Vec::new(),
+            // go-yaml counts the document node itself as one decode.
+            decode_count: 1,
+            alias_count: 0,
+            alias_depth: 0,
+            unconvertible: false,
+        }
+    }
 }
 
 /// Decodes the document's root into a value (`Null` for an empty stream).
@@ -29,15 +48,34 @@ pub(crate) fn decode(doc: &Document) -> Res<Yv> {
     let Some(root) = doc.root else {
         return Ok(Yv::Null);
     };
-    let mut d = Decoder {
-        doc,
-        active_aliases: Vec::new(),
-        // go-yaml counts the document node itself as one decode.
-        decode_count: 1,
-        alias_count: 0,
-        alias_depth: 0,
+    Decoder::new(doc).value(root)
+}
+
+/// What [`decode_for`] gives.
+pub(crate) enum Pruned {
+    /// The value, with `Null` under the keys of struct mappings that name
+    /// no field of the target (JSON decoding ignores them).
+    Value(Yv),
+    /// A part left out might fail the YAML-to-JSON conversion: decode the
+    /// whole document with [`decode`] instead.
+    Unsure,
+}
+
+/// [`decode`] for a value headed for `target`: values under mapping keys
+/// that no struct field takes are walked exactly as [`decode`] walks them
+/// (same errors, in the same order, same alias accounting) but not built.
+/// Manifests are read this way for their few head fields.
+pub(crate) fn decode_for(doc: &Document, target: GoType) -> Res<Pruned> {
+    let Some(root) = doc.root else {
+        return Ok(Pruned::Value(Yv::Null));
     };
-    d.value(root)
+    let mut d = Decoder::new(doc);
+    let value = d.value_for(root, target)?;
+    Ok(if d.unconvertible {
+        Pruned::Unsure
+    } else {
+        Pruned::Value(value)
+    })
 }
 
 fn allowed_alias_ratio(decode_count: u64) -> f64 {
@@ -131,6 +169,171 @@ impl Decoder<'_> {
             Scalar::Float(f) => Yv::Float(f),
             Scalar::Str | Scalar::Timestamp | Scalar::Merge => Yv::Str(node.value.clone()),
         })
+    }
+
+    /// [`Decoder::value`] for a value headed for `target`.
+    fn value_for(&mut self, id: NodeId, target: GoType) -> Res<Yv> {
+        let mut target = target;
+        while let GoType::Ptr(inner) = target {
+            target = *inner;
+        }
+        let GoType::Struct(s) = target else {
+            return self.value(id);
+        };
+        if self.doc.node(id).kind != NodeKind::Mapping {
+            return self.value(id);
+        }
+        self.count()?;
+        let mut map = YMap::default();
+        self.struct_mapping_into(id, s, &mut map)?;
+        Ok(Yv::Map(map))
+    }
+
+    /// [`Decoder::mapping_into`] for a mapping headed for struct `s`.
+    fn struct_mapping_into(&mut self, id: NodeId, s: &GoStruct, out: &mut YMap) -> Res<()> {
+        let doc = self.doc;
+        for pair in doc.node(id).children.chunks(2) {
+            let (k, v) = (pair[0], pair[1]);
+            if self.is_merge(k) {
+                self.merge(v, out)?;
+                continue;
+            }
+            let key = self.value(k)?;
+            if key.is_collection() {
+                return Err(format!("invalid map key: {}", key.go_syntax()));
+            }
+            let field = match &key {
+                Yv::Str(name) => match s.field_for_conversion(name) {
+                    Some(f) => Some(f.ty),
+                    None => {
+                        self.check(v)?;
+                        out.set(key, Yv::Null);
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            let value = match field {
+                Some(ty) => self.value_for(v, ty)?,
+                None => self.value(v)?,
+            };
+            out.set(key, value);
+        }
+        Ok(())
+    }
+
+    /// [`Decoder::value`] without building the value.
+    fn check(&mut self, id: NodeId) -> Res<()> {
+        self.count()?;
+        let node = self.doc.node(id);
+        match node.kind {
+            NodeKind::Alias => self.through_alias(id, |d, target| d.check(target)),
+            NodeKind::Scalar => self.check_scalar(id).map(|_| ()),
+            NodeKind::Sequence => {
+                for &child in &node.children {
+                    self.check(child)?;
+                }
+                Ok(())
+            }
+            NodeKind::Mapping => self.check_mapping(id),
+        }
+    }
+
+    /// [`Decoder::scalar`] without building the value: whether it would be
+    /// a key the conversion rejects (null, `uint64`).
+    fn check_scalar(&mut self, id: NodeId) -> Res<bool> {
+        let node = self.doc.node(id);
+        if node.tag.is_empty() && !node.implicit {
+            return Ok(false);
+        }
+        let (rtag, resolved) = resolve(&node.tag, &node.value)?;
+        if rtag == BINARY_TAG {
+            if decode_base64(&node.value).is_none() {
+                return Err("!!binary value contains invalid base64 data".to_string());
+            }
+            return Ok(false);
+        }
+        Ok(match resolved {
+            Scalar::Float(f) => {
+                if !f.is_finite() {
+                    self.unconvertible = true;
+                }
+                false
+            }
+            Scalar::Null | Scalar::Uint(_) => true,
+            _ => false,
+        })
+    }
+
+    /// [`Decoder::mapping_into`] without building the map.
+    fn check_mapping(&mut self, id: NodeId) -> Res<()> {
+        let doc = self.doc;
+        for pair in doc.node(id).children.chunks(2) {
+            let (k, v) = (pair[0], pair[1]);
+            if self.is_merge(k) {
+                self.check_merge(v)?;
+                continue;
+            }
+            if doc.node(k).kind == NodeKind::Scalar {
+                self.count()?;
+                if self.check_scalar(k)? {
+                    self.unconvertible = true;
+                }
+            } else {
+                let key = self.value(k)?;
+                if key.is_collection() {
+                    return Err(format!("invalid map key: {}", key.go_syntax()));
+                }
+                if matches!(key, Yv::Null | Yv::Uint(_)) {
+                    self.unconvertible = true;
+                }
+            }
+            self.check(v)?;
+        }
+        Ok(())
+    }
+
+    /// [`Decoder::merge`] without building the map.
+    fn check_merge(&mut self, id: NodeId) -> Res<()> {
+        let want_map = || "map merge requires map or sequence of maps as the value".to_string();
+        let node = self.doc.node(id);
+        match node.kind {
+            NodeKind::Mapping => self.check_map_into(id),
+            NodeKind::Alias => {
+                let target = node.alias.expect("alias nodes have targets");
+                if self.doc.node(target).kind != NodeKind::Mapping {
+                    return Err(want_map());
+                }
+                self.check_map_into(id)
+            }
+            NodeKind::Sequence => {
+                for &child in node.children.iter().rev() {
+                    let c = self.doc.node(child);
+                    let is_map = match c.kind {
+                        NodeKind::Alias => {
+                            let target = c.alias.expect("alias nodes have targets");
+                            self.doc.node(target).kind == NodeKind::Mapping
+                        }
+                        kind => kind == NodeKind::Mapping,
+                    };
+                    if !is_map {
+                        return Err(want_map());
+                    }
+                    self.check_map_into(child)?;
+                }
+                Ok(())
+            }
+            NodeKind::Scalar => Err(want_map()),
+        }
+    }
+
+    /// [`Decoder::map_into`] without building the map.
+    fn check_map_into(&mut self, id: NodeId) -> Res<()> {
+        self.count()?;
+        match self.doc.node(id).kind {
+            NodeKind::Alias => self.through_alias(id, |d, target| d.check_map_into(target)),
+            _ => self.check_mapping(id),
+        }
     }
 
     /// go-yaml's `d.mapping` into an existing map `out`.
@@ -315,6 +518,62 @@ mod tests {
             dec("? [1]\n: x").unwrap_err(),
             "invalid map key: []interface {}{1}"
         );
+    }
+
+    fn dec_for(text: &str) -> Result<Option<Yv>, String> {
+        let doc = compose(text).map_err(|e| e.message)?;
+        Ok(
+            match decode_for(&doc, GoType::Struct(&super::super::SIMPLE_HEAD))? {
+                Pruned::Value(v) => Some(v),
+                Pruned::Unsure => None,
+            },
+        )
+    }
+
+    #[test]
+    fn pruned_decoding_keeps_head_fields_only() {
+        let text = "kind: Pod\nspec: {a: [1, 2]}\nmetadata:\n  name: x\n  labels: {l: v}\n  annotations: {k: v}\n";
+        assert_eq!(
+            dump(&dec_for(text).unwrap().unwrap()),
+            "{\"kind\":\"Pod\",\"spec\":<nil>,\"metadata\":{\"name\":\"x\",\"labels\":<nil>,\"annotations\":{\"k\":\"v\"}}}"
+        );
+        // Not a mapping: decoded as it is.
+        assert_eq!(dump(&dec_for("- a").unwrap().unwrap()), "[\"a\"]");
+    }
+
+    #[test]
+    fn pruned_decoding_reports_the_same_errors() {
+        let texts = [
+            "spec: {<<: 1}",
+            "kind: &a x\nspec: [*b]",
+            "spec: &a [*a]",
+            "spec: !!binary a\nkind: !!binary a",
+            "spec: {? [1]: x}",
+            "spec: !!int abc",
+            "spec: {a: &x {b: 1}, c: {<<: [*x, 2]}}",
+            "kind: !!float x\nspec: !!int y",
+        ];
+        for text in texts {
+            let full = dec(text).map(|_| ());
+            assert!(full.is_err(), "{text}");
+            assert_eq!(dec_for(text).map(|_| ()), full, "{text}");
+        }
+    }
+
+    #[test]
+    fn pruned_decoding_is_unsure_about_values_that_may_not_convert() {
+        for text in [
+            "spec: .nan",
+            "spec: [-.inf]",
+            "spec: {~: 1}",
+            "spec: {18446744073709551615: 1}",
+            "metadata: {labels: {a: .inf}}",
+        ] {
+            assert!(dec_for(text).unwrap().is_none(), "{text}");
+        }
+        assert!(dec_for("spec: {a: 1.5, 1: [x], true: ~}")
+            .unwrap()
+            .is_some());
     }
 
     #[test]

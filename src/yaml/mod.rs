@@ -55,6 +55,7 @@ mod emitter_v3;
 mod encode;
 mod json_decode;
 mod json_encode;
+mod json_yv;
 mod jsonable;
 mod parser;
 mod pretty;
@@ -181,16 +182,24 @@ const MARSHALING: &str = "error marshaling into JSON: ";
 /// go-yaml v2's `yaml.Unmarshal` of the first document into `interface{}`;
 /// errors carry go-yaml's text (`yaml: line 2: ...`) and no prefix.
 fn go_yaml_unmarshal(text: &str, prefix: &'static str) -> Result<Yv, YamlError> {
-    let doc = compose::compose(text).map_err(|e| {
+    let doc = go_yaml_compose(text, prefix)?;
+    decode::decode(&doc).map_err(|e| decode_error(e, prefix))
+}
+
+/// go-yaml's parse of the first document into its node tree.
+fn go_yaml_compose(text: &str, prefix: &'static str) -> Result<compose::Document, YamlError> {
+    compose::compose(text).map_err(|e| {
         YamlError::new(
             YamlErrorKind::Syntax,
             prefix,
             format!("yaml: {}", e.message),
             e.line,
         )
-    })?;
-    decode::decode(&doc)
-        .map_err(|e| YamlError::new(YamlErrorKind::Syntax, prefix, format!("yaml: {e}"), None))
+    })
+}
+
+fn decode_error(e: decode::DecodeError, prefix: &'static str) -> YamlError {
+    YamlError::new(YamlErrorKind::Syntax, prefix, format!("yaml: {e}"), None)
 }
 
 /// sigs.k8s.io/yaml's YAML-to-JSON step, giving the JSON value as a
@@ -272,7 +281,15 @@ fn target_error(found: &Value, go_type: &str) -> YamlError {
 /// Structs come back as maps keyed by JSON field name holding the fields
 /// the document set; `interface{}` parts hold `float64` numbers.
 pub fn from_yaml_into(text: &str, target: GoType) -> Result<Value, YamlError> {
-    let y = go_yaml_unmarshal(text, CONVERTING)?;
+    let doc = go_yaml_compose(text, CONVERTING)?;
+    // Parts no field takes are only checked, unless they might not convert.
+    let y = match decode::decode_for(&doc, target) {
+        Ok(decode::Pruned::Value(y)) => y,
+        Ok(decode::Pruned::Unsure) => {
+            decode::decode(&doc).map_err(|e| decode_error(e, CONVERTING))?
+        }
+        Err(e) => return Err(decode_error(e, CONVERTING)),
+    };
     let converted = target::convert(&y, Some(target))
         .map_err(|e| YamlError::new(YamlErrorKind::Convert, CONVERTING, e, None))?;
     if let Some(e) = jsonable::json_marshal_error(&converted) {
@@ -318,6 +335,10 @@ pub fn json_to_yaml(json: &str) -> Result<String, YamlError> {
 pub fn to_yaml(value: &Value) -> Result<String, YamlError> {
     let json = json_encode::encode(value, JsonStyle::MARSHAL)
         .map_err(|e| YamlError::new(YamlErrorKind::Marshal, MARSHALING, e.message, None))?;
+    // The JSON text is our encoder's: most of it reads without the YAML parser.
+    if let Some(y) = json_yv::read(&json) {
+        return Ok(emitter::emit_document(&encode::events(&y)));
+    }
     json_to_yaml(&json)
 }
 
@@ -383,6 +404,13 @@ pub fn from_json_prefix(text: &str) -> Result<(Value, usize), JsonError> {
     let end = json_decode::value_end(text.as_bytes())?;
     let value = from_json(&text[..end])?;
     Ok((value, end))
+}
+
+/// The syntax error Go's `json.Decoder` reports reading the first JSON value
+/// of `text` (the errors of [`from_json_prefix`] other than a number out of
+/// `float64` range), without decoding anything.
+pub fn json_syntax_check(text: &str) -> Result<usize, JsonError> {
+    json_decode::value_end(text.as_bytes())
 }
 
 /// `json.Unmarshal(text, &m)` with `m` an empty `map[string]interface{}`, as

@@ -33,12 +33,30 @@ pub(crate) struct Reader {
     nuls: usize,
     /// Index of the character at the start of Go's buffer.
     buffer_start: usize,
+    /// Whether every character (after a byte order mark) is ASCII, so that
+    /// character and byte offsets advance together.
+    ascii: bool,
+    /// The input after any byte order mark, kept when it is ASCII (for
+    /// copying runs of characters as bytes).
+    ascii_text: String,
+    /// Index of the first character go-yaml does not allow (or the length).
+    first_disallowed: usize,
 }
 
 /// Whether go-yaml accepts `c` in a YAML stream.
 fn allowed(c: char) -> bool {
     matches!(c as u32,
         0x09 | 0x0a | 0x0d | 0x20..=0x7e | 0x85 | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff)
+}
+
+fn control_character() -> SyntaxError {
+    SyntaxError {
+        kind: ErrorKind::Reader,
+        problem: "control characters are not allowed".to_string(),
+        problem_mark: Mark::default(),
+        context: "",
+        context_mark: Mark::default(),
+    }
 }
 
 impl Reader {
@@ -50,8 +68,20 @@ impl Reader {
             Some(rest) => (rest, 3),
             None => (text, 0),
         };
+        let ascii = body.is_ascii();
+        let (chars, first_disallowed): (Vec<char>, _) = if ascii {
+            let bad = body
+                .bytes()
+                .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e));
+            (body.bytes().map(char::from).collect(), bad)
+        } else {
+            let chars: Vec<char> = body.chars().collect();
+            let bad = chars.iter().position(|&c| !allowed(c));
+            (chars, bad)
+        };
+        let first_disallowed = first_disallowed.unwrap_or(chars.len());
         Reader {
-            chars: body.chars().collect(),
+            chars,
             pos: 0,
             decoded: 0,
             decoded_bytes: bom_len,
@@ -60,6 +90,13 @@ impl Reader {
             eof: false,
             nuls: 0,
             buffer_start: 0,
+            ascii,
+            ascii_text: if ascii {
+                body.to_string()
+            } else {
+                String::new()
+            },
+            first_disallowed,
         }
     }
 
@@ -70,8 +107,26 @@ impl Reader {
     }
 
     /// Go's `parser.unread`: decoded characters (and NULs) not yet consumed.
-    fn unread(&self) -> usize {
+    /// Up to this many characters can be consumed without decoding more.
+    #[inline]
+    pub(crate) fn unread(&self) -> usize {
         (self.decoded + self.nuls).saturating_sub(self.pos)
+    }
+
+    /// The next `n` characters, which must be decoded and not NULs.
+    #[inline]
+    pub(crate) fn ahead(&self, n: usize) -> &[char] {
+        &self.chars[self.pos..self.pos + n]
+    }
+
+    /// Appends the next `n` characters (decoded, not NULs) to `s`.
+    #[inline]
+    pub(crate) fn push_ahead(&self, n: usize, s: &mut String) {
+        if self.ascii {
+            s.push_str(&self.ascii_text[self.pos..self.pos + n]);
+        } else {
+            s.extend(self.ahead(n));
+        }
     }
 
     /// Whether Go's buffer starts with a byte order mark (go-yaml's
@@ -104,6 +159,15 @@ impl Reader {
                 }
             }
             first = false;
+            if self.ascii {
+                // One byte per character: decode up to the raw end at once.
+                let n = (self.raw_end - self.decoded_bytes).min(self.chars.len() - self.decoded);
+                if self.first_disallowed < self.decoded + n {
+                    return Err(control_character());
+                }
+                self.decoded += n;
+                self.decoded_bytes += n;
+            }
             while self.decoded < self.chars.len() {
                 let c = self.chars[self.decoded];
                 let width = c.len_utf8();
@@ -111,13 +175,7 @@ impl Reader {
                     break;
                 }
                 if !allowed(c) {
-                    return Err(SyntaxError {
-                        kind: ErrorKind::Reader,
-                        problem: "control characters are not allowed".to_string(),
-                        problem_mark: Mark::default(),
-                        context: "",
-                        context_mark: Mark::default(),
-                    });
+                    return Err(control_character());
                 }
                 self.decoded_bytes += width;
                 self.decoded += 1;
@@ -152,6 +210,34 @@ mod tests {
     fn drops_leading_bom() {
         let r = Reader::new("\u{feff}a");
         assert_eq!(r.at(0), 'a');
+    }
+
+    #[test]
+    fn runs_are_copied_as_text() {
+        for text in ["ab cd", "é b", "\u{feff}ab"] {
+            let mut r = Reader::new(text);
+            r.cache(3).unwrap();
+            let mut s = String::new();
+            r.push_ahead(2, &mut s);
+            assert_eq!(
+                s,
+                text.trim_start_matches('\u{feff}')
+                    .chars()
+                    .take(2)
+                    .collect::<String>()
+            );
+        }
+    }
+
+    #[test]
+    fn control_character_found_in_a_non_ascii_chunk() {
+        let mut text = "é".repeat(300);
+        text.push('\u{7f}');
+        let mut r = Reader::new(&text);
+        assert!(r.cache(1).is_ok());
+        r.pos = 256;
+        let err = r.cache(1).unwrap_err();
+        assert_eq!(err.problem, "control characters are not allowed");
     }
 
     #[test]

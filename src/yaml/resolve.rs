@@ -115,18 +115,18 @@ fn is_yaml_style_float(s: &str) -> bool {
 
 /// Resolves the plain form of `s` with no tag, or an error text when an
 /// explicit tag does not fit (`cannot decode !!str `x` as a !!int`).
-pub(crate) fn resolve(tag: &str, s: &str) -> Result<(String, Scalar), String> {
+pub(crate) fn resolve<'t>(tag: &'t str, s: &str) -> Result<(&'t str, Scalar), String> {
     if !resolvable(tag) {
-        return Ok((tag.to_string(), Scalar::Str));
+        return Ok((tag, Scalar::Str));
     }
     let resolved = resolve_plain(tag, s);
     let rtag = tag_of(&resolved);
     if tag.is_empty() || tag == rtag || tag == STR_TAG {
-        return Ok((rtag.to_string(), resolved));
+        return Ok((rtag, resolved));
     }
     if tag == FLOAT_TAG {
         match resolved {
-            Scalar::Int(i) => return Ok((FLOAT_TAG.to_string(), Scalar::Float(i as f64))),
+            Scalar::Int(i) => return Ok((FLOAT_TAG, Scalar::Float(i as f64))),
             Scalar::Uint(_) => {}
             _ => {}
         }

@@ -6,7 +6,7 @@
 //! the key at the head of the token queue). Error texts and positions are
 //! go-yaml's.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::reader::Reader;
 use super::syntax::{Mark, ScalarStyle, SyntaxError, Token, TokenKind};
@@ -63,7 +63,42 @@ pub(crate) struct Scanner {
     flow_level: usize,
     simple_key_allowed: bool,
     simple_keys: Vec<SimpleKey>,
-    simple_keys_by_tok: BTreeMap<usize, usize>,
+    simple_keys_by_tok: KeysByToken,
+    /// Buffers plain scalars fold line breaks and blanks in, kept between
+    /// scalars to save allocations.
+    plain_buffers: [String; 3],
+}
+
+/// go-yaml's `simple_keys_by_tok` map (token number to simple-key index),
+/// kept as a short list: it holds a few entries at a time.
+#[derive(Default)]
+struct KeysByToken(Vec<(usize, usize)>);
+
+impl KeysByToken {
+    fn get(&self, token: usize) -> Option<usize> {
+        self.0.iter().find(|e| e.0 == token).map(|e| e.1)
+    }
+
+    /// Sets the entry for `token`; `parsed` is the number of tokens handed
+    /// out so far, below which no entry is ever looked up again.
+    fn insert(&mut self, token: usize, index: usize, parsed: usize) {
+        if let Some(e) = self.0.iter_mut().find(|e| e.0 == token) {
+            e.1 = index;
+            return;
+        }
+        if self.0.len() >= 8 {
+            self.0.retain(|e| e.0 >= parsed);
+        }
+        self.0.push((token, index));
+    }
+
+    fn remove(&mut self, token: usize) {
+        self.0.retain(|e| e.0 != token);
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
 }
 
 impl Scanner {
@@ -81,7 +116,8 @@ impl Scanner {
             flow_level: 0,
             simple_key_allowed: false,
             simple_keys: Vec::new(),
-            simple_keys_by_tok: BTreeMap::new(),
+            simple_keys_by_tok: KeysByToken::default(),
+            plain_buffers: Default::default(),
         }
     }
 
@@ -130,10 +166,31 @@ impl Scanner {
         self.r.cache(n)
     }
 
+    #[inline]
     fn skip(&mut self) {
-        self.mark.index += 1;
-        self.mark.column += 1;
-        self.r.pos += 1;
+        self.advance(1);
+    }
+
+    /// Skips `n` characters of one line.
+    #[inline]
+    fn advance(&mut self, n: usize) {
+        self.mark.index += n;
+        self.mark.column += n;
+        self.r.pos += n;
+    }
+
+    /// How many of the next characters satisfy `f` and can be consumed
+    /// without decoding more input: skipping them one at a time with a
+    /// `cache(1)` after each would decode nothing new, so a caller may
+    /// [`Scanner::advance`] past them at once and then `cache(1)`.
+    #[inline]
+    fn run_len(&self, f: impl Fn(char) -> bool) -> usize {
+        let avail = self.r.unread();
+        let mut n = 0;
+        while n < avail && f(self.ch(n)) {
+            n += 1;
+        }
+        n
     }
 
     fn skip_line(&mut self) {
@@ -150,6 +207,7 @@ impl Scanner {
         }
     }
 
+    #[inline]
     fn read(&mut self, s: &mut String) {
         s.push(self.ch(0));
         self.skip();
@@ -195,7 +253,7 @@ impl Scanner {
     fn fetch_more_tokens(&mut self) -> Res {
         loop {
             if !self.tokens.is_empty() {
-                let Some(&idx) = self.simple_keys_by_tok.get(&self.tokens_parsed) else {
+                let Some(idx) = self.simple_keys_by_tok.get(self.tokens_parsed) else {
                     break;
                 };
                 if !self.simple_key_is_valid(idx)? {
@@ -329,7 +387,8 @@ impl Scanner {
             self.remove_simple_key()?;
             let last = self.simple_keys.len() - 1;
             self.simple_keys[last] = key;
-            self.simple_keys_by_tok.insert(key.token_number, last);
+            self.simple_keys_by_tok
+                .insert(key.token_number, last, self.tokens_parsed);
         }
         Ok(())
     }
@@ -346,7 +405,7 @@ impl Scanner {
                 ));
             }
             self.simple_keys[i].possible = false;
-            self.simple_keys_by_tok.remove(&key.token_number);
+            self.simple_keys_by_tok.remove(key.token_number);
         }
         Ok(())
     }
@@ -374,7 +433,7 @@ impl Scanner {
         if self.flow_level > 0 {
             self.flow_level -= 1;
             if let Some(key) = self.simple_keys.pop() {
-                self.simple_keys_by_tok.remove(&key.token_number);
+                self.simple_keys_by_tok.remove(key.token_number);
             }
         }
     }
@@ -563,7 +622,7 @@ impl Scanner {
                 key.mark,
             )?;
             self.simple_keys[idx].possible = false;
-            self.simple_keys_by_tok.remove(&key.token_number);
+            self.simple_keys_by_tok.remove(key.token_number);
             self.simple_key_allowed = false;
         } else {
             if self.flow_level == 0 {
@@ -638,15 +697,22 @@ impl Scanner {
                 self.skip();
             }
             self.cache(1)?;
-            while self.ch(0) == ' '
-                || ((self.flow_level > 0 || !self.simple_key_allowed) && self.ch(0) == '\t')
-            {
-                self.skip();
+            let tabs = self.flow_level > 0 || !self.simple_key_allowed;
+            loop {
+                let n = self.run_len(|c| c == ' ' || (tabs && c == '\t'));
+                if n == 0 {
+                    break;
+                }
+                self.advance(n);
                 self.cache(1)?;
             }
             if self.ch(0) == '#' {
-                while !is_breakz(self.ch(0)) {
-                    self.skip();
+                loop {
+                    let n = self.run_len(|c| !is_breakz(c));
+                    if n == 0 {
+                        break;
+                    }
+                    self.advance(n);
                     self.cache(1)?;
                 }
             }
@@ -1315,10 +1381,24 @@ impl Scanner {
     }
 
     fn scan_plain_scalar(&mut self) -> Res<Token> {
+        let [mut leading_break, mut trailing_breaks, mut whitespaces] =
+            std::mem::take(&mut self.plain_buffers);
+        leading_break.clear();
+        trailing_breaks.clear();
+        whitespaces.clear();
+        let result =
+            self.scan_plain_scalar_with(&mut leading_break, &mut trailing_breaks, &mut whitespaces);
+        self.plain_buffers = [leading_break, trailing_breaks, whitespaces];
+        result
+    }
+
+    fn scan_plain_scalar_with(
+        &mut self,
+        leading_break: &mut String,
+        trailing_breaks: &mut String,
+        whitespaces: &mut String,
+    ) -> Res<Token> {
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
         let mut leading_blanks = false;
         let indent = self.indent + 1;
         let start = self.mark;
@@ -1348,21 +1428,42 @@ impl Scanner {
                             if trailing_breaks.is_empty() {
                                 s.push(' ');
                             } else {
-                                s.push_str(&trailing_breaks);
+                                s.push_str(trailing_breaks);
                             }
                         } else {
-                            s.push_str(&leading_break);
-                            s.push_str(&trailing_breaks);
+                            s.push_str(leading_break);
+                            s.push_str(trailing_breaks);
                         }
                         trailing_breaks.clear();
                         leading_break.clear();
                         leading_blanks = false;
                     } else {
-                        s.push_str(&whitespaces);
+                        s.push_str(whitespaces);
                         whitespaces.clear();
                     }
                 }
-                self.read(&mut s);
+                // This character, and those after it that end neither the
+                // scalar nor the decoded input (so that no `cache(2)`
+                // between them would decode more), are taken at once.
+                let avail = self.r.unread();
+                let flow = self.flow_level > 0;
+                let mut n = 1;
+                while n + 2 <= avail {
+                    let c = self.ch(n);
+                    if is_blankz(c)
+                        || (c == ':' && is_blankz(self.ch(n + 1)))
+                        || (flow && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
+                    {
+                        break;
+                    }
+                    n += 1;
+                }
+                if n == 1 {
+                    self.read(&mut s);
+                } else {
+                    self.r.push_ahead(n, &mut s);
+                    self.advance(n);
+                }
                 end = self.mark;
                 self.cache(2)?;
             }
@@ -1380,8 +1481,16 @@ impl Scanner {
                             "found a tab character that violates indentation",
                         ));
                     }
-                    if !leading_blanks {
-                        self.read(&mut whitespaces);
+                    if self.ch(0) == ' ' {
+                        // A run of spaces (indentation, mostly) at once; a
+                        // `cache(1)` after each would decode nothing new.
+                        let n = self.run_len(|c| c == ' ');
+                        if !leading_blanks {
+                            whitespaces.extend(std::iter::repeat_n(' ', n));
+                        }
+                        self.advance(n);
+                    } else if !leading_blanks {
+                        self.read(whitespaces);
                     } else {
                         self.skip();
                     }
@@ -1389,10 +1498,10 @@ impl Scanner {
                     self.cache(2)?;
                     if !leading_blanks {
                         whitespaces.clear();
-                        self.read_line(&mut leading_break);
+                        self.read_line(leading_break);
                         leading_blanks = true;
                     } else {
-                        self.read_line(&mut trailing_breaks);
+                        self.read_line(trailing_breaks);
                     }
                 }
                 self.cache(1)?;
@@ -1524,6 +1633,55 @@ mod tests {
                 style: ScalarStyle::Folded
             }
         );
+    }
+
+    #[test]
+    fn runs_across_input_chunks_read_like_single_characters() {
+        // Indentation, comments and plain scalars longer than the reader's
+        // 512-byte chunks, in ASCII and non-ASCII text.
+        for word in ["x", "é"] {
+            let long = word.repeat(700);
+            let text = format!(
+                "{}# {long}\n{}a: {long} {long}\n{}b: c\n",
+                " ".repeat(600),
+                " ".repeat(600),
+                " ".repeat(600)
+            );
+            let scalars: Vec<String> = kinds(&text)
+                .into_iter()
+                .filter_map(|k| match k {
+                    TokenKind::Scalar { value, .. } => Some(value),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(scalars, ["a", &format!("{long} {long}"), "b", "c"]);
+        }
+    }
+
+    #[test]
+    fn plain_scalars_stop_at_flow_indicators_and_colons() {
+        let values: Vec<String> = kinds("{a: b:c, d: e,f}\ng: h:i j")
+            .into_iter()
+            .filter_map(|k| match k {
+                TokenKind::Scalar { value, .. } => Some(value),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(values, ["a", "b:c", "d", "e", "f", "g", "h:i j"]);
+    }
+
+    #[test]
+    fn keys_by_token_drop_entries_no_longer_looked_up() {
+        let mut m = KeysByToken::default();
+        for t in 0..20 {
+            m.insert(t, t, t);
+        }
+        assert!(m.0.len() <= 9);
+        assert_eq!(m.get(19), Some(19));
+        m.insert(19, 3, 19);
+        assert_eq!(m.get(19), Some(3));
+        m.remove(19);
+        assert_eq!(m.get(19), None);
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl GoType {
 impl GoStruct {
     /// sigs.k8s.io/yaml's field lookup: the exact JSON name, else the first
     /// field whose name matches ignoring case.
-    fn field_for_conversion(&self, key: &str) -> Option<&GoField> {
+    pub(crate) fn field_for_conversion(&self, key: &str) -> Option<&GoField> {
         self.fields.iter().find(|f| f.json == key).or_else(|| {
             self.fields
                 .iter()

@@ -15,29 +15,36 @@ pub mod syntax;
 pub use engine::{quote_meta, GoRegex, Span};
 pub use syntax::SyntaxError;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::template::{Context, Func, FuncError, ParamType, Templates};
 use crate::value::Value;
 
-/// Compiled patterns kept for one execution (Sprig compiles on every call;
-/// templates often call with the same pattern in a loop).
-#[derive(Default)]
-struct Cache(BTreeMap<String, Result<Rc<GoRegex>, SyntaxError>>);
+type Compiled = Result<Rc<GoRegex>, SyntaxError>;
+
+thread_local! {
+    /// Compiled patterns, kept across executions on this thread (Sprig
+    /// compiles on every call; charts call helpers with the same pattern
+    /// in every template, and compiling costs far more than matching).
+    static CACHE: RefCell<BTreeMap<String, Compiled>> = const { RefCell::new(BTreeMap::new()) };
+}
 
 const CACHE_LIMIT: usize = 256;
 
-fn compile(ctx: &mut Context<'_>, expr: &str) -> Result<Rc<GoRegex>, SyntaxError> {
-    let cache = ctx.state::<Cache>();
-    if let Some(hit) = cache.0.get(expr) {
-        return hit.clone();
+fn compile(_ctx: &mut Context<'_>, expr: &str) -> Compiled {
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(expr).cloned()) {
+        return hit;
     }
     let compiled = GoRegex::compile(expr).map(Rc::new);
-    if cache.0.len() >= CACHE_LIMIT {
-        cache.0.clear();
-    }
-    cache.0.insert(expr.to_string(), compiled.clone());
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(expr.to_string(), compiled.clone());
+    });
     compiled
 }
 

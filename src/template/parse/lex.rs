@@ -3,6 +3,8 @@
 //! counting and the same error texts. It is pull-based: the parser asks for
 //! one item at a time, and no thread or channel is involved.
 
+use std::borrow::Cow;
+
 use super::node::Pos;
 
 /// The kind of a lexical item.
@@ -88,16 +90,17 @@ fn keyword(word: &str) -> Option<ItemType> {
     })
 }
 
-/// One token with its byte offset and the line it starts on.
+/// One token with its byte offset and the line it starts on; its text is
+/// borrowed from the template text (only error items own theirs).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Item {
+pub struct Item<'a> {
     pub typ: ItemType,
     pub pos: Pos,
-    pub val: String,
+    pub val: Cow<'a, str>,
     pub line: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     /// The form Go's parser uses in "unexpected …" messages.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.typ {
@@ -183,6 +186,21 @@ fn rune_display(c: Option<char>) -> String {
     }
 }
 
+/// The offset of the first `delim` in `hay` (`str::find` without building
+/// a searcher for each of the many short searches).
+fn find(hay: &str, delim: &str) -> Option<usize> {
+    let first = *delim.as_bytes().first()?;
+    let bytes = hay.as_bytes();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(|&b| b == first) {
+        if bytes[at + i..].starts_with(delim.as_bytes()) {
+            return Some(at + i);
+        }
+        at += i + 1;
+    }
+    None
+}
+
 /// Number of bytes of trailing white space in `s`.
 fn right_trim_length(s: &str) -> usize {
     s.len() - s.trim_end_matches([' ', '\t', '\r', '\n']).len()
@@ -217,7 +235,7 @@ pub struct Lexer<'a> {
     start_line: usize,
     inside_action: bool,
     options: LexOptions,
-    item: Option<Item>,
+    item: Option<Item<'a>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -248,13 +266,13 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next item; after EOF or an error, EOF forever.
-    pub fn next_item(&mut self) -> Item {
+    pub fn next_item(&mut self) -> Item<'a> {
         self.item = None;
         if self.done {
             return Item {
                 typ: ItemType::Eof,
                 pos: self.pos,
-                val: "EOF".into(),
+                val: Cow::Borrowed("EOF"),
                 line: self.start_line,
             };
         }
@@ -270,7 +288,7 @@ impl<'a> Lexer<'a> {
                     return self.item.take().unwrap_or(Item {
                         typ: ItemType::Eof,
                         pos: self.pos,
-                        val: "EOF".into(),
+                        val: Cow::Borrowed("EOF"),
                         line: self.start_line,
                     });
                 }
@@ -282,7 +300,16 @@ impl<'a> Lexer<'a> {
         &self.input[self.pos..]
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
+        let b = *self.input.as_bytes().get(self.pos)?;
+        if b.is_ascii() {
+            self.pos += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            return Some(char::from(b));
+        }
         let c = self.rest().chars().next()?;
         self.pos += c.len_utf8();
         if c == '\n' {
@@ -291,8 +318,23 @@ impl<'a> Lexer<'a> {
         Some(c)
     }
 
+    #[inline]
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => self.rest().chars().next(),
+        }
+    }
+
+    /// Skips ASCII letters, digits and underscores (part of what
+    /// `isAlphaNumeric` accepts; none is a newline).
+    #[inline]
+    fn skip_ascii_word(&mut self) {
+        let rest = &self.input.as_bytes()[self.pos..];
+        self.pos += rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+            .unwrap_or(rest.len());
     }
 
     /// Steps back over the character just read (at most once per `next`).
@@ -305,11 +347,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn this_item(&mut self, typ: ItemType) -> Item {
+    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
         let item = Item {
             typ,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_string(),
+            val: Cow::Borrowed(&self.input[self.start..self.pos]),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -323,7 +365,7 @@ impl<'a> Lexer<'a> {
         self.emit_item(item)
     }
 
-    fn emit_item(&mut self, item: Item) -> Option<State> {
+    fn emit_item(&mut self, item: Item<'a>) -> Option<State> {
         self.item = Some(item);
         None
     }
@@ -352,7 +394,7 @@ impl<'a> Lexer<'a> {
         self.item = Some(Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: message,
+            val: Cow::Owned(message),
             line: self.start_line,
         });
         self.done = true;
@@ -402,7 +444,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.rest().find(&self.left_delim) {
+        if let Some(x) = find(self.rest(), &self.left_delim) {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + self.left_delim.len();
@@ -570,6 +612,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Option<State> {
+        self.skip_ascii_word();
         loop {
             let c = self.next();
             if is_alphanumeric(c) {
@@ -603,6 +646,7 @@ impl<'a> Lexer<'a> {
             });
         }
         let mut c;
+        self.skip_ascii_word();
         loop {
             c = self.next();
             if !is_alphanumeric(c) {
@@ -690,6 +734,13 @@ impl<'a> Lexer<'a> {
 
     fn lex_quote(&mut self) -> Option<State> {
         loop {
+            // Characters with no meaning here, at once (no byte of a
+            // multi-byte character is one of these).
+            let rest = &self.input.as_bytes()[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&b| matches!(b, b'\\' | b'"' | b'\n'))
+                .unwrap_or(rest.len());
             match self.next() {
                 Some('\\') => match self.next() {
                     None | Some('\n') => return self.errorf("unterminated quoted string".into()),
@@ -730,7 +781,7 @@ mod tests {
         loop {
             let item = lexer.next_item();
             let stop = matches!(item.typ, ItemType::Eof | ItemType::Error);
-            items.push((item.typ, item.val));
+            items.push((item.typ, item.val.into_owned()));
             if stop {
                 return items;
             }

@@ -102,15 +102,15 @@ pub fn parse(name: &str, text: &str, opts: &ParseOptions) -> Result<Vec<Tree>, P
 }
 
 /// Per-tree parser state (Go keeps it in each `Tree`).
-struct Frame {
-    token: [Option<Item>; 3],
+struct Frame<'a> {
+    token: [Option<Item<'a>>; 3],
     peek_count: usize,
     vars: Vec<String>,
     action_line: usize,
     range_depth: usize,
 }
 
-impl Frame {
+impl Frame<'_> {
     fn new() -> Self {
         Frame {
             token: [None, None, None],
@@ -134,15 +134,15 @@ struct Parser<'a, 'o> {
     parse_name: String,
     text: Rc<str>,
     trees: Vec<Tree>,
-    frame: Frame,
+    frame: Frame<'a>,
 }
 
 type PResult<T> = Result<T, ParseError>;
 
-impl Parser<'_, '_> {
+impl<'a> Parser<'a, '_> {
     // --- token buffer -----------------------------------------------------
 
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         if self.frame.peek_count > 0 {
             self.frame.peek_count -= 1;
         } else {
@@ -158,19 +158,19 @@ impl Parser<'_, '_> {
     }
 
     /// Backs up two tokens; `t1` is the one read before the current one.
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.frame.token[1] = Some(t1);
         self.frame.peek_count = 2;
     }
 
     /// Backs up three tokens; the current one is token 0.
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.frame.token[1] = Some(t1);
         self.frame.token[2] = Some(t2);
         self.frame.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.frame.peek_count > 0 {
             return self.frame.token[self.frame.peek_count - 1]
                 .clone()
@@ -182,7 +182,7 @@ impl Parser<'_, '_> {
         item
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let token = self.next();
             if token.typ != ItemType::Space {
@@ -191,7 +191,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let token = self.next_non_space();
         self.backup();
         token
@@ -218,7 +218,7 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn unexpected<T>(&self, token: &Item, context: &str) -> PResult<T> {
+    fn unexpected<T>(&self, token: &Item<'_>, context: &str) -> PResult<T> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.frame.action_line != 0 && self.frame.action_line != token.line {
@@ -235,7 +235,7 @@ impl Parser<'_, '_> {
         self.error(format!("unexpected {token} in {context}"))
     }
 
-    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
+    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item<'a>> {
         let token = self.next_non_space();
         if token.typ != expected {
             return self.unexpected(&token, context);
@@ -343,7 +343,7 @@ impl Parser<'_, '_> {
         match token.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode {
                 pos: token.pos,
-                text: token.val,
+                text: token.val.into_owned(),
             }))),
             ItemType::LeftDelim => {
                 self.frame.action_line = token.line;
@@ -353,7 +353,7 @@ impl Parser<'_, '_> {
             }
             ItemType::Comment => Ok(Parsed::Node(Node::Comment(CommentNode {
                 pos: token.pos,
-                text: token.val,
+                text: token.val.into_owned(),
             }))),
             _ => self.unexpected(&token, "input"),
         }
@@ -477,7 +477,7 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn parse_template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
+    fn parse_template_name(&mut self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.typ {
             ItemType::String | ItemType::RawString => match strconv::unquote(&token.val) {
                 Ok(name) => Ok(name),
@@ -549,11 +549,11 @@ impl Parser<'_, '_> {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.frame.vars.push(v.val.clone());
+                self.frame.vars.push(v.val.to_string());
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.frame.vars.push(v.val.clone());
+                self.frame.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -653,7 +653,7 @@ impl Parser<'_, '_> {
         let chain_pos = self.peek().pos;
         let mut fields = Vec::new();
         while self.peek().typ == ItemType::Field {
-            let field = self.next().val;
+            let field = self.next().val.into_owned();
             fields.push(field[1..].to_string());
         }
         // Fields after a field or variable extend it; after a literal they
@@ -693,7 +693,7 @@ impl Parser<'_, '_> {
                 }
                 Arg::Identifier(IdentifierNode {
                     pos: token.pos,
-                    ident: token.val,
+                    ident: token.val.into_owned(),
                 })
             }
             ItemType::Dot => Arg::Dot(token.pos),
@@ -728,7 +728,7 @@ impl Parser<'_, '_> {
             ItemType::String | ItemType::RawString => match strconv::unquote(&token.val) {
                 Ok(text) => Arg::String(StringNode {
                     pos: token.pos,
-                    quoted: token.val,
+                    quoted: token.val.into_owned(),
                     text,
                 }),
                 Err(e) => return self.error(e),

@@ -39,7 +39,8 @@ pub(crate) struct Compiler {
     pub(super) roots: BTreeMap<String, Root>,
     loader: Loader,
     pub(crate) schemas: Vec<Schema>,
-    index: BTreeMap<(String, String), Sid>,
+    /// The schemas enqueued so far, by URL and then pointer.
+    index: BTreeMap<String, BTreeMap<String, Sid>>,
     pending: VecDeque<Sid>,
     meta: Option<Box<Compiler>>,
     /// Meta-schemas synthesized for custom vocabulary sets.
@@ -319,8 +320,7 @@ impl Compiler {
     }
 
     pub(super) fn enqueue(&mut self, url: &str, ptr: &str) -> Sid {
-        let key = (url.to_string(), ptr.to_string());
-        if let Some(&sid) = self.index.get(&key) {
+        if let Some(&sid) = self.index.get(url).and_then(|ptrs| ptrs.get(ptr)) {
             return sid;
         }
         let sid = self.schemas.len();
@@ -331,7 +331,10 @@ impl Compiler {
             resource: sid,
             ..Schema::default()
         });
-        self.index.insert(key, sid);
+        self.index
+            .entry(url.to_string())
+            .or_default()
+            .insert(ptr.to_string(), sid);
         self.pending.push_back(sid);
         sid
     }

@@ -4,18 +4,23 @@
 //! percent-decoded with `url.PathUnescape` and re-encoded segment by
 //! segment with `url.PathEscape`.
 
+use std::borrow::Cow;
+
 use crate::funcs::url::{parse as go_url_parse, Url};
 use crate::template::strconv::quote as go_quote;
 
 /// A JSON-pointer token escaped (`~` → `~0`, `/` → `~1`).
-pub(crate) fn escape_token(tok: &str) -> String {
-    tok.replace('~', "~0").replace('/', "~1")
+pub(crate) fn escape_token(tok: &str) -> Cow<'_, str> {
+    if !tok.contains(['~', '/']) {
+        return Cow::Borrowed(tok);
+    }
+    Cow::Owned(tok.replace('~', "~0").replace('/', "~1"))
 }
 
 /// The inverse of [`escape_token`]; `None` for a `~` not followed by 0 or 1.
-pub(crate) fn unescape_token(tok: &str) -> Option<String> {
+pub(crate) fn unescape_token(tok: &str) -> Option<Cow<'_, str>> {
     if !tok.contains('~') {
-        return Some(tok.to_string());
+        return Some(Cow::Borrowed(tok));
     }
     let mut out = String::with_capacity(tok.len());
     let mut chars = tok.chars();
@@ -30,7 +35,7 @@ pub(crate) fn unescape_token(tok: &str) -> Option<String> {
             out.push(c);
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// `/a/b` from tokens.
@@ -77,6 +82,12 @@ pub(crate) fn location(url: &str, ptr: &str) -> String {
 
 /// v6's `encode`: `url.PathEscape` of each `/`-separated segment.
 pub(crate) fn encode_fragment(frag: &str) -> String {
+    if frag
+        .bytes()
+        .all(|c| c == b'/' || !should_escape(c, Mode::Segment))
+    {
+        return frag.to_string();
+    }
     frag.split('/')
         .map(|seg| escape(seg.as_bytes(), Mode::Segment))
         .collect::<Vec<_>>()
@@ -355,7 +366,9 @@ mod tests {
         assert_eq!(quote("it's \"x\"\n"), "'it\\'s \"x\"\\n'");
         assert_eq!(quote("/é\t"), "'/é\\t'");
         assert_eq!(json_ptr(&["a/b", "c~d"]), "/a~1b/c~0d");
-        assert_eq!(unescape_token("a~1b~0"), Some("a/b~".to_string()));
+        assert_eq!(unescape_token("a~1b~0").as_deref(), Some("a/b~"));
+        assert_eq!(escape_token("a/b~"), "a~1b~0");
+        assert_eq!(escape_token("ab"), "ab");
         assert_eq!(unescape_token("a~2"), None);
     }
 }

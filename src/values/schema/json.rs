@@ -81,13 +81,11 @@ pub(crate) fn unmarshal(data: &[u8]) -> Result<Json, String> {
     if text.bytes().all(is_space) {
         return Err("EOF".to_string());
     }
-    // Go's syntax errors (and where the decoder stops) come from the
-    // shared decoder; a number out of float64 range is not an error here.
-    if let Err(e) = crate::yaml::from_json_prefix(text) {
-        let message = e.to_string();
-        if !message.starts_with("json: cannot unmarshal number") {
-            return Err(message);
-        }
+    // Go's syntax errors come from the shared decoder's checker (a number
+    // out of float64 range is no error here, so nothing is decoded); a
+    // first value the quick check accepts needs no such check.
+    if !first_value_is_valid(text.as_bytes()) {
+        crate::yaml::json_syntax_check(text).map_err(|e| e.to_string())?;
     }
     let mut parser = Parser {
         s: text.as_bytes(),
@@ -107,6 +105,171 @@ pub(crate) fn unmarshal(data: &[u8]) -> Result<Json, String> {
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Go's limit on JSON nesting (`maxNestingDepth`).
+const GO_MAX_NESTING: usize = 10000;
+
+/// Whether the first JSON value of `s` (after white space) is well formed
+/// as Go's decoder sees it, within Go's nesting limit. A `false` only
+/// means "not shown valid": the exact answer and error come from the
+/// decoder's checker.
+fn first_value_is_valid(s: &[u8]) -> bool {
+    let mut i = 0;
+    let skip_space = |i: &mut usize| {
+        while *i < s.len() && is_space(s[*i]) {
+            *i += 1;
+        }
+    };
+    // Open containers: `{` or `[`.
+    let mut stack: Vec<u8> = Vec::new();
+    loop {
+        // A value is expected.
+        skip_space(&mut i);
+        match s.get(i) {
+            Some(&open @ (b'{' | b'[')) => {
+                // Go counts every container, empty ones too.
+                if stack.len() + 1 > GO_MAX_NESTING {
+                    return false;
+                }
+                i += 1;
+                skip_space(&mut i);
+                let close = if open == b'{' { b'}' } else { b']' };
+                if s.get(i) == Some(&close) {
+                    i += 1;
+                } else {
+                    stack.push(open);
+                    if open == b'{' && !object_key(s, &mut i) {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            Some(b'"') => {
+                if !string_literal(s, &mut i) {
+                    return false;
+                }
+            }
+            Some(b't') if s[i..].starts_with(b"true") => i += 4,
+            Some(b'f') if s[i..].starts_with(b"false") => i += 5,
+            Some(b'n') if s[i..].starts_with(b"null") => i += 4,
+            Some(b'-' | b'0'..=b'9') => {
+                if !number_literal(s, &mut i) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+        // A value ended: close containers or go on to the next element.
+        loop {
+            let Some(&open) = stack.last() else {
+                return true;
+            };
+            skip_space(&mut i);
+            match (open, s.get(i)) {
+                (b'{', Some(b',')) => {
+                    i += 1;
+                    if !object_key(s, &mut i) {
+                        return false;
+                    }
+                    break;
+                }
+                (b'[', Some(b',')) => {
+                    i += 1;
+                    break;
+                }
+                (b'{', Some(b'}')) | (b'[', Some(b']')) => {
+                    i += 1;
+                    stack.pop();
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// An object key and its colon, from white space before the key.
+fn object_key(s: &[u8], i: &mut usize) -> bool {
+    while *i < s.len() && is_space(s[*i]) {
+        *i += 1;
+    }
+    if s.get(*i) != Some(&b'"') || !string_literal(s, i) {
+        return false;
+    }
+    while *i < s.len() && is_space(s[*i]) {
+        *i += 1;
+    }
+    if s.get(*i) != Some(&b':') {
+        return false;
+    }
+    *i += 1;
+    true
+}
+
+/// A string literal starting at its opening quote.
+fn string_literal(s: &[u8], i: &mut usize) -> bool {
+    let mut k = *i + 1;
+    while let Some(&c) = s.get(k) {
+        match c {
+            b'"' => {
+                *i = k + 1;
+                return true;
+            }
+            b'\\' => match s.get(k + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => k += 2,
+                Some(b'u') => {
+                    let hex = s.get(k + 2..k + 6);
+                    if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                        return false;
+                    }
+                    k += 6;
+                }
+                _ => return false,
+            },
+            0..=0x1f => return false,
+            _ => k += 1,
+        }
+    }
+    false
+}
+
+/// A number literal (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+fn number_literal(s: &[u8], i: &mut usize) -> bool {
+    let digits = |k: &mut usize| {
+        let start = *k;
+        while s.get(*k).is_some_and(u8::is_ascii_digit) {
+            *k += 1;
+        }
+        *k > start
+    };
+    let mut k = *i;
+    if s.get(k) == Some(&b'-') {
+        k += 1;
+    }
+    match s.get(k) {
+        Some(b'0') => k += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut k);
+        }
+        _ => return false,
+    }
+    if s.get(k) == Some(&b'.') {
+        k += 1;
+        if !digits(&mut k) {
+            return false;
+        }
+    }
+    if matches!(s.get(k), Some(b'e' | b'E')) {
+        k += 1;
+        if matches!(s.get(k), Some(b'+' | b'-')) {
+            k += 1;
+        }
+        if !digits(&mut k) {
+            return false;
+        }
+    }
+    *i = k;
+    true
 }
 
 /// How deeply documents and values may nest here (Go allows 10000 levels
@@ -230,7 +393,15 @@ impl Parser<'_> {
 
     /// A string literal, unquoted as Go does (bad surrogates become U+FFFD).
     fn string(&mut self) -> String {
-        self.pos += 1; // opening quote
+        // After the opening quote; the common case has no escapes.
+        self.pos += 1;
+        let rest = &self.s[self.pos..];
+        if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\') {
+            if rest[end] == b'"' {
+                self.pos += end + 1;
+                return String::from_utf8_lossy(&rest[..end]).into_owned();
+            }
+        }
         let mut out: Vec<u8> = Vec::new();
         while self.pos < self.s.len() {
             let c = self.s[self.pos];
@@ -357,6 +528,45 @@ fn value_json(v: &Value, depth: usize) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_check_accepts_only_valid_first_values() {
+        for ok in [
+            "{}",
+            " [1, -0.5e+3, \"a\\u00e9\\n\", true, false, null, {\"k\": []}] ",
+            "0",
+            "\"x\" trailing",
+            "{\"a\": {\"b\": [[]]}}",
+        ] {
+            assert!(first_value_is_valid(ok.as_bytes()), "{ok}");
+            assert!(crate::yaml::json_syntax_check(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "[1,]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "[01]",
+            "-",
+            "1.",
+            "1e",
+            "\"\\x\"",
+            "\"\\u12g4\"",
+            "\"a\nb\"",
+            "[1 2]",
+            "{a: 1}",
+            "tru",
+            "[",
+            "{\"a\":",
+        ] {
+            assert!(!first_value_is_valid(bad.as_bytes()), "{bad}");
+        }
+        let deep = |n| "[".repeat(n) + &"]".repeat(n);
+        assert!(!first_value_is_valid(deep(GO_MAX_NESTING + 1).as_bytes()));
+        assert!(crate::yaml::json_syntax_check(&deep(GO_MAX_NESTING + 1)).is_err());
+        assert!(first_value_is_valid(deep(GO_MAX_NESTING).as_bytes()));
+        assert!(crate::yaml::json_syntax_check(&deep(GO_MAX_NESTING)).is_ok());
+    }
 
     #[test]
     fn decodes_with_go_errors() {

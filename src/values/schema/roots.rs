@@ -112,14 +112,15 @@ impl Root {
         let Some(obj) = sch.as_object() else {
             return Ok(());
         };
-        let url = self.url.clone();
+        let url = &self.url;
         let Some(res) = self.resources.get_mut(res_key) else {
             return Err(CompileError::Panic(NIL_PANIC.to_string()));
         };
-        let Some(dialect) = res.dialect.clone() else {
+        let Some(dialect) = &res.dialect else {
             return Err(CompileError::Panic(NIL_PANIC.to_string()));
         };
-        let version = dialect.draft.version;
+        let draft = dialect.draft;
+        let version = draft.version;
         let add = |res: &mut Resource, anchor: &str| -> Result<()> {
             if let Some(p1) = res.anchors.get(anchor) {
                 if p1 == sch_ptr {
@@ -128,7 +129,7 @@ impl Root {
                 return Err(CompileError::Error(format!(
                     "duplicate anchor {} in {} at {} and {}",
                     go_quote(anchor),
-                    go_quote(&url),
+                    go_quote(url),
                     go_quote(p1),
                     go_quote(sch_ptr)
                 )));
@@ -140,11 +141,11 @@ impl Root {
             if obj.contains_key("$ref") {
                 return Ok(());
             }
-            if let Some(id) = obj.get(dialect.draft.id).and_then(Json::as_str) {
+            if let Some(id) = obj.get(draft.id).and_then(Json::as_str) {
                 let (_, frag) = gourl::split_fragment(id).map_err(|_| {
                     CompileError::Error(format!(
                         "error in parsing anchor at {}",
-                        go_quote(&location(&url, sch_ptr))
+                        go_quote(&location(url, sch_ptr))
                     ))
                 })?;
                 if !frag.is_empty() && !frag.starts_with('/') {
@@ -181,7 +182,7 @@ pub(super) fn lookup<'d>(doc: &'d Json, url: &str, ptr: &str) -> Result<&'d Json
             )));
         };
         let next = match v {
-            Json::Object(o) => o.get(&tok),
+            Json::Object(o) => o.get(tok.as_ref()),
             Json::Array(a) => go_atoi(&tok)
                 .ok()
                 .and_then(|i| usize::try_from(i).ok())
@@ -329,33 +330,30 @@ pub(super) fn collect_path(v: &Json, ptr: &str, path: &str, out: &mut BTreeMap<S
         Some((h, r)) => (h, Some(r)),
         None => (path, None),
     };
-    let mut found: Vec<(String, &Json)> = Vec::new();
+    let mut visit = |p: String, x: &Json| match rest {
+        Some(r) => collect_path(x, &p, r, out),
+        None => {
+            out.insert(p, x.clone());
+        }
+    };
     match head {
         "*" => {
             if let Some(o) = v.as_object() {
                 for (k, x) in o.iter() {
-                    found.push((format!("{ptr}/{}", escape_token(k)), x));
+                    visit(format!("{ptr}/{}", escape_token(k)), x);
                 }
             }
         }
         "[]" => {
             if let Some(a) = v.as_array() {
                 for (i, x) in a.iter().enumerate() {
-                    found.push((format!("{ptr}/{i}"), x));
+                    visit(format!("{ptr}/{i}"), x);
                 }
             }
         }
         name => {
             if let Some(x) = v.as_object().and_then(|o| o.get(name)) {
-                found.push((format!("{ptr}/{}", escape_token(name)), x));
-            }
-        }
-    }
-    for (p, x) in found {
-        match rest {
-            Some(r) => collect_path(x, &p, r, out),
-            None => {
-                out.insert(p, x.clone());
+                visit(format!("{ptr}/{}", escape_token(name)), x);
             }
         }
     }

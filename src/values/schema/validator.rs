@@ -49,6 +49,7 @@ pub(crate) fn validate(
     let env = Env {
         schemas,
         resources,
+        root_resource_only: resources.keys().all(String::is_empty),
         panic: RefCell::new(None),
         depth: Cell::new(0),
     };
@@ -62,6 +63,9 @@ pub(crate) fn validate(
 struct Env<'a> {
     schemas: &'a [Schema],
     resources: &'a BTreeMap<String, Sid>,
+    /// Whether `resources` names no pointer but the document's root (the
+    /// usual case), so that only the root location can match one.
+    root_resource_only: bool,
     panic: RefCell<Option<String>>,
     depth: Cell<usize>,
 }
@@ -77,7 +81,7 @@ impl Env<'_> {
         let mut vd = Validator {
             env: self,
             v,
-            vloc: Vec::new(),
+            vloc: None,
             sch: sid,
             scope: &scope,
             uneval: Uneval::from(v, &self.schemas[sid], false),
@@ -153,16 +157,50 @@ impl Scope<'_> {
     }
 }
 
-/// Properties and items no keyword has evaluated yet.
+/// One step of an instance location: an object key or an array index.
+#[derive(Clone, Copy)]
+enum Tok<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+/// An instance location as a chain of steps from the innermost outwards;
+/// it becomes pointer tokens only when an error or a resource lookup
+/// needs them (most validations never do).
+struct Loc<'p> {
+    tok: Tok<'p>,
+    parent: Option<&'p Loc<'p>>,
+}
+
+/// The pointer tokens of `loc`, outermost first.
+fn loc_tokens(loc: Option<&Loc<'_>>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut l = loc;
+    while let Some(step) = l {
+        out.push(match step.tok {
+            Tok::Key(k) => k.to_string(),
+            Tok::Index(i) => i.to_string(),
+        });
+        l = step.parent;
+    }
+    out.reverse();
+    out
+}
+
+/// Properties and items no keyword has evaluated yet; `None` for none
+/// (the usual case, which then costs nothing to create or drop).
 #[derive(Clone, Debug, Default)]
-struct Uneval {
+struct Uneval(Option<Box<UnevalSets>>);
+
+#[derive(Clone, Debug, Default)]
+struct UnevalSets {
     props: BTreeSet<String>,
     items: BTreeSet<usize>,
 }
 
 impl Uneval {
     fn from(v: &Json, sch: &Schema, caller_needs: bool) -> Uneval {
-        let mut u = Uneval::default();
+        let mut u = UnevalSets::default();
         match v {
             Json::Object(o)
                 if !sch.all_props_evaluated
@@ -179,23 +217,83 @@ impl Uneval {
             }
             _ => {}
         }
-        u
+        Uneval::of(u)
+    }
+
+    fn of(sets: UnevalSets) -> Uneval {
+        if sets.props.is_empty() && sets.items.is_empty() {
+            Uneval(None)
+        } else {
+            Uneval(Some(Box::new(sets)))
+        }
     }
 
     fn merge(&mut self, other: &Uneval) {
-        self.props.retain(|k| other.props.contains(k));
-        self.items.retain(|i| other.items.contains(i));
+        let Some(sets) = self.0.as_mut() else {
+            return;
+        };
+        let Some(o) = &other.0 else {
+            self.0 = None;
+            return;
+        };
+        sets.props.retain(|k| o.props.contains(k));
+        sets.items.retain(|i| o.items.contains(i));
+        if let Some(sets) = self.0.take() {
+            *self = Uneval::of(*sets);
+        }
     }
 
     fn is_empty(&self) -> bool {
-        self.props.is_empty() && self.items.is_empty()
+        self.0.is_none()
+    }
+
+    fn remove_prop(&mut self, name: &str) {
+        if let Some(sets) = self.0.as_mut() {
+            sets.props.remove(name);
+            if sets.props.is_empty() && sets.items.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+
+    fn remove_item(&mut self, i: usize) {
+        if let Some(sets) = self.0.as_mut() {
+            sets.items.remove(&i);
+            if sets.props.is_empty() && sets.items.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// Takes the unevaluated properties out (leaving none).
+    fn take_props(&mut self) -> Vec<String> {
+        let Some(sets) = self.0.as_mut() else {
+            return Vec::new();
+        };
+        let props = std::mem::take(&mut sets.props).into_iter().collect();
+        if sets.items.is_empty() {
+            self.0 = None;
+        }
+        props
+    }
+
+    /// Takes the unevaluated items out (leaving none).
+    fn take_items(&mut self) -> Vec<usize> {
+        let Some(sets) = self.0.as_mut() else {
+            return Vec::new();
+        };
+        let items = std::mem::take(&mut sets.items).into_iter().collect();
+        if sets.props.is_empty() {
+            self.0 = None;
+        }
+        items
     }
 }
 
 struct Validator<'e, 'a, 'v, 's> {
     env: &'e Env<'a>,
     v: &'v Json,
-    vloc: Vec<String>,
+    vloc: Option<&'s Loc<'s>>,
     sch: Sid,
     scope: &'s Scope<'s>,
     uneval: Uneval,
@@ -341,7 +439,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
     fn error(&self, kind: Kind) -> ValidationError {
         ValidationError {
-            instance_location: self.vloc.clone(),
+            instance_location: loc_tokens(self.vloc),
             kind: Box::new(kind),
             causes: Vec::new(),
         }
@@ -559,13 +657,13 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             let mut evaluated = false;
             if let Some(&sch) = s.properties.get(pname) {
                 evaluated = true;
-                let r = self.validate_val(sch, pvalue, pname);
+                let r = self.validate_val(sch, pvalue, Tok::Key(pname));
                 self.add_err(r);
             }
             for (re, sch) in &s.pattern_properties {
                 if re.is_match(pname) {
                     evaluated = true;
-                    let r = self.validate_val(*sch, pvalue, pname);
+                    let r = self.validate_val(*sch, pvalue, Tok::Key(pname));
                     self.add_err(r);
                 }
             }
@@ -576,14 +674,14 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                         Additional::Bool(false) => additional.push(pname.clone()),
                         Additional::Bool(true) => {}
                         Additional::Schema(sch) => {
-                            let r = self.validate_val(*sch, pvalue, pname);
+                            let r = self.validate_val(*sch, pvalue, Tok::Key(pname));
                             self.add_err(r);
                         }
                     }
                 }
             }
             if evaluated {
-                self.uneval.props.remove(pname);
+                self.uneval.remove_prop(pname);
             }
         }
         if !additional.is_empty() {
@@ -657,7 +755,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             match &s.items {
                 Some(Items::One(sch)) => {
                     for (i, item) in arr.iter().enumerate() {
-                        let r = self.validate_val(*sch, item, &i.to_string());
+                        let r = self.validate_val(*sch, item, Tok::Index(i));
                         self.add_err(r);
                     }
                     evaluated = arr.len();
@@ -665,7 +763,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 Some(Items::Tuple(list)) => {
                     let n = arr.len().min(list.len());
                     for i in 0..n {
-                        let r = self.validate_val(list[i], &arr[i], &i.to_string());
+                        let r = self.validate_val(list[i], &arr[i], Tok::Index(i));
                         self.add_err(r);
                     }
                     evaluated = n;
@@ -679,7 +777,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 Some(Additional::Schema(sch)) => {
                     // v6 restarts the index at zero here.
                     for (i, item) in arr[evaluated..].iter().enumerate() {
-                        let r = self.validate_val(*sch, item, &i.to_string());
+                        let r = self.validate_val(*sch, item, Tok::Index(i));
                         self.add_err(r);
                     }
                 }
@@ -688,13 +786,13 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         } else {
             let evaluated = s.prefix_items.len().min(arr.len());
             for i in 0..evaluated {
-                let r = self.validate_val(s.prefix_items[i], &arr[i], &i.to_string());
+                let r = self.validate_val(s.prefix_items[i], &arr[i], Tok::Index(i));
                 self.add_err(r);
             }
             if let Some(sch) = s.items2020 {
                 // v6 restarts the index at zero here.
                 for (i, item) in arr[evaluated..].iter().enumerate() {
-                    let r = self.validate_val(sch, item, &i.to_string());
+                    let r = self.validate_val(sch, item, Tok::Index(i));
                     self.add_err(r);
                 }
             }
@@ -704,12 +802,12 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             let mut errors = Vec::new();
             let mut matched = Vec::new();
             for (i, item) in arr.iter().enumerate() {
-                match self.validate_val(contains, item, &i.to_string()) {
+                match self.validate_val(contains, item, Tok::Index(i)) {
                     Err(e) => errors.push(e),
                     Ok(()) => {
                         matched.push(i);
                         if s.draft_version >= 2020 {
-                            self.uneval.items.remove(&i);
+                            self.uneval.remove_item(i);
                         }
                     }
                 }
@@ -872,24 +970,20 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     fn uneval_validate(&mut self) {
         let s = self.schema();
         if let (Json::Object(obj), Some(sch)) = (self.v, s.unevaluated_properties) {
-            let props: Vec<String> = self.uneval.props.iter().cloned().collect();
-            for pname in props {
+            for pname in self.uneval.take_props() {
                 if let Some(pvalue) = obj.get(&pname) {
-                    let r = self.validate_val(sch, pvalue, &pname);
+                    let r = self.validate_val(sch, pvalue, Tok::Key(&pname));
                     self.add_err(r);
                 }
             }
-            self.uneval.props.clear();
         }
         if let (Json::Array(arr), Some(sch)) = (self.v, s.unevaluated_items) {
-            let items: Vec<usize> = self.uneval.items.iter().copied().collect();
-            for i in items {
+            for i in self.uneval.take_items() {
                 if let Some(item) = arr.get(i) {
-                    let r = self.validate_val(sch, item, &i.to_string());
+                    let r = self.validate_val(sch, item, Tok::Index(i));
                     self.add_err(r);
                 }
             }
-            self.uneval.items.clear();
         }
     }
 
@@ -910,7 +1004,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         let mut sub = Validator {
             env: self.env,
             v: self.v,
-            vloc: self.vloc.clone(),
+            vloc: self.vloc,
             sch,
             scope: &scope,
             uneval: Uneval::from(self.v, schema, !self.uneval.is_empty()),
@@ -925,19 +1019,21 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     }
 
     /// `sch` applied to a property or item value.
-    fn validate_val(&self, sch: Sid, v: &Json, tok: &str) -> Result<(), ValidationError> {
+    fn validate_val(&self, sch: Sid, v: &Json, tok: Tok<'_>) -> Result<(), ValidationError> {
         let scope = Scope {
             sch,
             ref_kw: "",
             vid: self.scope.vid + 1,
             parent: Some(self.scope),
         };
-        let mut vloc = self.vloc.clone();
-        vloc.push(tok.to_string());
+        let loc = Loc {
+            tok,
+            parent: self.vloc,
+        };
         let mut sub = Validator {
             env: self.env,
             v,
-            vloc,
+            vloc: Some(&loc),
             sch,
             scope: &scope,
             uneval: Uneval::from(v, &self.env.schemas[sch], false),
@@ -955,10 +1051,13 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         if Some(sch) != self.meta {
             return None;
         }
+        if self.vloc.is_some() && self.env.root_resource_only {
+            return None;
+        }
         let mut ptr = String::new();
-        for tok in &self.vloc {
+        for tok in loc_tokens(self.vloc) {
             ptr.push('/');
-            ptr.push_str(&escape_token(tok));
+            ptr.push_str(&escape_token(&tok));
         }
         self.env.resources.get(&ptr).copied()
     }
