@@ -73,8 +73,42 @@ pub fn stream_documents(stream: &str) -> Vec<(String, String)> {
     documents
 }
 
+/// The top-level `kind` and `metadata` entries of a document that is a
+/// plain block mapping at column 0 (every rendered Kubernetes object in
+/// practice), so that a card does not parse a large `spec` again; `None`
+/// for anything else, which is then read whole.
+fn head_entries(content: &str) -> Option<String> {
+    let mut head = String::new();
+    let mut keep = false;
+    for line in content.split_inclusive('\n') {
+        let first = line.as_bytes()[0];
+        let continuation = matches!(first, b' ' | b'\t' | b'\n' | b'\r' | b'#');
+        if !continuation {
+            let (key, rest) = line.split_once(':')?;
+            let plain_key = key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+            if !plain_key
+                || !(rest.starts_with([' ', '\n', '\r']) || rest.is_empty())
+                || first == b'-'
+            {
+                return None;
+            }
+            keep = key == "kind" || key == "metadata";
+        }
+        if keep {
+            head.push_str(line);
+        }
+    }
+    Some(head)
+}
+
 fn card(path: &str, content: &str) -> Value {
-    let head = from_yaml_into(content, GoType::Struct(&CARD_HEAD)).unwrap_or_default();
+    let read = |text: &str| from_yaml_into(text, GoType::Struct(&CARD_HEAD));
+    let head = head_entries(content)
+        .and_then(|head| read(&head).ok())
+        .or_else(|| read(content).ok())
+        .unwrap_or_default();
     let field = |v: &Value, key: &str| v.as_map().and_then(|m| m.get(key));
     let text = |v: Option<Value>| {
         v.and_then(|s| s.as_str().map(str::to_string))
@@ -168,5 +202,29 @@ mod tests {
             broken.contains(r#""hook":[],"kind":"","name":"""#),
             "{broken}"
         );
+    }
+
+    #[test]
+    fn cards_read_only_the_head_of_plain_documents() {
+        let doc = "apiVersion: v1\nkind: ConfigMap\n# note\nmetadata:\n  name: a\n  namespace: ns\ndata:\n  big: |\n    x: [\n";
+        assert_eq!(
+            head_entries(doc).as_deref(),
+            Some("kind: ConfigMap\n# note\nmetadata:\n  name: a\n  namespace: ns\n")
+        );
+        // Unusual documents are read whole, with the same result.
+        for unusual in [
+            "{kind: A, metadata: {name: b}}\n",
+            "\"kind\": A\nmetadata: {name: b}\n",
+            "- a\n",
+        ] {
+            assert_eq!(head_entries(unusual), None, "{unusual}");
+        }
+        let quoted =
+            crate::yaml::to_json_raw(&card("p", "\"kind\": A\nmetadata: {name: b}\n")).unwrap();
+        assert!(quoted.contains(r#""kind":"A","name":"b""#), "{quoted}");
+        // An alias into the rest of the document falls back to the whole text.
+        let alias = "x: &n web\nkind: A\nmetadata:\n  name: *n\n";
+        let aliased = crate::yaml::to_json_raw(&card("p", alias)).unwrap();
+        assert!(aliased.contains(r#""kind":"A","name":"web""#), "{aliased}");
     }
 }
