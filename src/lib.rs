@@ -12,6 +12,7 @@
 //! - [`toml`]: Helm's TOML semantics (BurntSushi/toml).
 //! - [`action`]: `helm template`'s output: sorting, hooks, CRDs, notes, `--show-only`, `--output-dir`.
 //! - [`release`]: Helm's release records and their storage format (Secrets), with no cluster code.
+//! - `kube` (feature `kube`, native only): install, uninstall, status, history and list on a cluster.
 
 pub mod action;
 pub mod api;
@@ -20,6 +21,8 @@ pub mod chart;
 pub mod cli;
 pub mod engine;
 pub mod funcs;
+#[cfg(all(feature = "kube", not(target_arch = "wasm32")))]
+pub mod kube;
 pub mod release;
 pub mod template;
 pub mod toml;

@@ -52,10 +52,16 @@ pub struct TplArgs {
 #[derive(Clone, Debug)]
 pub enum Command {
     Template(TemplateArgs),
-    Show { what: String, chart: String },
+    Show {
+        what: String,
+        chart: String,
+    },
     Tpl(TplArgs),
     Version,
     Help(String),
+    /// `install`, `uninstall`, `status`, `history`, `list` (feature `kube`).
+    #[cfg(feature = "kube")]
+    Cluster(super::cluster::ClusterCommand),
 }
 
 fn list(name: &'static str) -> Arg {
@@ -73,11 +79,11 @@ fn flag(name: &'static str) -> Arg {
     Arg::new(name).long(name).action(ArgAction::SetTrue)
 }
 
-fn single(name: &'static str) -> Arg {
+pub(super) fn single(name: &'static str) -> Arg {
     Arg::new(name).long(name).num_args(1)
 }
 
-fn value_args() -> Vec<Arg> {
+pub(super) fn value_args() -> Vec<Arg> {
     vec![
         comma_list("values")
             .short('f')
@@ -145,23 +151,26 @@ fn cli() -> clap::Command {
         .about("render one template string against values with the full function set")
         .arg(Arg::new("template").required(true))
         .args(value_args());
-    clap::Command::new("chartroom")
+    let root = clap::Command::new("chartroom")
         .about("Render Helm charts exactly like `helm template` v3.21.4")
         .disable_version_flag(true)
         .subcommand_required(true)
         .subcommand(template)
         .subcommand(show)
         .subcommand(tpl)
-        .subcommand(clap::Command::new("version").about("print the version"))
+        .subcommand(clap::Command::new("version").about("print the version"));
+    #[cfg(feature = "kube")]
+    let root = root.subcommands(super::cluster::commands());
+    root
 }
 
-fn strings(m: &ArgMatches, name: &str) -> Vec<String> {
+pub(super) fn strings(m: &ArgMatches, name: &str) -> Vec<String> {
     m.get_many::<String>(name)
         .map(|v| v.cloned().collect())
         .unwrap_or_default()
 }
 
-fn value_flags(m: &ArgMatches) -> ValueFlags {
+pub(super) fn value_flags(m: &ArgMatches) -> ValueFlags {
     ValueFlags {
         set: strings(m, "set"),
         set_string: strings(m, "set-string"),
@@ -267,6 +276,10 @@ pub fn parse_args(args: Vec<String>) -> Result<Command, Outcome> {
             max_steps: max_steps(m)?,
         })),
         Some(("version", _)) => Ok(Command::Version),
+        #[cfg(feature = "kube")]
+        Some((name @ ("install" | "uninstall" | "status" | "history" | "list"), m)) => {
+            Ok(Command::Cluster(super::cluster::parse(name, m)))
+        }
         _ => Ok(Command::Help(cli().render_help().to_string())),
     }
 }

@@ -4,6 +4,8 @@
 //! tests drive it without a process.
 
 mod args;
+#[cfg(feature = "kube")]
+mod cluster;
 mod show;
 
 use std::path::Path;
@@ -72,6 +74,8 @@ fn execute(command: Command) -> Outcome {
             stdout: text,
             ..Outcome::default()
         },
+        #[cfg(feature = "kube")]
+        Command::Cluster(c) => cluster::run(&c),
     }
 }
 

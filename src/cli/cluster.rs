@@ -1,0 +1,212 @@
+//! The cluster commands (features `cli` and `kube`): `install`,
+//! `uninstall`, `status`, `history` and `list` with Helm's flag names
+//! (`--namespace`/`-n`, `--kubeconfig`, `--kube-context`, `--create-namespace`,
+//! `--skip-crds`, `--description`, `--keep-history`, `--max`,
+//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`) and Helm's error
+//! prefixes (`INSTALLATION FAILED: `).
+
+use std::path::Path;
+
+use clap::{Arg, ArgAction, ArgMatches};
+
+use super::args::{single, strings, value_args, value_flags};
+use super::{exec_options, read_text, value_options, Outcome};
+use crate::kube::{actions, block_on, print, Cluster, KubeOptions};
+use crate::release::Status;
+
+/// A parsed cluster command.
+#[derive(Clone, Debug)]
+pub struct ClusterCommand {
+    pub name: String,
+    pub kube: KubeOptions,
+    pub matches: ArgMatches,
+}
+
+fn global_args() -> Vec<Arg> {
+    vec![
+        single("namespace")
+            .short('n')
+            .help("namespace scope for this request"),
+        single("kubeconfig").help("path to the kubeconfig file"),
+        single("kube-context").help("name of the kubeconfig context to use"),
+    ]
+}
+
+fn flag(name: &'static str) -> Arg {
+    Arg::new(name).long(name).action(ArgAction::SetTrue)
+}
+
+fn positional(n: usize) -> Arg {
+    Arg::new("args")
+        .num_args(0..=n.max(1))
+        .action(ArgAction::Append)
+}
+
+/// The clap subcommands.
+pub fn commands() -> Vec<clap::Command> {
+    vec![
+        clap::Command::new("install")
+            .about("install a chart on the cluster")
+            .arg(positional(2))
+            .args(global_args())
+            .args(value_args())
+            .args([
+                flag("create-namespace").help("create the release namespace if not present"),
+                flag("skip-crds").help("if set, no CRDs will be installed"),
+                single("description").help("add a custom description"),
+            ]),
+        clap::Command::new("uninstall")
+            .about("uninstall a release")
+            .arg(positional(1))
+            .args(global_args())
+            .args([
+                flag("keep-history")
+                    .help("remove all associated resources and mark the release as deleted, but retain the release history"),
+                single("description").help("add a custom description"),
+            ]),
+        clap::Command::new("status")
+            .about("display the status of the named release")
+            .arg(positional(1))
+            .args(global_args()),
+        clap::Command::new("history")
+            .about("fetch release history")
+            .arg(positional(1))
+            .args(global_args())
+            .arg(single("max").help("maximum number of revision to include in history")),
+        clap::Command::new("list")
+            .about("list releases")
+            .args(global_args())
+            .args([
+                flag("all-namespaces")
+                    .short('A')
+                    .help("list releases across all namespaces"),
+                flag("all").short('a').help("show all releases without any filter applied"),
+            ]),
+    ]
+}
+
+/// The command for clap's `matches` of subcommand `name`.
+pub fn parse(name: &str, m: &ArgMatches) -> ClusterCommand {
+    ClusterCommand {
+        name: name.to_string(),
+        kube: KubeOptions {
+            kubeconfig: m.get_one::<String>("kubeconfig").cloned(),
+            context: m.get_one::<String>("kube-context").cloned(),
+            namespace: m.get_one::<String>("namespace").cloned(),
+        },
+        matches: m.clone(),
+    }
+}
+
+/// Helm's cobra argument checks: exactly `n` positional arguments.
+fn exact_args(c: &ClusterCommand, n: usize) -> Result<Vec<String>, String> {
+    let args = strings(&c.matches, "args");
+    if args.len() != n {
+        let plural = if n == 1 { "" } else { "s" };
+        return Err(format!(
+            "\"chartroom {}\" requires {n} argument{plural}",
+            c.name
+        ));
+    }
+    Ok(args)
+}
+
+/// Runs a cluster command.
+pub fn run(c: &ClusterCommand) -> Outcome {
+    if let Ok(tz) = std::env::var("TZ") {
+        let _ = crate::funcs::gotime::zone::set_local_zone(Some(tz.trim_start_matches(':')));
+    }
+    let result = block_on(async {
+        let cluster = Cluster::connect(&c.kube).await?;
+        match c.name.as_str() {
+            "install" => install(c, &cluster).await,
+            "uninstall" => uninstall(c, &cluster).await,
+            "status" => {
+                let name = exact_args(c, 1)?.remove(0);
+                let r = actions::status(&cluster, &name).await?;
+                Ok((print::status(&r), String::new()))
+            }
+            "history" => {
+                let name = exact_args(c, 1)?.remove(0);
+                let max = match c.matches.get_one::<String>("max") {
+                    None => 256,
+                    Some(s) => s.parse().map_err(|_| {
+                        format!("invalid argument {s:?} for \"--max\" flag: not a number")
+                    })?,
+                };
+                let h = actions::history(&cluster, &name, max).await?;
+                Ok((print::history(&h), String::new()))
+            }
+            "list" => {
+                let states: Vec<Status> = if c.matches.get_flag("all") {
+                    vec![
+                        Status::Deployed,
+                        Status::Uninstalled,
+                        Status::Uninstalling,
+                        Status::PendingInstall,
+                        Status::PendingUpgrade,
+                        Status::PendingRollback,
+                        Status::Superseded,
+                        Status::Failed,
+                    ]
+                } else {
+                    vec![Status::Deployed, Status::Failed]
+                };
+                let all_ns = c.matches.get_flag("all-namespaces");
+                let l = actions::list(&cluster, all_ns, &states).await?;
+                Ok((print::list(&l), String::new()))
+            }
+            other => Err(format!("unknown command {other:?}")),
+        }
+    });
+    match result.and_then(|r| r) {
+        Ok((stdout, stderr)) => Outcome {
+            stdout,
+            stderr,
+            code: 0,
+        },
+        Err(e) => Outcome::error(e),
+    }
+}
+
+async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
+    let args = exact_args(c, 2)?;
+    let (name, chart_path) = (args[0].clone(), args[1].clone());
+    let m = &c.matches;
+    if !Path::new(&chart_path).exists() {
+        return Err(format!(
+            "INSTALLATION FAILED: path {} not found",
+            crate::template::strconv::quote(&chart_path)
+        ));
+    }
+    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
+    let chart = crate::chart::load::load_path(&absolute)?;
+    let values = value_options(&strings(m, "values"), &value_flags(m))?;
+    let req = actions::InstallRequest {
+        name,
+        chart,
+        values,
+        read_file: Box::new(read_text),
+        create_namespace: m.get_flag("create-namespace"),
+        skip_crds: m.get_flag("skip-crds"),
+        description: m.get_one::<String>("description").cloned(),
+        exec: exec_options(None),
+    };
+    let (release, warnings) = actions::install(cluster, req)
+        .await
+        .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
+    let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    Ok((print::status(&release), stderr))
+}
+
+async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
+    let name = exact_args(c, 1)?.remove(0);
+    let out = actions::uninstall(
+        cluster,
+        &name,
+        c.matches.get_flag("keep-history"),
+        c.matches.get_one::<String>("description").cloned(),
+    )
+    .await?;
+    Ok((out, String::new()))
+}

@@ -1,0 +1,299 @@
+//! Release operations against a cluster, following Helm v3.21.4's
+//! `pkg/action` (`install.go`, `uninstall.go`, `status.go`, `history.go`,
+//! `list.go`) over [`crate::release`]'s records and state checks:
+//!
+//! - install: refuse a name in use, render with the server's version,
+//!   refuse to adopt objects another release owns, create the namespace
+//!   (`--create-namespace`), apply CRDs, store `pending-install`, apply
+//!   every object (server-side, with Helm's ownership metadata), then store
+//!   `deployed` (or `failed` with Helm's description);
+//! - uninstall: mark `uninstalling`, delete the objects in uninstall order
+//!   (keeping `helm.sh/resource-policy: keep`), then mark `uninstalled`
+//!   (`--keep-history`) or delete every record;
+//! - status, history, list: read the records.
+//!
+//! Not yet here: hooks are recorded but not run, no `--wait`, no upgrade or
+//! rollback.
+
+use std::rc::Rc;
+
+use super::client::Cluster;
+use super::objects::{check_ownership, keeps, parse_manifest, sort_for_uninstall, Resource};
+use super::print;
+use super::secrets::Secrets;
+use crate::api::{self, RenderOptions};
+use crate::chart::Chart;
+use crate::release::state::{description, plan_install, plan_uninstall, UninstallPlan};
+use crate::release::storage::{latest, sort_by_revision, ERR_RELEASE_NOT_FOUND};
+use crate::release::{Hook, Info, Release, ReleaseChart, Status, Timestamp};
+use crate::template::{DefaultHost, ExecOptions, Host};
+use crate::values::options::ValueOptions;
+
+/// Reads a `--set-file` path.
+pub type ReadFile = Box<dyn Fn(&str) -> Result<String, String>>;
+
+/// What `helm install` takes besides the cluster.
+pub struct InstallRequest {
+    pub name: String,
+    pub chart: Chart,
+    pub values: ValueOptions,
+    /// Reads `--set-file` paths.
+    pub read_file: ReadFile,
+    pub create_namespace: bool,
+    pub skip_crds: bool,
+    /// `--description` (replaces "Install complete").
+    pub description: Option<String>,
+    pub exec: ExecOptions,
+}
+
+/// The time now as Helm records it (local time).
+pub fn now() -> Timestamp {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = d.as_secs() as i64;
+    let offset = crate::funcs::gotime::zone::Location::local()
+        .lookup(secs)
+        .offset;
+    Timestamp::from_unix(secs, d.subsec_nanos(), i32::try_from(offset).unwrap_or(0))
+}
+
+/// `helm install`: the stored record (deployed) and warnings for stderr.
+/// `Err` is the message after `INSTALLATION FAILED: `.
+pub async fn install(
+    cluster: &Cluster,
+    req: InstallRequest,
+) -> Result<(Release, Vec<String>), String> {
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let history = secrets.history(&req.name).await?;
+    let plan = plan_install(&history, false)?;
+
+    let kube_version = cluster.server_version().await?;
+    let config = req.values.merge(&*req.read_file)?;
+    let options = RenderOptions {
+        release_name: req.name.clone(),
+        namespace: cluster.namespace.clone(),
+        values: req.values.clone(),
+        kube_version: Some(kube_version),
+        exec: req.exec,
+        ..RenderOptions::default()
+    };
+    let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
+    let rendered = api::render_chart(req.chart.clone(), &options, &*req.read_file, Some(host))
+        .map_err(|f| f.error.message)?;
+    let mut warnings = rendered.warnings.clone();
+    if !rendered.hooks.is_empty() {
+        warnings.push(format!(
+            "WARNING: chartroom does not run hooks yet: {} hook(s) recorded, not run",
+            rendered.hooks.len()
+        ));
+    }
+
+    if req.create_namespace {
+        cluster.ensure_namespace(&cluster.namespace).await?;
+    }
+    if !req.skip_crds {
+        for crd in &rendered.crds {
+            for mut resource in parse_manifest(&crd.content)
+                .map_err(|e| format!("failed to install CRD {}: {e}", crd.filename))?
+            {
+                let api = cluster.prepare(&mut resource).await?;
+                cluster.apply(&api, &resource).await?;
+            }
+        }
+    }
+
+    let mut resources = parse_manifest(&rendered.release_manifest)
+        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
+    let mut apis = Vec::new();
+    for resource in &mut resources {
+        let api = resolve_waiting(cluster, resource, !rendered.crds.is_empty()).await?;
+        if let Some(existing) = cluster.get(&api, resource).await? {
+            check_ownership(&existing, &req.name, &cluster.namespace).map_err(|e| {
+                format!(
+                    "Unable to continue with install: {} exists and cannot be imported into the current release: {e}",
+                    resource.describe()
+                )
+            })?;
+        }
+        resource.set_ownership(&req.name, &cluster.namespace);
+        apis.push(api);
+    }
+
+    let t = now();
+    let mut release = Release {
+        name: req.name.clone(),
+        namespace: cluster.namespace.clone(),
+        info: Some(Info {
+            first_deployed: t,
+            last_deployed: t,
+            notes: rendered.notes.clone(),
+            ..Info::default()
+        }),
+        chart: Some(ReleaseChart::from_chart(&req.chart)?),
+        config,
+        manifest: rendered.release_manifest.clone(),
+        hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
+        version: plan.revision,
+        ..Release::default()
+    };
+    release.set_status(Status::PendingInstall, description::INSTALL_UNDERWAY);
+    secrets.create(&release).await?;
+
+    for (resource, api) in resources.iter().zip(&apis) {
+        if let Err(e) = cluster.apply(api, resource).await {
+            release.set_status(Status::Failed, description::release_failed(&req.name, &e));
+            secrets.update(&release).await?;
+            return Err(e);
+        }
+    }
+    let done = req
+        .description
+        .clone()
+        .unwrap_or_else(|| description::INSTALL_COMPLETE.to_string());
+    release.set_status(Status::Deployed, done);
+    secrets.update(&release).await?;
+    Ok((release, warnings))
+}
+
+/// Resolves an object's API; right after CRDs were applied, waits up to
+/// ten seconds for their kinds to be served.
+async fn resolve_waiting(
+    cluster: &Cluster,
+    resource: &mut Resource,
+    crds_applied: bool,
+) -> Result<::kube::discovery::ApiResource, String> {
+    let mut tries = if crds_applied { 20 } else { 0 };
+    loop {
+        match cluster.prepare(resource).await {
+            Ok(api) => return Ok(api),
+            Err(_) if tries > 0 => {
+                tries -= 1;
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `helm uninstall`: what it prints. `Err` is Helm's error text.
+pub async fn uninstall(
+    cluster: &Cluster,
+    name: &str,
+    keep_history: bool,
+    user_description: Option<String>,
+) -> Result<String, String> {
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let history = secrets.history(name).await?;
+    if history.is_empty() {
+        return Err(format!(
+            "uninstall: Release not loaded: {name}: {ERR_RELEASE_NOT_FOUND}"
+        ));
+    }
+    let done = format!("release \"{name}\" uninstalled\n");
+    let latest_version = match plan_uninstall(name, &history, keep_history)? {
+        UninstallPlan::PurgeOnly => {
+            for r in &history {
+                secrets.delete(name, r.version).await?;
+            }
+            return Ok(done);
+        }
+        UninstallPlan::Uninstall { latest } => latest,
+    };
+    let mut release = history
+        .iter()
+        .find(|r| r.version == latest_version)
+        .cloned()
+        .ok_or_else(|| ERR_RELEASE_NOT_FOUND.to_string())?;
+    release.set_status(Status::Uninstalling, description::DELETION_IN_PROGRESS);
+    if let Some(info) = release.info.as_mut() {
+        info.deleted = now();
+    }
+    secrets.update(&release).await?;
+
+    let mut errors = Vec::new();
+    let mut kept = String::new();
+    let mut resources = parse_manifest(&release.manifest).unwrap_or_else(|e| {
+        errors.push(e);
+        Vec::new()
+    });
+    sort_for_uninstall(&mut resources);
+    for mut resource in resources {
+        if keeps(&resource.body) {
+            kept.push_str(&format!("[{}] {}\n", resource.kind, resource.name));
+            continue;
+        }
+        let result = match cluster.prepare(&mut resource).await {
+            Ok(api) => cluster.delete(&api, &resource).await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+
+    let desc = user_description.unwrap_or_else(|| description::UNINSTALL_COMPLETE.to_string());
+    release.set_status(Status::Uninstalled, desc);
+    let mut out = String::new();
+    if !kept.is_empty() {
+        out = format!("These resources were kept due to the resource policy:\n{kept}\n");
+    }
+    if keep_history {
+        for r in history.iter().filter(|r| r.version != release.version) {
+            if r.status() == Status::Deployed {
+                let mut r = r.clone();
+                r.info.get_or_insert_with(Info::default).status = Status::Superseded;
+                secrets.update(&r).await?;
+            }
+        }
+        secrets.update(&release).await?;
+    } else {
+        for r in &history {
+            secrets.delete(name, r.version).await?;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(format!(
+            "uninstallation completed with {} error(s): {}",
+            errors.len(),
+            errors.join("; ")
+        ));
+    }
+    out.push_str(&done);
+    Ok(out)
+}
+
+/// The latest record of a release (`helm status`).
+pub async fn status(cluster: &Cluster, name: &str) -> Result<Release, String> {
+    let history = Secrets::new(cluster, Some(&cluster.namespace))
+        .history(name)
+        .await?;
+    latest(&history)
+        .cloned()
+        .ok_or_else(|| ERR_RELEASE_NOT_FOUND.to_string())
+}
+
+/// A release's records oldest first, at most `max` (`helm history`).
+pub async fn history(cluster: &Cluster, name: &str, max: usize) -> Result<Vec<Release>, String> {
+    let mut history = Secrets::new(cluster, Some(&cluster.namespace))
+        .history(name)
+        .await?;
+    if history.is_empty() {
+        return Err(ERR_RELEASE_NOT_FOUND.to_string());
+    }
+    sort_by_revision(&mut history);
+    let skip = history.len().saturating_sub(max);
+    Ok(history.split_off(skip))
+}
+
+/// `helm list`: the latest record of each release in the namespace (every
+/// namespace with `all_namespaces`) with one of `states`, by name.
+pub async fn list(
+    cluster: &Cluster,
+    all_namespaces: bool,
+    states: &[Status],
+) -> Result<Vec<Release>, String> {
+    let ns = (!all_namespaces).then_some(cluster.namespace.as_str());
+    let records = Secrets::new(cluster, ns).all().await?;
+    Ok(print::latest_per_release(&records, states))
+}

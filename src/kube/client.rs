@@ -1,0 +1,219 @@
+//! The cluster connection (kube-rs): kubeconfig as Helm's `--kubeconfig`,
+//! `KUBECONFIG` and `--kube-context` select it, discovery of each kind's
+//! API resource and scope (cached per group/version/kind), server-side
+//! apply with field manager `helm` and forced conflicts (as Helm 4
+//! applies), gets and deletes. Errors are the API server's messages.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use ::kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
+use ::kube::config::{KubeConfigOptions, Kubeconfig};
+use ::kube::core::GroupVersionKind;
+use ::kube::discovery::{ApiResource, Scope};
+use ::kube::{Client, Config};
+use serde_json::Value as Json;
+
+use super::objects::Resource;
+
+/// The field manager of server-side apply (Helm 4's).
+pub const FIELD_MANAGER: &str = "helm";
+
+/// How to reach the cluster: Helm's global flags.
+#[derive(Clone, Debug, Default)]
+pub struct KubeOptions {
+    /// `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`).
+    pub kubeconfig: Option<String>,
+    /// `--kube-context` (else the kubeconfig's current context).
+    pub context: Option<String>,
+    /// `--namespace` (else the context's namespace, else `default`).
+    pub namespace: Option<String>,
+}
+
+/// Discovery results by (group, version, kind): the resource and whether
+/// it is namespaced.
+type DiscoveryCache = BTreeMap<(String, String, String), (ApiResource, bool)>;
+
+/// A connected client with its discovery cache.
+pub struct Cluster {
+    client: Client,
+    /// The release namespace.
+    pub namespace: String,
+    resources: RefCell<DiscoveryCache>,
+}
+
+/// The text of a kube-rs error: the API server's message when it sent one.
+pub fn error_text(e: &::kube::Error) -> String {
+    match e {
+        ::kube::Error::Api(status) => status.message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn is_not_found(e: &::kube::Error) -> bool {
+    matches!(e, ::kube::Error::Api(status) if status.code == 404)
+}
+
+impl Cluster {
+    /// Reads the kubeconfig and connects (no request is made yet).
+    pub async fn connect(options: &KubeOptions) -> Result<Cluster, String> {
+        let kube_options = KubeConfigOptions {
+            context: options.context.clone(),
+            ..KubeConfigOptions::default()
+        };
+        let config = match &options.kubeconfig {
+            Some(path) => {
+                let file = Kubeconfig::read_from(path).map_err(|e| e.to_string())?;
+                Config::from_custom_kubeconfig(file, &kube_options).await
+            }
+            None => Config::from_kubeconfig(&kube_options).await,
+        }
+        .map_err(|e| format!("Kubernetes cluster unreachable: {e}"))?;
+        let namespace = options
+            .namespace
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let client =
+            Client::try_from(config).map_err(|e| format!("Kubernetes cluster unreachable: {e}"))?;
+        Ok(Cluster {
+            client,
+            namespace,
+            resources: RefCell::new(BTreeMap::new()),
+        })
+    }
+
+    /// The server's version (`v1.20.2`), for `.Capabilities.KubeVersion`.
+    pub async fn server_version(&self) -> Result<String, String> {
+        let info = self
+            .client
+            .apiserver_version()
+            .await
+            .map_err(|e| format!("Kubernetes cluster unreachable: {}", error_text(&e)))?;
+        Ok(info.git_version)
+    }
+
+    /// The API resource of `kind` in `api_version` and whether it is
+    /// namespaced, from discovery.
+    pub async fn resolve(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<(ApiResource, bool), String> {
+        let (group, version) = super::objects::group_version(api_version);
+        let key = (group.to_string(), version.to_string(), kind.to_string());
+        if let Some(hit) = self.resources.borrow().get(&key) {
+            return Ok(hit.clone());
+        }
+        let gvk = GroupVersionKind::gvk(group, version, kind);
+        let (resource, caps) = ::kube::discovery::pinned_kind(&self.client, &gvk)
+            .await
+            .map_err(|_| {
+                format!(
+                    "resource mapping not found for kind {} in version {}: ensure CRDs are installed first",
+                    crate::template::strconv::quote(kind),
+                    crate::template::strconv::quote(api_version)
+                )
+            })?;
+        let hit = (resource, caps.scope == Scope::Namespaced);
+        self.resources.borrow_mut().insert(key, hit.clone());
+        Ok(hit)
+    }
+
+    /// Resolves `resource`'s API and puts it in its namespace.
+    pub async fn prepare(&self, resource: &mut Resource) -> Result<ApiResource, String> {
+        let (api, namespaced) = self.resolve(&resource.api_version, &resource.kind).await?;
+        resource.set_scope(namespaced, &self.namespace);
+        Ok(api)
+    }
+
+    fn api(&self, resource: &ApiResource, namespace: Option<&str>) -> Api<DynamicObject> {
+        match namespace {
+            Some(ns) => Api::namespaced_with(self.client.clone(), ns, resource),
+            None => Api::all_with(self.client.clone(), resource),
+        }
+    }
+
+    /// The object as the server has it, if it exists.
+    pub async fn get(
+        &self,
+        api: &ApiResource,
+        resource: &Resource,
+    ) -> Result<Option<Json>, String> {
+        let found = self
+            .api(api, resource.namespace.as_deref())
+            .get_opt(&resource.name)
+            .await
+            .map_err(|e| {
+                format!(
+                    "could not get information about the resource {}: {}",
+                    resource.describe(),
+                    error_text(&e)
+                )
+            })?;
+        Ok(found.and_then(|o| serde_json::to_value(o).ok()))
+    }
+
+    /// Server-side apply of the object (field manager `helm`, forced).
+    pub async fn apply(&self, api: &ApiResource, resource: &Resource) -> Result<(), String> {
+        let params = PatchParams::apply(FIELD_MANAGER).force();
+        self.api(api, resource.namespace.as_deref())
+            .patch(&resource.name, &params, &Patch::Apply(&resource.body))
+            .await
+            .map_err(|e| {
+                format!(
+                    "failed to apply {}: {}",
+                    resource.describe(),
+                    error_text(&e)
+                )
+            })?;
+        Ok(())
+    }
+
+    /// Deletes the object (background propagation, as Helm); `false` when
+    /// it was already gone.
+    pub async fn delete(&self, api: &ApiResource, resource: &Resource) -> Result<bool, String> {
+        match self
+            .api(api, resource.namespace.as_deref())
+            .delete(&resource.name, &DeleteParams::background())
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) => Err(error_text(&e)),
+        }
+    }
+
+    /// Creates namespace `name` unless it exists (`--create-namespace`).
+    pub async fn ensure_namespace(&self, name: &str) -> Result<(), String> {
+        let api: Api<DynamicObject> = Api::all_with(
+            self.client.clone(),
+            &ApiResource::erase::<k8s_openapi::api::core::v1::Namespace>(&()),
+        );
+        if api
+            .get_opt(name)
+            .await
+            .map_err(|e| error_text(&e))?
+            .is_some()
+        {
+            return Ok(());
+        }
+        let body = serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": { "name": name },
+        });
+        let object: DynamicObject = serde_json::from_value(body).map_err(|e| e.to_string())?;
+        match api.create(&PostParams::default(), &object).await {
+            Ok(_) => Ok(()),
+            Err(::kube::Error::Api(s)) if s.code == 409 => Ok(()),
+            Err(e) => Err(error_text(&e)),
+        }
+    }
+
+    /// The Secrets API of `namespace` (all namespaces for `None`).
+    pub fn secrets(&self, namespace: Option<&str>) -> Api<DynamicObject> {
+        let resource = ApiResource::erase::<k8s_openapi::api::core::v1::Secret>(&());
+        self.api(&resource, namespace)
+    }
+}

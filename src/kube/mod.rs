@@ -1,0 +1,28 @@
+//! Talking to a Kubernetes cluster (feature `kube`, native only): what
+//! `helm install`, `uninstall`, `status`, `history` and `list` do on a
+//! cluster, interoperable with Helm v3's release records.
+//!
+//! - [`objects`]: manifest objects, Helm's ownership metadata and checks,
+//!   resource policy, uninstall order (no cluster access; unit tested);
+//! - [`client`]: kubeconfig, discovery, server-side apply, deletes (kube-rs);
+//! - [`secrets`]: Helm's Secret storage driver over [`crate::release`];
+//! - [`actions`]: the operations;
+//! - [`print`]: Helm's human output (status block, history and list tables).
+
+pub mod actions;
+pub mod client;
+pub mod objects;
+pub mod print;
+pub mod secrets;
+
+pub use client::{Cluster, KubeOptions};
+
+/// Runs `future` to completion on a new current-thread runtime (one per
+/// command; kube-rs is async, chartroom is not).
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    Ok(runtime.block_on(future))
+}
