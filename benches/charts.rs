@@ -118,6 +118,7 @@ fn render_options(t: &TemplateArgs, name: String) -> Result<RenderOptions, Strin
         release_name: name,
         namespace: t.namespace.clone().unwrap_or_else(|| "default".into()),
         is_upgrade: t.is_upgrade,
+        revision: 1,
         values,
         kube_version: t.kube_version.clone(),
         api_versions: t.api_versions.clone(),

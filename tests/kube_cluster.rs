@@ -39,8 +39,9 @@ fn env_value(env: &str, key: &str) -> Option<String> {
     })
 }
 
-fn start_cluster() -> Result<ClusterDir, String> {
-    let dir = std::env::temp_dir().join(format!("chartroom-kube-test-{}", std::process::id()));
+fn start_cluster(tag: &str) -> Result<ClusterDir, String> {
+    let dir =
+        std::env::temp_dir().join(format!("chartroom-kube-test-{tag}-{}", std::process::id()));
     let script = root().join("tests/kube/cluster.sh");
     let out = Command::new(&script)
         .arg("start")
@@ -162,17 +163,24 @@ fn secrets(c: &ClusterDir, ns: &str, release: &str) -> Vec<serde_json::Value> {
     body["items"].as_array().cloned().unwrap_or_default()
 }
 
-#[test]
-fn install_status_history_list_uninstall_and_helm_reads_it() {
-    let cluster = match start_cluster() {
-        Ok(c) => c,
+/// A started cluster; `None` (test skipped) only with `CHARTROOM_KUBE_SKIP=1`.
+fn cluster_or_skip(tag: &str) -> Option<ClusterDir> {
+    match start_cluster(tag) {
+        Ok(c) => Some(c),
         Err(reason) if std::env::var("CHARTROOM_KUBE_SKIP").as_deref() == Ok("1") => {
             eprintln!("KUBE TEST NOT RUN (CHARTROOM_KUBE_SKIP=1): {reason}");
-            return;
+            None
         }
         Err(reason) => panic!(
             "KUBE TEST NOT RUN: the test API server could not be started: {reason} (run tests/kube/build-apiserver.sh, or set CHARTROOM_KUBE_SKIP=1 to skip)"
         ),
+    }
+}
+
+#[test]
+fn install_status_history_list_uninstall_and_helm_reads_it() {
+    let Some(cluster) = cluster_or_skip("install") else {
+        return;
     };
     let chart = root().join("tests/kube/charts/web");
     let chart = chart.to_str().unwrap();
@@ -340,4 +348,274 @@ fn install_status_history_list_uninstall_and_helm_reads_it() {
         String::from_utf8_lossy(&gone.stderr),
         "Error: release: not found\n"
     );
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `history` rows as (revision, status, description), cells trimmed.
+fn history_rows(text: &str) -> Vec<(String, String, String)> {
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+            (
+                cells[0].to_string(),
+                cells[2].to_string(),
+                cells.last().unwrap_or(&"").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rows(expected: &[(i64, &str, &str)]) -> Vec<(String, String, String)> {
+    expected
+        .iter()
+        .map(|(r, s, d)| (r.to_string(), s.to_string(), d.to_string()))
+        .collect()
+}
+
+/// The revisions of the release Secrets on the server, sorted.
+fn revisions(c: &ClusterDir, ns: &str, release: &str) -> Vec<i64> {
+    let mut v: Vec<i64> = secrets(c, ns, release)
+        .iter()
+        .filter_map(|s| s["metadata"]["labels"]["version"].as_str()?.parse().ok())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Stores a copy of the latest record as a new revision with `status`
+/// (what an interrupted operation leaves behind).
+fn store_pending_copy(c: &ClusterDir, ns: &str, release: &str, status: &str) {
+    use chartroom::release::storage::{from_secret, to_secret, Stamp};
+    let latest = secrets(c, ns, release)
+        .into_iter()
+        .max_by_key(|s| {
+            s["metadata"]["labels"]["version"]
+                .as_str()
+                .and_then(|v| v.parse::<i64>().ok())
+        })
+        .expect("a record");
+    let value = chartroom::yaml::from_json(&latest.to_string()).unwrap();
+    let mut record = from_secret(&value).unwrap();
+    record.version += 1;
+    record.labels.clear();
+    record.info.as_mut().unwrap().status = chartroom::release::Status::parse(status);
+    let secret = to_secret(&record, Stamp::Create(0)).unwrap();
+    let body = chartroom::yaml::to_json(&secret).unwrap();
+    assert_eq!(
+        c.post(&format!("/api/v1/namespaces/{ns}/secrets"), &body),
+        201
+    );
+}
+
+#[test]
+fn upgrade_rollback_history_max_and_helm_interop() {
+    let Some(cluster) = cluster_or_skip("upgrade") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/web");
+    let chart = chart.to_str().unwrap();
+    let ns = "flow";
+    let config = |c: &ClusterDir, key: &str| {
+        let (code, cm) = c.api("/api/v1/namespaces/flow/configmaps/app-config");
+        assert_eq!(code, 200);
+        cm["data"][key].as_str().unwrap_or_default().to_string()
+    };
+    let greeting = |c: &ClusterDir| config(c, "greeting");
+    let exists = |c: &ClusterDir, name: &str| {
+        c.api(&format!("/api/v1/namespaces/flow/configmaps/{name}"))
+            .0
+            == 200
+    };
+
+    // upgrade of a release that does not exist
+    let none = cluster.chartroom(&["upgrade", "app", chart, "-n", ns]);
+    assert_eq!(
+        stderr(&none),
+        "Error: UPGRADE FAILED: \"app\" has no deployed releases\n"
+    );
+
+    // upgrade --install installs
+    let out = ok(
+        &cluster.chartroom(&[
+            "upgrade",
+            "--install",
+            "app",
+            chart,
+            "-n",
+            ns,
+            "--create-namespace",
+            "--set",
+            "greeting=one,extra=true,kept=true",
+        ]),
+        "upgrade --install",
+    );
+    assert!(
+        out.starts_with("Release \"app\" does not exist. Installing it now.\nNAME: app\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nREVISION: 1\n"), "{out}");
+    assert_eq!(greeting(&cluster), "one");
+    assert!(exists(&cluster, "app-extra") && exists(&cluster, "app-kept"));
+
+    // upgrade: a changed value, an object removed, a kept object survives
+    let out = ok(
+        &cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--set", "greeting=two"]),
+        "upgrade",
+    );
+    assert!(
+        out.starts_with("Release \"app\" has been upgraded. Happy Helming!\nNAME: app\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nSTATUS: deployed\nREVISION: 2\n"), "{out}");
+    assert_eq!(greeting(&cluster), "two");
+    assert_eq!(config(&cluster, "revision"), "2");
+    assert_eq!(config(&cluster, "upgrade"), "true");
+    assert!(!exists(&cluster, "app-extra"));
+    assert!(exists(&cluster, "app-kept"));
+
+    // rollback to 1
+    let out = ok(
+        &cluster.chartroom(&["rollback", "app", "1", "-n", ns]),
+        "rollback",
+    );
+    assert_eq!(out, "Rollback was a success! Happy Helming!\n");
+    assert_eq!(greeting(&cluster), "one");
+    assert_eq!(config(&cluster, "revision"), "1");
+    assert!(exists(&cluster, "app-extra"));
+    let history = ok(&cluster.chartroom(&["history", "app", "-n", ns]), "history");
+    assert_eq!(
+        history_rows(&history),
+        rows(&[
+            (1, "superseded", "Install complete"),
+            (2, "superseded", "Upgrade complete"),
+            (3, "deployed", "Rollback to 1"),
+        ])
+    );
+    let status = ok(&cluster.chartroom(&["status", "app", "-n", ns]), "status");
+    assert!(status.contains("\nREVISION: 3\n"), "{status}");
+
+    // helm v3.10.1 agrees
+    let h = cluster
+        .helm(&["history", "app", "-n", ns])
+        .expect("helm v3.10.1 in ~/.cache/chartroom/npm (run tests/kube/smoke.sh once)");
+    assert_eq!(ok(&h, "helm history"), history);
+    let h = cluster.helm(&["status", "app", "-n", ns]).unwrap();
+    assert_eq!(ok(&h, "helm status"), status);
+    let h = cluster.helm(&["get", "values", "app", "-n", ns]).unwrap();
+    assert_eq!(
+        ok(&h, "helm get values"),
+        "USER-SUPPLIED VALUES:\nextra: true\ngreeting: one\nkept: true\n"
+    );
+
+    // helm upgrades chartroom's release, chartroom rolls helm's back
+    let h = cluster
+        .helm(&["upgrade", "app", chart, "-n", ns, "--set", "greeting=three"])
+        .unwrap();
+    ok(&h, "helm upgrade");
+    assert_eq!(greeting(&cluster), "three");
+    assert_eq!(config(&cluster, "revision"), "4");
+    assert!(!exists(&cluster, "app-extra"));
+    ok(
+        &cluster.chartroom(&["rollback", "app", "-n", ns]),
+        "rollback to helm's previous",
+    );
+    assert_eq!(greeting(&cluster), "one");
+    assert!(exists(&cluster, "app-extra"));
+    let history = ok(&cluster.chartroom(&["history", "app", "-n", ns]), "history");
+    assert_eq!(
+        history_rows(&history)[3..],
+        rows(&[
+            (4, "superseded", "Upgrade complete"),
+            (5, "deployed", "Rollback to 3"),
+        ])
+    );
+    let h = cluster.helm(&["history", "app", "-n", ns]).unwrap();
+    assert_eq!(ok(&h, "helm history"), history);
+
+    // --reuse-values keeps the previous values under the new ones
+    ok(
+        &cluster.chartroom(&[
+            "upgrade",
+            "app",
+            chart,
+            "-n",
+            ns,
+            "--reuse-values",
+            "--set",
+            "extra=false",
+            "--description",
+            "reused",
+        ]),
+        "upgrade --reuse-values",
+    );
+    assert_eq!(greeting(&cluster), "one");
+    assert!(!exists(&cluster, "app-extra"));
+    let h = cluster.helm(&["get", "values", "app", "-n", ns]).unwrap();
+    assert_eq!(
+        ok(&h, "helm get values"),
+        "USER-SUPPLIED VALUES:\nextra: false\ngreeting: one\nkept: true\n"
+    );
+
+    // a failed upgrade, then max history: the deployed revision is kept
+    let bad = cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--set", "port=abc"]);
+    assert!(
+        stderr(&bad).starts_with("Error: UPGRADE FAILED: failed to apply Service \"app-svc\""),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(revisions(&cluster, ns, "app"), [1, 2, 3, 4, 5, 6, 7]);
+    ok(
+        &cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--history-max", "2"]),
+        "upgrade --history-max 2",
+    );
+    assert_eq!(revisions(&cluster, ns, "app"), [6, 8]);
+    let history = ok(&cluster.chartroom(&["history", "app", "-n", ns]), "history");
+    let rows_now = history_rows(&history);
+    assert_eq!(rows_now[0], rows(&[(6, "superseded", "reused")])[0]);
+    assert_eq!(rows_now[1].0, "8");
+    assert_eq!(rows_now[1].1, "deployed");
+    let h = cluster.helm(&["history", "app", "-n", ns]).unwrap();
+    assert_eq!(ok(&h, "helm history"), history);
+
+    // upgrade --install over an uninstalled release re-installs it
+    let out = ok(
+        &cluster.chartroom(&["uninstall", "app", "-n", ns, "--keep-history"]),
+        "uninstall --keep-history",
+    );
+    assert_eq!(
+        out,
+        "These resources were kept due to the resource policy:\n[ConfigMap] app-kept\n\nrelease \"app\" uninstalled\n"
+    );
+    let out = ok(
+        &cluster.chartroom(&["upgrade", "-i", "app", chart, "-n", ns]),
+        "upgrade --install after uninstall",
+    );
+    assert!(
+        out.starts_with("Release \"app\" does not exist. Installing it now.\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nREVISION: 9\n"), "{out}");
+    let history = ok(&cluster.chartroom(&["history", "app", "-n", ns]), "history");
+    assert_eq!(
+        history_rows(&history)[1..],
+        rows(&[
+            (8, "superseded", "superseded by new release"),
+            (9, "deployed", "Install complete"),
+        ])
+    );
+
+    // a pending lock refuses an upgrade, as helm does
+    store_pending_copy(&cluster, ns, "app", "pending-upgrade");
+    let locked = cluster.chartroom(&["upgrade", "app", chart, "-n", ns]);
+    assert_eq!(
+        stderr(&locked),
+        "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n"
+    );
+    let h = cluster.helm(&["upgrade", "app", chart, "-n", ns]).unwrap();
+    assert_eq!(stderr(&h), stderr(&locked));
+    assert_eq!(revisions(&cluster, ns, "app"), [6, 8, 9, 10]);
 }

@@ -60,6 +60,9 @@ pub struct RenderOptions {
     pub namespace: String,
     /// `--is-upgrade`: `.Release.IsUpgrade` instead of `IsInstall`.
     pub is_upgrade: bool,
+    /// `.Release.Revision`: 1 for `helm template` and installs, the new
+    /// revision for upgrades.
+    pub revision: i64,
     /// The user's values: files and `--set*` flags.
     pub values: ValueOptions,
     /// `--kube-version` (Helm's default for `helm template`: v1.36.0).
@@ -82,6 +85,7 @@ impl Default for RenderOptions {
             release_name: "release-name".into(),
             namespace: "default".into(),
             is_upgrade: false,
+            revision: 1,
             values: ValueOptions::default(),
             kube_version: None,
             api_versions: Vec::new(),
@@ -218,7 +222,7 @@ pub fn to_render_values(
         ("Namespace", Value::from(options.namespace.as_str())),
         ("IsUpgrade", Value::Bool(options.is_upgrade)),
         ("IsInstall", Value::Bool(!options.is_upgrade)),
-        ("Revision", Value::int(1)),
+        ("Revision", Value::int(options.revision)),
         ("Service", Value::from("Helm")),
     ]
     .into_iter()

@@ -277,9 +277,11 @@ pub fn parse_args(args: Vec<String>) -> Result<Command, Outcome> {
         })),
         Some(("version", _)) => Ok(Command::Version),
         #[cfg(feature = "kube")]
-        Some((name @ ("install" | "uninstall" | "status" | "history" | "list"), m)) => {
-            Ok(Command::Cluster(super::cluster::parse(name, m)))
-        }
+        Some((
+            name @ ("install" | "upgrade" | "rollback" | "uninstall" | "status" | "history"
+            | "list"),
+            m,
+        )) => Ok(Command::Cluster(super::cluster::parse(name, m))),
         _ => Ok(Command::Help(cli().render_help().to_string())),
     }
 }

@@ -1,9 +1,11 @@
-//! The cluster commands (features `cli` and `kube`): `install`,
-//! `uninstall`, `status`, `history` and `list` with Helm's flag names
-//! (`--namespace`/`-n`, `--kubeconfig`, `--kube-context`, `--create-namespace`,
-//! `--skip-crds`, `--description`, `--keep-history`, `--max`,
-//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`) and Helm's error
-//! prefixes (`INSTALLATION FAILED: `).
+//! The cluster commands (features `cli` and `kube`): `install`, `upgrade`,
+//! `rollback`, `uninstall`, `status`, `history` and `list` with Helm's flag
+//! names (`--namespace`/`-n`, `--kubeconfig`, `--kube-context`,
+//! `--create-namespace`, `--skip-crds`, `--description`, `--keep-history`,
+//! `--max`, `--install`, `--reuse-values`, `--reset-values`,
+//! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
+//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`), Helm's messages
+//! and error prefixes (`INSTALLATION FAILED: `, `UPGRADE FAILED: `).
 
 use std::path::Path;
 
@@ -11,7 +13,7 @@ use clap::{Arg, ArgAction, ArgMatches};
 
 use super::args::{single, strings, value_args, value_flags};
 use super::{exec_options, read_text, value_options, Outcome};
-use crate::kube::{actions, block_on, print, Cluster, KubeOptions};
+use crate::kube::{actions, block_on, print, upgrade, Cluster, KubeOptions};
 use crate::release::Status;
 
 /// A parsed cluster command.
@@ -42,6 +44,13 @@ fn positional(n: usize) -> Arg {
         .action(ArgAction::Append)
 }
 
+/// `--history-max` (Helm's name; `--max-history` is accepted too).
+fn history_max() -> Arg {
+    single("history-max").alias("max-history").help(
+        "limit the maximum number of revisions saved per release. Use 0 for no limit (default 10)",
+    )
+}
+
 /// The clap subcommands.
 pub fn commands() -> Vec<clap::Command> {
     vec![
@@ -53,8 +62,32 @@ pub fn commands() -> Vec<clap::Command> {
             .args([
                 flag("create-namespace").help("create the release namespace if not present"),
                 flag("skip-crds").help("if set, no CRDs will be installed"),
+                flag("replace").help("re-use the given name, only if that name is a deleted release which remains in the history"),
                 single("description").help("add a custom description"),
             ]),
+        clap::Command::new("upgrade")
+            .about("upgrade a release")
+            .arg(positional(2))
+            .args(global_args())
+            .args(value_args())
+            .args([
+                flag("install")
+                    .short('i')
+                    .help("if a release by this name doesn't already exist, run an install"),
+                flag("create-namespace")
+                    .help("if --install is set, create the release namespace if not present"),
+                flag("skip-crds").help("if set, no CRDs will be installed when an upgrade is performed with install flag enabled"),
+                flag("reuse-values").help("when upgrading, reuse the last release's values and merge in any overrides"),
+                flag("reset-values").help("when upgrading, reset the values to the ones built into the chart"),
+                flag("reset-then-reuse-values").help("when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides"),
+                single("description").help("add a custom description"),
+                history_max(),
+            ]),
+        clap::Command::new("rollback")
+            .about("roll back a release to a previous revision")
+            .arg(positional(2))
+            .args(global_args())
+            .arg(history_max()),
         clap::Command::new("uninstall")
             .about("uninstall a release")
             .arg(positional(1))
@@ -120,6 +153,8 @@ pub fn run(c: &ClusterCommand) -> Outcome {
         let cluster = Cluster::connect(&c.kube).await?;
         match c.name.as_str() {
             "install" => install(c, &cluster).await,
+            "upgrade" => upgrade(c, &cluster).await,
+            "rollback" => rollback(c, &cluster).await,
             "uninstall" => uninstall(c, &cluster).await,
             "status" => {
                 let name = exact_args(c, 1)?.remove(0);
@@ -189,6 +224,7 @@ async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
         read_file: Box::new(read_text),
         create_namespace: m.get_flag("create-namespace"),
         skip_crds: m.get_flag("skip-crds"),
+        replace: m.get_flag("replace"),
         description: m.get_one::<String>("description").cloned(),
         exec: exec_options(None),
     };
@@ -209,4 +245,83 @@ async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Str
     )
     .await?;
     Ok((out, String::new()))
+}
+
+/// An integer flag, with the error text of cobra's `IntVar`.
+fn int_flag(c: &ClusterCommand, name: &str, default: i64) -> Result<i64, String> {
+    match c.matches.get_one::<String>(name) {
+        None => Ok(default),
+        Some(s) => s.parse().map_err(|_| {
+            format!("invalid argument {s:?} for \"--{name}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
+        }),
+    }
+}
+
+async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
+    let args = exact_args(c, 2)?;
+    let (name, chart_path) = (args[0].clone(), args[1].clone());
+    let m = &c.matches;
+    let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
+    if !Path::new(&chart_path).exists() {
+        return Err(format!(
+            "path {} not found",
+            crate::template::strconv::quote(&chart_path)
+        ));
+    }
+    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
+    let chart = crate::chart::load::load_path(&absolute)?;
+    let values = value_options(&strings(m, "values"), &value_flags(m))?;
+    let req = upgrade::UpgradeRequest {
+        name: name.clone(),
+        chart,
+        values,
+        read_file: Box::new(read_text),
+        mode: upgrade::ValuesMode::from_flags(
+            m.get_flag("reset-values"),
+            m.get_flag("reuse-values"),
+            m.get_flag("reset-then-reuse-values"),
+        ),
+        install: m.get_flag("install"),
+        create_namespace: m.get_flag("create-namespace"),
+        skip_crds: m.get_flag("skip-crds"),
+        description: m.get_one::<String>("description").cloned(),
+        max_history,
+        exec: exec_options(None),
+    };
+    let quoted = crate::template::strconv::quote(&name);
+    let (head, release, warnings) = match upgrade::upgrade(cluster, req).await {
+        Ok(upgrade::Upgraded::Installed(r, w)) => (
+            format!("Release {quoted} does not exist. Installing it now.\n"),
+            r,
+            w,
+        ),
+        Ok(upgrade::Upgraded::Upgraded(r, w)) => (
+            format!("Release {quoted} has been upgraded. Happy Helming!\n"),
+            r,
+            w,
+        ),
+        Err(upgrade::UpgradeError::Install(e)) => return Err(e),
+        Err(upgrade::UpgradeError::Upgrade(e)) => return Err(format!("UPGRADE FAILED: {e}")),
+    };
+    let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    Ok((format!("{head}{}", print::status(&release)), stderr))
+}
+
+async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
+    let args = strings(&c.matches, "args");
+    if args.is_empty() {
+        return Err("\"chartroom rollback\" requires at least 1 argument".to_string());
+    }
+    let to = match args.get(1) {
+        None => 0,
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("could not convert revision to a number: strconv.Atoi: parsing {s:?}: invalid syntax"))?,
+    };
+    let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
+    upgrade::rollback(cluster, &args[0], to, max_history).await?;
+    Ok((
+        "Rollback was a success! Happy Helming!\n".into(),
+        String::new(),
+    ))
 }

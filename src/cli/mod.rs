@@ -165,6 +165,7 @@ fn template(t: &TemplateArgs) -> Outcome {
         release_name: name,
         namespace: t.namespace.clone().unwrap_or_else(|| "default".into()),
         is_upgrade: t.is_upgrade,
+        revision: 1,
         values,
         kube_version: t.kube_version.clone().or(default_kube),
         api_versions: t.api_versions.clone(),

@@ -2,7 +2,8 @@
 //! `pkg/action` (`install.go`, `uninstall.go`, `status.go`, `history.go`,
 //! `list.go`) over [`crate::release`]'s records and state checks:
 //!
-//! - install: refuse a name in use, render with the server's version,
+//! - install: refuse a name in use (`--replace` re-uses an uninstalled or
+//!   failed one, superseding the latest unless it failed), render with the server's version,
 //!   refuse to adopt objects another release owns, create the namespace
 //!   (`--create-namespace`), apply CRDs, store `pending-install`, apply
 //!   every object (server-side, with Helm's ownership metadata), then store
@@ -12,8 +13,8 @@
 //!   (`--keep-history`) or delete every record;
 //! - status, history, list: read the records.
 //!
-//! Not yet here: hooks are recorded but not run, no `--wait`, no upgrade or
-//! rollback.
+//! Upgrade and rollback are in [`super::upgrade`]. Not yet here: hooks are
+//! recorded but not run, no `--wait`.
 
 use std::rc::Rc;
 
@@ -41,6 +42,8 @@ pub struct InstallRequest {
     pub read_file: ReadFile,
     pub create_namespace: bool,
     pub skip_crds: bool,
+    /// `--replace`: re-use the name of an uninstalled or failed release.
+    pub replace: bool,
     /// `--description` (replaces "Install complete").
     pub description: Option<String>,
     pub exec: ExecOptions,
@@ -66,7 +69,7 @@ pub async fn install(
 ) -> Result<(Release, Vec<String>), String> {
     let secrets = Secrets::new(cluster, Some(&cluster.namespace));
     let history = secrets.history(&req.name).await?;
-    let plan = plan_install(&history, false)?;
+    let plan = plan_install(&history, req.replace)?;
 
     let kube_version = cluster.server_version().await?;
     let config = req.values.merge(&*req.read_file)?;
@@ -138,6 +141,14 @@ pub async fn install(
         ..Release::default()
     };
     release.set_status(Status::PendingInstall, description::INSTALL_UNDERWAY);
+    if let Some(last) = plan
+        .supersede
+        .and_then(|v| history.iter().find(|r| r.version == v))
+    {
+        let mut last = last.clone();
+        last.set_status(Status::Superseded, description::SUPERSEDED_BY_NEW);
+        secrets.update(&last).await?;
+    }
     secrets.create(&release).await?;
 
     for (resource, api) in resources.iter().zip(&apis) {

@@ -1,12 +1,13 @@
 //! Talking to a Kubernetes cluster (feature `kube`, native only): what
-//! `helm install`, `uninstall`, `status`, `history` and `list` do on a
-//! cluster, interoperable with Helm v3's release records.
+//! `helm install`, `upgrade`, `rollback`, `uninstall`, `status`, `history`
+//! and `list` do on a cluster, interoperable with Helm v3's release records.
 //!
 //! - [`objects`]: manifest objects, Helm's ownership metadata and checks,
 //!   resource policy, uninstall order (no cluster access; unit tested);
 //! - [`client`]: kubeconfig, discovery, server-side apply, deletes (kube-rs);
 //! - [`secrets`]: Helm's Secret storage driver over [`crate::release`];
 //! - [`actions`]: the operations;
+//! - [`upgrade`]: `upgrade` and `rollback`;
 //! - [`print`]: Helm's human output (status block, history and list tables).
 
 pub mod actions;
@@ -14,6 +15,7 @@ pub mod client;
 pub mod objects;
 pub mod print;
 pub mod secrets;
+pub mod upgrade;
 
 pub use client::{Cluster, KubeOptions};
 

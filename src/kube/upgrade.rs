@@ -1,0 +1,552 @@
+//! `helm upgrade` and `helm rollback` on a cluster, following Helm v3.21.4's
+//! `pkg/action/upgrade.go`, `rollback.go` and `cmd/helm/upgrade.go`:
+//!
+//! - upgrade: refuse while the latest revision is pending, pick the values
+//!   (`--reuse-values`, `--reset-values`, `--reset-then-reuse-values`, or the
+//!   previous values when none are given: [`upgrade_values`]), render as an
+//!   upgrade, refuse to adopt objects another release owns, store
+//!   `pending-upgrade` (pruning to `--history-max` first), apply the new
+//!   objects, delete the ones that left the chart (unless
+//!   `helm.sh/resource-policy: keep` is on the live object), then mark the
+//!   replaced revision `superseded` and the new one `deployed`;
+//! - `--install` installs when the release has no history, or re-installs
+//!   (Helm's replace) when its latest record is uninstalled;
+//! - rollback: a new revision with the target's chart, values, manifest,
+//!   hooks and notes, described "Rollback to N", applied like an upgrade;
+//!   every deployed revision becomes `superseded`.
+//!
+//! Not yet here: hooks, `--wait`, `--atomic`.
+
+use std::rc::Rc;
+
+use super::actions::{install, now, InstallRequest, ReadFile};
+use super::client::Cluster;
+use super::objects::{check_ownership, keeps, parse_manifest, Resource};
+use super::secrets::Secrets;
+use crate::api::{self, RenderOptions};
+use crate::chart::Chart;
+use crate::release::state::{
+    description, plan_rollback, plan_upgrade, upgrade_install, UpgradeInstall,
+};
+use crate::release::storage::{list_order, prune_plan, user_labels};
+use crate::release::{Hook, Info, Release, ReleaseChart, Status};
+use crate::template::{DefaultHost, ExecOptions, Host};
+use crate::value::{Map, Value};
+use crate::values::coalesce::{coalesce_tables, coalesce_values};
+use crate::values::options::{ValueOptions, ValuesFile};
+
+/// Helm's default `--history-max`.
+pub const DEFAULT_MAX_HISTORY: i64 = 10;
+
+/// Which values an upgrade keeps from the revision it replaces.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ValuesMode {
+    /// The given values; the previous ones when none are given.
+    #[default]
+    Default,
+    /// `--reuse-values`: the previous values under the given ones, and the
+    /// previous chart's defaults.
+    Reuse,
+    /// `--reset-values`: only the given values.
+    Reset,
+    /// `--reset-then-reuse-values`: the previous values under the given
+    /// ones, with the new chart's defaults.
+    ResetThenReuse,
+}
+
+impl ValuesMode {
+    /// The mode of the flags, checked in Helm's order (reset first).
+    pub fn from_flags(reset: bool, reuse: bool, reset_then_reuse: bool) -> ValuesMode {
+        if reset {
+            ValuesMode::Reset
+        } else if reuse {
+            ValuesMode::Reuse
+        } else if reset_then_reuse {
+            ValuesMode::ResetThenReuse
+        } else {
+            ValuesMode::Default
+        }
+    }
+}
+
+/// The values an upgrade stores and renders with, and whether they differ
+/// from the user's flags. With [`ValuesMode::Reuse`] the chart's defaults
+/// become the previous chart's defaults coalesced with the previous values.
+pub fn upgrade_values(
+    mode: ValuesMode,
+    chart: &mut Chart,
+    given: Map,
+    current: &Release,
+) -> Result<(Map, bool), String> {
+    match mode {
+        ValuesMode::Reset => Ok((given, false)),
+        ValuesMode::Reuse => {
+            let old_chart = previous_chart(current);
+            let old = coalesce_values(&old_chart, &current.config)
+                .map_err(|e| format!("failed to rebuild old values: {e}"))?;
+            coalesce_tables(&given, &current.config.deep_clone());
+            chart.values = old.values;
+            Ok((given, true))
+        }
+        ValuesMode::ResetThenReuse => {
+            coalesce_tables(&given, &current.config.deep_clone());
+            Ok((given, true))
+        }
+        ValuesMode::Default if given.is_empty() && !current.config.is_empty() => {
+            Ok((current.config.deep_clone(), true))
+        }
+        ValuesMode::Default => Ok((given, false)),
+    }
+}
+
+/// The chart of a stored record, enough to coalesce its values (a record
+/// keeps no subcharts).
+fn previous_chart(current: &Release) -> Chart {
+    let stored = current.chart.as_ref();
+    Chart {
+        metadata: stored.and_then(|c| c.metadata.clone()).unwrap_or_default(),
+        values: stored.and_then(|c| c.values.clone()).unwrap_or_default(),
+        ..Chart::default()
+    }
+}
+
+/// What `helm upgrade` takes besides the cluster.
+pub struct UpgradeRequest {
+    pub name: String,
+    pub chart: Chart,
+    pub values: ValueOptions,
+    pub read_file: ReadFile,
+    pub mode: ValuesMode,
+    /// `--install`.
+    pub install: bool,
+    pub create_namespace: bool,
+    pub skip_crds: bool,
+    pub description: Option<String>,
+    /// `--history-max` (0: no limit).
+    pub max_history: i64,
+    pub exec: ExecOptions,
+}
+
+/// What an upgrade did.
+pub enum Upgraded {
+    /// `--install` of a release with no history.
+    Installed(Release, Vec<String>),
+    Upgraded(Release, Vec<String>),
+}
+
+/// Why an upgrade failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UpgradeError {
+    /// `--install` installed and failed: Helm prints the message as is.
+    Install(String),
+    /// The message after `UPGRADE FAILED: `.
+    Upgrade(String),
+}
+
+/// `helm upgrade`.
+pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded, UpgradeError> {
+    let replace = match req.install {
+        false => None,
+        true => {
+            let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+            let mut history = secrets
+                .history(&req.name)
+                .await
+                .map_err(UpgradeError::Upgrade)?;
+            list_order(&mut history);
+            match upgrade_install(&history) {
+                UpgradeInstall::Upgrade => None,
+                UpgradeInstall::Install { replace } => Some(replace),
+            }
+        }
+    };
+    if let Some(replace) = replace {
+        let (r, w) = install(
+            cluster,
+            InstallRequest {
+                name: req.name,
+                chart: req.chart,
+                values: req.values,
+                read_file: req.read_file,
+                create_namespace: req.create_namespace,
+                skip_crds: req.skip_crds,
+                replace,
+                description: req.description,
+                exec: req.exec,
+            },
+        )
+        .await
+        .map_err(UpgradeError::Install)?;
+        return Ok(Upgraded::Installed(r, w));
+    }
+    upgrade_existing(cluster, req)
+        .await
+        .map_err(UpgradeError::Upgrade)
+}
+
+/// `helm upgrade` of a release with history. `Err` is the message after
+/// `UPGRADE FAILED: `.
+async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded, String> {
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let history = secrets.history(&req.name).await?;
+    let plan = plan_upgrade(&req.name, &history)?;
+    let last = history
+        .iter()
+        .max_by_key(|r| r.version)
+        .cloned()
+        .unwrap_or_default();
+    let mut current = history
+        .iter()
+        .find(|r| r.version == plan.current)
+        .cloned()
+        .unwrap_or_default();
+
+    let given = req.values.merge(&*req.read_file)?;
+    let mut chart = req.chart.clone();
+    let (config, reused) = upgrade_values(req.mode, &mut chart, given, &current)?;
+    let render_values = if reused {
+        let text = crate::yaml::to_json(&Value::Map(config.clone())).map_err(|e| e.to_string())?;
+        ValueOptions {
+            files: vec![ValuesFile {
+                name: "previous values".into(),
+                text,
+            }],
+            ..ValueOptions::default()
+        }
+    } else {
+        req.values.clone()
+    };
+    let options = RenderOptions {
+        release_name: req.name.clone(),
+        namespace: cluster.namespace.clone(),
+        is_upgrade: true,
+        revision: plan.revision,
+        values: render_values,
+        kube_version: Some(cluster.server_version().await?),
+        exec: req.exec,
+        ..RenderOptions::default()
+    };
+    let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
+    let rendered = api::render_chart(chart.clone(), &options, &*req.read_file, Some(host))
+        .map_err(|f| f.error.message)?;
+    let mut warnings = rendered.warnings.clone();
+    if !rendered.hooks.is_empty() {
+        warnings.push(format!(
+            "WARNING: chartroom does not run hooks yet: {} hook(s) recorded, not run",
+            rendered.hooks.len()
+        ));
+    }
+
+    let changes = prepare_update(
+        cluster,
+        &req.name,
+        &current.manifest,
+        &rendered.release_manifest,
+        "update",
+    )
+    .await?;
+
+    let t = now();
+    let first = current.info.as_ref().map(|i| i.first_deployed).unwrap_or(t);
+    let mut release = Release {
+        name: req.name.clone(),
+        namespace: cluster.namespace.clone(),
+        info: Some(Info {
+            first_deployed: first,
+            last_deployed: t,
+            notes: rendered.notes.clone(),
+            ..Info::default()
+        }),
+        chart: Some(ReleaseChart::from_chart(&chart)?),
+        config,
+        manifest: rendered.release_manifest.clone(),
+        hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
+        version: plan.revision,
+        labels: last.labels.clone(),
+    };
+    release.set_status(Status::PendingUpgrade, description::UPGRADE_PREPARING);
+    store_pruned(&secrets, &history, &release, req.max_history).await?;
+
+    if let Err(e) = apply_update(cluster, changes).await {
+        release.set_status(Status::Failed, description::upgrade_failed(&req.name, &e));
+        secrets.update(&release).await?;
+        return Err(e);
+    }
+    current.info.get_or_insert_with(Info::default).status = Status::Superseded;
+    // Helm only logs a failure here (the record may have been pruned).
+    let _ = secrets.update(&current).await;
+    let done = req
+        .description
+        .unwrap_or_else(|| description::UPGRADE_COMPLETE.to_string());
+    release.set_status(Status::Deployed, done);
+    secrets.update(&release).await?;
+    Ok(Upgraded::Upgraded(release, warnings))
+}
+
+/// `helm rollback NAME [REVISION]` (0: the revision before the latest).
+pub async fn rollback(
+    cluster: &Cluster,
+    name: &str,
+    to: i64,
+    max_history: i64,
+) -> Result<Release, String> {
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let history = secrets.history(name).await?;
+    let plan = plan_rollback(&history, to)?;
+    let find = |v: i64| history.iter().find(|r| r.version == v).cloned();
+    let mut current = find(plan.current).unwrap_or_default();
+    let previous = find(plan.target).unwrap_or_default();
+
+    let previous_info = previous.info.clone().unwrap_or_default();
+    let first = current
+        .info
+        .as_ref()
+        .map_or(previous_info.first_deployed, |i| i.first_deployed);
+    let mut release = Release {
+        name: name.to_string(),
+        namespace: current.namespace.clone(),
+        info: Some(Info {
+            first_deployed: first,
+            last_deployed: now(),
+            notes: previous_info.notes.clone(),
+            ..Info::default()
+        }),
+        chart: previous.chart.clone(),
+        config: previous.config.clone(),
+        manifest: previous.manifest.clone(),
+        hooks: previous.hooks.clone(),
+        version: plan.revision,
+        labels: user_labels(&previous.labels),
+    };
+    release.set_status(
+        Status::PendingRollback,
+        description::rollback_to(plan.target),
+    );
+    store_pruned(&secrets, &history, &release, max_history).await?;
+
+    let applied = match prepare_update(
+        cluster,
+        name,
+        &current.manifest,
+        &release.manifest,
+        "rollback",
+    )
+    .await
+    {
+        Ok(changes) => apply_update(cluster, changes).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = applied {
+        current.info.get_or_insert_with(Info::default).status = Status::Superseded;
+        let _ = secrets.update(&current).await;
+        release.set_status(Status::Failed, description::rollback_failed(name, &e));
+        secrets.update(&release).await?;
+        return Err(e);
+    }
+    for r in history.iter().filter(|r| r.status() == Status::Deployed) {
+        let mut r = r.clone();
+        r.info.get_or_insert_with(Info::default).status = Status::Superseded;
+        let _ = secrets.update(&r).await;
+    }
+    let info = release.info.get_or_insert_with(Info::default);
+    info.status = Status::Deployed;
+    secrets.update(&release).await?;
+    Ok(release)
+}
+
+/// `Storage.Create` with `--history-max`: deletes the oldest revisions
+/// ([`prune_plan`]) and stores `release`.
+async fn store_pruned(
+    secrets: &Secrets<'_>,
+    history: &[Release],
+    release: &Release,
+    max_history: i64,
+) -> Result<(), String> {
+    let doomed = prune_plan(history, max_history);
+    let mut errors = Vec::new();
+    for v in &doomed {
+        if let Err(e) = secrets.delete(&release.name, *v).await {
+            errors.push(e);
+        }
+    }
+    if let Some(first) = errors.first() {
+        return Err(format!(
+            "encountered {} deletion errors. First is: {first}",
+            errors.len()
+        ));
+    }
+    secrets.create(release).await
+}
+
+/// The objects an update applies and deletes.
+pub struct Changes {
+    apply: Vec<(Resource, ::kube::discovery::ApiResource)>,
+    delete: Vec<(Resource, ::kube::discovery::ApiResource)>,
+}
+
+/// Helm's object identity for `ResourceList.Difference`: group, kind,
+/// namespace, name.
+fn identity(r: &Resource) -> (String, String, String, String) {
+    (
+        r.group_version().0.to_string(),
+        r.kind.clone(),
+        r.namespace.clone().unwrap_or_default(),
+        r.name.clone(),
+    )
+}
+
+/// Resolves both manifests, checks that objects new to the release are
+/// not owned by another (`Unable to continue with {verb}: …`) and puts
+/// Helm's ownership metadata on the target objects.
+async fn prepare_update(
+    cluster: &Cluster,
+    name: &str,
+    current_manifest: &str,
+    target_manifest: &str,
+    verb: &str,
+) -> Result<Changes, String> {
+    let mut current = Vec::new();
+    // Objects of the current manifest whose kind is no longer served
+    // cannot be compared or deleted; Helm fails to build them too, but an
+    // upgrade must still be possible, so they are skipped.
+    for mut r in parse_manifest(current_manifest).unwrap_or_default() {
+        if let Ok(api) = cluster.prepare(&mut r).await {
+            current.push((r, api));
+        }
+    }
+    let mut apply = Vec::new();
+    for mut r in parse_manifest(target_manifest)
+        .map_err(|e| format!("unable to build kubernetes objects from new release manifest: {e}"))?
+    {
+        let api = cluster.prepare(&mut r).await?;
+        let id = identity(&r);
+        let is_new = !current.iter().any(|(c, _)| identity(c) == id);
+        if is_new {
+            if let Some(existing) = cluster.get(&api, &r).await? {
+                check_ownership(&existing, name, &cluster.namespace).map_err(|e| {
+                    format!(
+                        "Unable to continue with {verb}: {} exists and cannot be imported into the current release: {e}",
+                        r.describe()
+                    )
+                })?;
+            }
+        }
+        r.set_ownership(name, &cluster.namespace);
+        apply.push((r, api));
+    }
+    let delete = current
+        .into_iter()
+        .filter(|(c, _)| !apply.iter().any(|(t, _)| identity(t) == identity(c)))
+        .collect();
+    Ok(Changes { apply, delete })
+}
+
+/// Helm's `Update`: applies the target objects, then deletes the ones
+/// that left the release unless the live object has the keep policy
+/// (failed deletes are only logged by Helm, and skipped here).
+async fn apply_update(cluster: &Cluster, changes: Changes) -> Result<(), String> {
+    for (r, api) in &changes.apply {
+        cluster.apply(api, r).await?;
+    }
+    for (r, api) in &changes.delete {
+        match cluster.get(api, r).await {
+            Ok(Some(live)) if !keeps(&live) => {
+                let _ = cluster.delete(api, r).await;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(yaml: &str) -> Map {
+        crate::yaml::from_yaml_map(yaml).unwrap()
+    }
+
+    fn yaml(m: &Map) -> String {
+        crate::yaml::to_json(&Value::Map(m.clone())).unwrap()
+    }
+
+    fn current(config: &str, chart_values: &str) -> Release {
+        Release {
+            name: "web".into(),
+            version: 1,
+            config: map(config),
+            chart: Some(ReleaseChart {
+                values: Some(map(chart_values)),
+                ..ReleaseChart::default()
+            }),
+            ..Release::default()
+        }
+    }
+
+    fn chart(values: &str) -> Chart {
+        Chart {
+            values: map(values),
+            ..Chart::default()
+        }
+    }
+
+    #[test]
+    fn flags_pick_the_mode_in_helms_order() {
+        assert_eq!(ValuesMode::from_flags(true, true, true), ValuesMode::Reset);
+        assert_eq!(ValuesMode::from_flags(false, true, true), ValuesMode::Reuse);
+        assert_eq!(
+            ValuesMode::from_flags(false, false, true),
+            ValuesMode::ResetThenReuse
+        );
+        assert_eq!(
+            ValuesMode::from_flags(false, false, false),
+            ValuesMode::Default
+        );
+    }
+
+    #[test]
+    fn default_keeps_previous_values_only_when_none_are_given() {
+        let cur = current("a: 1\nb: 2\n", "a: 0\n");
+        let mut c = chart("a: 9\n");
+        let (v, reused) = upgrade_values(ValuesMode::Default, &mut c, Map::new(), &cur).unwrap();
+        assert!(reused);
+        assert_eq!(yaml(&v), r#"{"a":1,"b":2}"#);
+        let (v, reused) = upgrade_values(ValuesMode::Default, &mut c, map("b: 3\n"), &cur).unwrap();
+        assert!(!reused);
+        assert_eq!(yaml(&v), r#"{"b":3}"#);
+        assert_eq!(yaml(&c.values), r#"{"a":9}"#);
+    }
+
+    #[test]
+    fn reset_ignores_previous_values() {
+        let cur = current("a: 1\n", "a: 0\n");
+        let mut c = chart("a: 9\n");
+        let (v, reused) = upgrade_values(ValuesMode::Reset, &mut c, Map::new(), &cur).unwrap();
+        assert!(!reused);
+        assert!(v.is_empty());
+    }
+
+    #[test]
+    fn reuse_merges_previous_values_and_takes_the_old_defaults() {
+        let cur = current("a: 1\nm: {p: 1, q: 2}\n", "a: 0\nold: true\n");
+        let mut c = chart("a: 9\nnew: true\n");
+        let (v, reused) =
+            upgrade_values(ValuesMode::Reuse, &mut c, map("m: {q: 5}\n"), &cur).unwrap();
+        assert!(reused);
+        assert_eq!(yaml(&v), r#"{"a":1,"m":{"p":1,"q":5}}"#);
+        assert_eq!(yaml(&c.values), r#"{"a":1,"m":{"p":1,"q":2},"old":true}"#);
+        // The stored record is not changed.
+        assert_eq!(yaml(&cur.config), r#"{"a":1,"m":{"p":1,"q":2}}"#);
+    }
+
+    #[test]
+    fn reset_then_reuse_keeps_the_new_defaults() {
+        let cur = current("a: 1\nb: 2\n", "a: 0\n");
+        let mut c = chart("a: 9\n");
+        let (v, _) =
+            upgrade_values(ValuesMode::ResetThenReuse, &mut c, map("b: 3\n"), &cur).unwrap();
+        assert_eq!(yaml(&v), r#"{"a":1,"b":3}"#);
+        assert_eq!(yaml(&c.values), r#"{"a":9}"#);
+    }
+}
