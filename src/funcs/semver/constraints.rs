@@ -6,13 +6,16 @@
 //! when some constraint in that group names a prerelease (or
 //! `include_prerelease` is set).
 //!
-//! The library parses with Go regular expressions; the same expressions
-//! run here on the Go-compatible engine, so odd inputs split the same way.
+//! The library parses with Go regular expressions; plain texts are read by
+//! hand ([`super::scan`], which yields the same pieces), and the same
+//! expressions run on the Go-compatible engine for everything else, so odd
+//! inputs split the same way.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
+use super::scan::{scan_constraints, Item, VersionParts};
 use super::version::{compare_prerelease, Version};
 use crate::funcs::regex::GoRegex;
 use crate::template::strconv::quote;
@@ -104,29 +107,44 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
     let Some(m) = regexes().constraint.find_string_submatch(c) else {
         return Err(format!("improper constraint: {}", quote(c)));
     };
+    let parts = VersionParts {
+        text: m[2],
+        major: m[3],
+        minor: m[4],
+        patch: m[5],
+        pre: m[6],
+        meta: "",
+    };
+    build_constraint(m[1], &parts)
+}
+
+/// The rest of `parseConstraint` once its expression has matched: `op`
+/// and the version's groups (`minor`, `patch` and `pre` with their
+/// leading `.`/`-`).
+fn build_constraint(op: &str, m: &VersionParts<'_>) -> Result<Constraint, String> {
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
-    let minor = m[4].strip_prefix('.').unwrap_or(m[4]);
-    let patch = m[5].strip_prefix('.').unwrap_or(m[5]);
-    let ver = if is_x(m[3]) || m[3].is_empty() {
+    let minor = m.minor.strip_prefix('.').unwrap_or(m.minor);
+    let patch = m.patch.strip_prefix('.').unwrap_or(m.patch);
+    let ver = if is_x(m.major) || m.major.is_empty() {
         dirty = true;
-        format!("0.0.0{}", m[6])
-    } else if is_x(minor) || m[4].is_empty() {
+        format!("0.0.0{}", m.pre)
+    } else if is_x(minor) || m.minor.is_empty() {
         minor_dirty = true;
         dirty = true;
-        format!("{}.0.0{}", m[3], m[6])
-    } else if is_x(patch) || m[5].is_empty() {
+        format!("{}.0.0{}", m.major, m.pre)
+    } else if is_x(patch) || m.patch.is_empty() {
         dirty = true;
         patch_dirty = true;
-        format!("{}{}.0{}", m[3], m[4], m[6])
+        format!("{}{}.0{}", m.major, m.minor, m.pre)
     } else {
-        m[2].to_string()
+        m.text.to_string()
     };
     let con = Version::parse(&ver).map_err(|_| "constraint parser error".to_string())?;
     Ok(Constraint {
         con,
-        orig: m[2].to_string(),
-        orig_op: m[1].to_string(),
-        op: op_of(m[1]),
+        orig: m.text.to_string(),
+        orig_op: op.to_string(),
+        op: op_of(op),
         minor_dirty,
         patch_dirty,
         dirty,
@@ -332,6 +350,14 @@ pub struct Constraints {
 impl Constraints {
     /// semver's `NewConstraint`.
     pub fn parse(c: &str) -> Result<Constraints, String> {
+        match scan_constraints(c) {
+            Some(alternatives) => Self::from_items(&alternatives),
+            None => Self::parse_with_expressions(c),
+        }
+    }
+
+    /// `NewConstraint` as the library runs it, with its expressions.
+    fn parse_with_expressions(c: &str) -> Result<Constraints, String> {
         let c = rewrite_range(c);
         let re = regexes();
         let mut groups = Vec::new();
@@ -353,6 +379,26 @@ impl Constraints {
             }
             groups.push(group);
             contains_pre.push(has_pre);
+        }
+        Ok(Constraints {
+            groups,
+            contains_pre,
+            include_prerelease: false,
+        })
+    }
+
+    /// `NewConstraint` for a plain text its expressions would split into
+    /// these items.
+    fn from_items(alternatives: &[Vec<Item<'_>>]) -> Result<Constraints, String> {
+        let mut groups = Vec::with_capacity(alternatives.len());
+        let mut contains_pre = Vec::with_capacity(alternatives.len());
+        for items in alternatives {
+            let group = items
+                .iter()
+                .map(|it| build_constraint(it.op, &it.version))
+                .collect::<Result<Vec<_>, _>>()?;
+            contains_pre.push(group.iter().any(|c| !c.con.pre.is_empty()));
+            groups.push(group);
         }
         Ok(Constraints {
             groups,
@@ -420,6 +466,46 @@ impl fmt::Display for Constraints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Random texts over the constraint alphabet: wherever the hand reader
+    /// answers, the expressions give the same constraints (or error).
+    #[test]
+    fn hand_reader_agrees_with_the_expressions() {
+        const ALPHABET: &[u8] = b"0123456789..xX*v--++,,|  <>=!~^a\t";
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut read = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 59) as usize;
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push(ALPHABET[(seed >> 33) as usize % ALPHABET.len()] as char);
+            }
+            let Some(items) = scan_constraints(&text) else {
+                continue;
+            };
+            read += 1;
+            let fast = format!("{:?}", Constraints::from_items(&items));
+            let slow = format!("{:?}", Constraints::parse_with_expressions(&text));
+            assert_eq!(fast, slow, "{text:?}");
+        }
+        assert!(read > 500, "only {read} texts were plain");
+        for text in [
+            ">=1.2.3-0 <2.0.0",
+            "^1.x || ~2.3.4-rc.1+b",
+            " v01.2 , !=1.2.5 ",
+            "*",
+        ] {
+            let fast = format!("{:?}", Constraints::parse(text));
+            let slow = format!("{:?}", Constraints::parse_with_expressions(text));
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
 
     fn check(c: &str, v: &str) -> bool {
         Constraints::parse(c)

@@ -12,6 +12,7 @@
 //! as in Go.
 
 mod constraints;
+mod scan;
 mod version;
 
 pub use constraints::Constraints;

@@ -1,23 +1,15 @@
 //! Masterminds/semver v3.5.0's `Version`: `NewVersion` (the default
-//! "coerce" mode: a loose regex, optional `v`, missing minor/patch, leading
-//! zeros allowed in the numbers), `StrictNewVersion`, `String`, `Compare`
-//! with SemVer prerelease precedence, and the increment/set helpers.
-//! Error texts are the library's (`invalid semantic version`, …).
+//! "coerce" mode: the loose version pattern, read by hand in `scan`;
+//! optional `v`, missing minor/patch, leading zeros allowed in the
+//! numbers), `StrictNewVersion`, `String`, `Compare` with SemVer
+//! prerelease precedence, and the increment/set helpers. Error texts are
+//! the library's (`invalid semantic version`, …).
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::sync::OnceLock;
 
-use crate::funcs::regex::GoRegex;
+use super::scan::scan_loose_version;
 use crate::template::strconv::quote;
-
-/// semver's `looseSemVerRegex`, anchored as `NewVersion` uses it.
-const LOOSE_VERSION: &str = r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$";
-
-fn loose_version_regex() -> &'static GoRegex {
-    static RE: OnceLock<GoRegex> = OnceLock::new();
-    RE.get_or_init(|| GoRegex::compile(LOOSE_VERSION).expect("semver's version regex is valid"))
-}
 
 pub const ERR_INVALID_SEMVER: &str = "invalid semantic version";
 pub const ERR_EMPTY_STRING: &str = "version string empty";
@@ -126,23 +118,22 @@ pub struct Version {
 impl Version {
     /// semver's `NewVersion`: loose parsing (`v1`, `1.2`, `01.2.3`).
     pub fn parse(v: &str) -> Result<Version, VersionError> {
-        let re = loose_version_regex();
-        let Some(m) = re.find_string_submatch(v) else {
+        let Some(m) = scan_loose_version(v) else {
             return Err(error(ERR_INVALID_SEMVER));
         };
         let mut sv = Version {
-            major: segment(m[1])?,
+            major: segment(m.major)?,
             minor: 0,
             patch: 0,
-            pre: m[5].to_string(),
-            metadata: m[8].to_string(),
+            pre: m.pre.get(1..).unwrap_or("").to_string(),
+            metadata: m.meta.get(1..).unwrap_or("").to_string(),
             original: v.to_string(),
         };
-        if !m[2].is_empty() {
-            sv.minor = segment(&m[2][1..])?;
+        if let Some(minor) = m.minor.get(1..).filter(|s| !s.is_empty()) {
+            sv.minor = segment(minor)?;
         }
-        if !m[3].is_empty() {
-            sv.patch = segment(&m[3][1..])?;
+        if let Some(patch) = m.patch.get(1..).filter(|s| !s.is_empty()) {
+            sv.patch = segment(patch)?;
         }
         if !sv.pre.is_empty() {
             validate_prerelease(&sv.pre)?;
@@ -372,6 +363,37 @@ impl fmt::Display for Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand reader matches `looseSemVerRegex` on random texts.
+    #[test]
+    fn loose_reader_agrees_with_the_expression() {
+        const LOOSE: &str = r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$";
+        let re = crate::funcs::regex::GoRegex::compile(LOOSE).unwrap();
+        const ALPHABET: &[u8] = b"0123456789...vV--++a \n";
+        let mut seed: u64 = 42;
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 60) as usize;
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push(ALPHABET[(seed >> 33) as usize % ALPHABET.len()] as char);
+            }
+            let fast =
+                scan_loose_version(&text).map(|m| vec![m.major, m.minor, m.patch, m.pre, m.meta]);
+            let slow = re
+                .find_string_submatch(&text)
+                .map(|m| vec![m[1], m[2], m[3], m[4], m[7]]);
+            matched += usize::from(fast.is_some());
+            assert_eq!(fast, slow, "{text:?}");
+        }
+        assert!(matched > 500, "only {matched} texts matched");
+    }
 
     fn parse(v: &str) -> Result<String, String> {
         Version::parse(v).map(|v| v.to_string()).map_err(|e| e.0)

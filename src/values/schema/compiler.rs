@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::compiled::{Items, Schema, Sid, NIL_PANIC};
 use super::draft::{self, Dialect};
+use super::fast_meta;
 use super::gourl::{self, location};
 use super::json::Json;
 use super::keywords::ObjCompiler;
@@ -53,7 +54,7 @@ impl Compiler {
         Compiler::with(false, Some(Box::new(Compiler::with(true, None))))
     }
 
-    fn with(assert_format: bool, meta: Option<Box<Compiler>>) -> Compiler {
+    pub(super) fn with(assert_format: bool, meta: Option<Box<Compiler>>) -> Compiler {
         Compiler {
             assert_format,
             roots: BTreeMap::new(),
@@ -213,7 +214,12 @@ impl Compiler {
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))?;
         let mut subschemas: BTreeMap<String, Json> = BTreeMap::new();
         for path in d.subschemas {
-            collect_path(sch, sch_ptr, path, &mut subschemas);
+            // Most schemas use few keywords: look a path up only when its
+            // first step is one of them.
+            let head_len = path.bytes().position(|b| b == b'/').unwrap_or(path.len());
+            if obj.contains_key(&path[..head_len]) {
+                collect_path(sch, sch_ptr, path, &mut subschemas);
+            }
         }
         for (ptr, v) in &subschemas {
             self.collect_resources(r, v, &base, ptr, &base_dialect)?;
@@ -262,6 +268,15 @@ impl Compiler {
         let Some(meta) = self.meta.as_mut() else {
             return Ok(());
         };
+        // The common case (a plain 2019-09 or 2020-12 document) is
+        // checked by the shortcut; whatever it doubts goes through the
+        // meta-schema.
+        if dialect.vocabs.is_none()
+            && r.resources.keys().all(String::is_empty)
+            && fast_meta::certainly_valid(v, dialect.draft.version, ptr.is_empty())
+        {
+            return Ok(());
+        }
         let meta_sid = meta.dialect_schema(&dialect)?;
         // Resources with their own `$schema` are checked with their own
         // dialect when the validator reaches them.

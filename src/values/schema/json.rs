@@ -88,6 +88,7 @@ pub(crate) fn unmarshal(data: &[u8]) -> Result<Json, String> {
         crate::yaml::json_syntax_check(text).map_err(|e| e.to_string())?;
     }
     let mut parser = Parser {
+        text,
         s: text.as_bytes(),
         pos: 0,
         depth: 0,
@@ -279,6 +280,9 @@ const MAX_NESTING: usize = super::validator::MAX_DEPTH;
 
 /// A decoder for text whose first value is known to be well-formed JSON.
 struct Parser<'a> {
+    /// The document (`s` is its bytes): already valid UTF-8, so that the
+    /// text between two ASCII delimiters needs no second check.
+    text: &'a str,
     s: &'a [u8],
     pos: usize,
     depth: usize,
@@ -385,8 +389,7 @@ impl Parser<'_> {
                 {
                     self.pos += 1;
                 }
-                let text = String::from_utf8_lossy(self.s.get(start..self.pos).unwrap_or_default());
-                Json::literal_number(&text)
+                Json::literal_number(self.text.get(start..self.pos).unwrap_or_default())
             }
         }
     }
@@ -398,8 +401,12 @@ impl Parser<'_> {
         let rest = &self.s[self.pos..];
         if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\') {
             if rest[end] == b'"' {
+                let start = self.pos;
                 self.pos += end + 1;
-                return String::from_utf8_lossy(&rest[..end]).into_owned();
+                return match self.text.get(start..start + end) {
+                    Some(text) => text.to_string(),
+                    None => String::from_utf8_lossy(&rest[..end]).into_owned(),
+                };
             }
         }
         let mut out: Vec<u8> = Vec::new();

@@ -18,6 +18,7 @@
 mod compiled;
 mod compiler;
 mod draft;
+mod fast_meta;
 mod formats;
 mod gourl;
 mod json;
