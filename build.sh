@@ -508,10 +508,12 @@ cmd_bench() {
 
   step "the npm package in Node beside the native in-process render (benches/node.mjs)"
   build_pkg_once
-  local cases
+  local cases triples
   cases=$(node benches/node.mjs --list)
-  # shellcheck disable=SC2086 # one case directory per line
-  cargo bench --bench charts --features cli -- $cases | tee "$out/native.txt"
+  triples=$(node benches/node.mjs --dump-options "$out/node-options")
+  # The same call natively: files and options in, the JSON result out.
+  # shellcheck disable=SC2086 # whitespace-separated paths without spaces
+  cargo bench --bench request -- $triples | tee "$out/native.txt"
   # shellcheck disable=SC2086
   node benches/node.mjs --native "$out/native.txt" $cases | tee "$out/node.txt"
 }

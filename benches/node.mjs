@@ -3,9 +3,11 @@
 // much memory Node uses. Run by `build.sh bench` after `build.sh pkg`.
 //
 //   node benches/node.mjs --list                  the cases (largest case of the five largest charts)
-//   node benches/node.mjs [--native FILE] CASE... measure; FILE holds `cargo bench --bench charts` lines
+//   node benches/node.mjs --dump-options DIR      the cases as `CHART_DIR OPTIONS_JSON ID` triples for
+//                                                 `cargo bench --bench request` (options written into DIR)
+//   node benches/node.mjs [--native FILE] CASE... measure; FILE holds `cargo bench --bench request` lines
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { conformance, pkgDir, readTree } from "../tests/js/common.mjs";
 
@@ -29,6 +31,36 @@ function largestCases(count = 5) {
     if (!best.has(spec.chart) || best.get(spec.chart).size < size) best.set(spec.chart, { dir, size });
   }
   return [...best.values()].sort((a, b) => b.size - a.size).slice(0, count).map((c) => c.dir);
+}
+
+/** The case's `helm template` flags as renderChart options. */
+function optionsFor(dir, spec) {
+  const options = { releaseName: spec.release ?? undefined, kubeVersion: spec.kubeDefault };
+  const a = spec.args;
+  for (let i = 0; i < a.length; i++) {
+    const push = (k, v) => (options[k] ??= []).push(v);
+    if (a[i] === "--namespace") options.namespace = a[++i];
+    else if (a[i] === "--kube-version") options.kubeVersion = a[++i];
+    else if (a[i] === "--set") push("set", a[++i]);
+    else if (a[i] === "--set-string") push("setString", a[++i]);
+    else if (a[i] === "-f" || a[i] === "--values") push("values", { name: a[i + 1], text: readFileSync(join(dir, a[++i]), "utf8") });
+    else if (a[i] === "--api-versions") push("apiVersions", a[++i]);
+    else if (a[i] === "--include-crds") options.includeCrds = true;
+    else throw new Error(`bench: flag ${a[i]} not mapped`);
+  }
+  return options;
+}
+
+if (args[0] === "--dump-options") {
+  mkdirSync(args[1], { recursive: true });
+  for (const dir of largestCases()) {
+    const id = dir.split("/").pop();
+    const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
+    const file = join(args[1], `${id}.json`);
+    writeFileSync(file, JSON.stringify(optionsFor(dir, spec)));
+    console.log(`${join(corpus, spec.chart)} ${file} ${id}`);
+  }
+  process.exit(0);
 }
 
 if (args[0] === "--list") {
@@ -69,19 +101,7 @@ for (const dir of cases) {
   const id = dir.split("/").pop();
   const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
   const files = readTree(join(corpus, spec.chart));
-  const options = { releaseName: spec.release ?? undefined, kubeVersion: spec.kubeDefault };
-  const a = spec.args;
-  for (let i = 0; i < a.length; i++) {
-    const push = (k, v) => (options[k] ??= []).push(v);
-    if (a[i] === "--namespace") options.namespace = a[++i];
-    else if (a[i] === "--kube-version") options.kubeVersion = a[++i];
-    else if (a[i] === "--set") push("set", a[++i]);
-    else if (a[i] === "--set-string") push("setString", a[++i]);
-    else if (a[i] === "-f" || a[i] === "--values") push("values", { name: a[i + 1], text: readFileSync(join(dir, a[++i]), "utf8") });
-    else if (a[i] === "--api-versions") push("apiVersions", a[++i]);
-    else if (a[i] === "--include-crds") options.includeCrds = true;
-    else throw new Error(`bench: flag ${a[i]} not mapped`);
-  }
+  const options = optionsFor(dir, spec);
   let out = "";
   for (let i = 0; i < WARMUP; i++) out = cr.renderChart(files, options).output;
   const times = [];

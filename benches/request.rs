@@ -1,0 +1,79 @@
+//! `cargo bench --bench request -- CHART_DIR OPTIONS_JSON ID …` (triples):
+//! the npm package's call natively. Each chart directory is read into memory
+//! once; then `api::request::render_chart` (files and options in, the JSON
+//! result out: the exact work `renderChart` asks of the wasm module) is
+//! timed 20 times after 3 warm-up runs. Prints one line per chart:
+//! `chart=ID renders=20 median_ns=…`, the format `benches/node.mjs --native`
+//! reads. `benches/node.mjs --dump-options DIR` writes the triples.
+
+use chartroom::api::request::{render_chart, ChartSource};
+use chartroom::chart::File;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const WARMUP: usize = 3;
+const RUNS: usize = 20;
+
+fn read_tree(root: &Path, dir: &Path, out: &mut Vec<File>) -> std::io::Result<()> {
+    let mut entries = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            read_tree(root, &path, out)?;
+        } else {
+            let name = path.strip_prefix(root).unwrap_or(&path);
+            out.push(File {
+                name: name.to_string_lossy().replace('\\', "/"),
+                data: std::fs::read(&path)?,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.is_empty() || args.len() % 3 != 0 {
+        eprintln!("usage: cargo bench --bench request -- CHART_DIR OPTIONS_JSON ID ...");
+        return ExitCode::FAILURE;
+    }
+    for triple in args.chunks(3) {
+        let (dir, options_file, id) = (Path::new(&triple[0]), &triple[1], &triple[2]);
+        let mut files = Vec::new();
+        let options = match read_tree(dir, dir, &mut files)
+            .and_then(|_| std::fs::read_to_string(options_file))
+        {
+            Ok(options) => options,
+            Err(e) => {
+                eprintln!("bench: {id}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut times = Vec::with_capacity(RUNS);
+        for i in 0..WARMUP + RUNS {
+            let input = ChartSource::Files(files.clone());
+            let start = Instant::now();
+            let answer = render_chart(std::hint::black_box(input), &options, None);
+            let elapsed = start.elapsed().as_nanos();
+            if !answer.starts_with("{\"ok\"") {
+                eprintln!(
+                    "bench: {id}: render failed: {}",
+                    &answer[..answer.len().min(300)]
+                );
+                return ExitCode::FAILURE;
+            }
+            if i >= WARMUP {
+                times.push(elapsed);
+            }
+        }
+        times.sort_unstable();
+        println!("chart={id} renders={RUNS} median_ns={}", times[RUNS / 2]);
+    }
+    ExitCode::SUCCESS
+}
