@@ -125,6 +125,18 @@ impl Decoder<'_> {
         result
     }
 
+    /// Whether the node is a mapping, or an alias of one (what a merge
+    /// key `<<` accepts).
+    fn is_mapping(&self, id: NodeId) -> bool {
+        let node = self.doc.node(id);
+        match node.kind {
+            NodeKind::Alias => node
+                .alias
+                .is_some_and(|target| self.doc.node(target).kind == NodeKind::Mapping),
+            kind => kind == NodeKind::Mapping,
+        }
+    }
+
     fn value(&mut self, id: NodeId) -> Res<Yv> {
         self.count()?;
         let node = self.doc.node(id);
@@ -300,23 +312,14 @@ impl Decoder<'_> {
         match node.kind {
             NodeKind::Mapping => self.check_map_into(id),
             NodeKind::Alias => {
-                let target = node.alias.expect("alias nodes have targets");
-                if self.doc.node(target).kind != NodeKind::Mapping {
+                if !self.is_mapping(id) {
                     return Err(want_map());
                 }
                 self.check_map_into(id)
             }
             NodeKind::Sequence => {
                 for &child in node.children.iter().rev() {
-                    let c = self.doc.node(child);
-                    let is_map = match c.kind {
-                        NodeKind::Alias => {
-                            let target = c.alias.expect("alias nodes have targets");
-                            self.doc.node(target).kind == NodeKind::Mapping
-                        }
-                        kind => kind == NodeKind::Mapping,
-                    };
-                    if !is_map {
+                    if !self.is_mapping(child) {
                         return Err(want_map());
                     }
                     self.check_map_into(child)?;
@@ -366,23 +369,14 @@ impl Decoder<'_> {
         match node.kind {
             NodeKind::Mapping => self.map_into(id, out),
             NodeKind::Alias => {
-                let target = node.alias.expect("alias nodes have targets");
-                if self.doc.node(target).kind != NodeKind::Mapping {
+                if !self.is_mapping(id) {
                     return Err(want_map());
                 }
                 self.map_into(id, out)
             }
             NodeKind::Sequence => {
                 for &child in node.children.iter().rev() {
-                    let c = self.doc.node(child);
-                    let is_map = match c.kind {
-                        NodeKind::Alias => {
-                            let target = c.alias.expect("alias nodes have targets");
-                            self.doc.node(target).kind == NodeKind::Mapping
-                        }
-                        kind => kind == NodeKind::Mapping,
-                    };
-                    if !is_map {
+                    if !self.is_mapping(child) {
                         return Err(want_map());
                     }
                     self.map_into(child, out)?;
