@@ -13,8 +13,9 @@ use crate::value::{Map, Value};
 
 /// Go's `net/url` escaping modes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Path,
+    PathSegment,
     Host,
     Zone,
     UserPassword,
@@ -23,7 +24,7 @@ enum Mode {
 }
 
 /// Go's `shouldEscape`.
-fn should_escape(c: u8, mode: Mode) -> bool {
+pub(crate) fn should_escape(c: u8, mode: Mode) -> bool {
     if c.is_ascii_alphanumeric() {
         return false;
     }
@@ -54,6 +55,7 @@ fn should_escape(c: u8, mode: Mode) -> bool {
         b'-' | b'_' | b'.' | b'~' => return false,
         b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => match mode {
             Mode::Path => return c == b'?',
+            Mode::PathSegment => return matches!(c, b'/' | b';' | b',' | b'?'),
             Mode::UserPassword => return matches!(c, b'@' | b'/' | b'?' | b':'),
             Mode::QueryComponent => return true,
             Mode::Fragment => return false,
@@ -68,7 +70,7 @@ fn should_escape(c: u8, mode: Mode) -> bool {
 }
 
 /// Go's `escape`.
-fn escape(s: &[u8], mode: Mode) -> Vec<u8> {
+pub(crate) fn escape(s: &[u8], mode: Mode) -> Vec<u8> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = Vec::with_capacity(s.len());
     for &c in s {
@@ -92,7 +94,7 @@ fn unhex(c: u8) -> u8 {
 }
 
 /// Go's `unescape`; errors are `EscapeError` / `InvalidHostError` texts.
-fn unescape(s: &[u8], mode: Mode) -> Result<Vec<u8>, String> {
+pub(crate) fn unescape(s: &[u8], mode: Mode) -> Result<Vec<u8>, String> {
     let mut i = 0;
     while i < s.len() {
         match s[i] {
@@ -587,7 +589,7 @@ impl Url {
     }
 
     /// Go's `EscapedPath`.
-    fn escaped_path(&self) -> Vec<u8> {
+    pub(crate) fn escaped_path(&self) -> Vec<u8> {
         if !self.raw_path.is_empty() && valid_encoded(self.raw_path.as_bytes(), Mode::Path) {
             if let Ok(p) = unescape(self.raw_path.as_bytes(), Mode::Path) {
                 if p == self.path {

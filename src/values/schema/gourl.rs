@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::funcs::url::{parse as go_url_parse, Url};
+use crate::funcs::url::{escape, parse as go_url_parse, should_escape, unescape, Mode, Url};
 use crate::template::strconv::quote as go_quote;
 
 /// A JSON-pointer token escaped (`~` → `~0`, `/` → `~1`).
@@ -84,122 +84,35 @@ pub(crate) fn location(url: &str, ptr: &str) -> String {
 pub(crate) fn encode_fragment(frag: &str) -> String {
     if frag
         .bytes()
-        .all(|c| c == b'/' || !should_escape(c, Mode::Segment))
+        .all(|c| c == b'/' || !should_escape(c, Mode::PathSegment))
     {
         return frag.to_string();
     }
     frag.split('/')
-        .map(|seg| escape(seg.as_bytes(), Mode::Segment))
+        .map(|seg| escape_text(seg.as_bytes(), Mode::PathSegment))
         .collect::<Vec<_>>()
         .join("/")
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Path,
-    Segment,
-}
-
-/// Go's `shouldEscape` for the path modes.
-fn should_escape(c: u8, mode: Mode) -> bool {
-    if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~') {
-        return false;
-    }
-    match c {
-        b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => match mode {
-            Mode::Path => c == b'?',
-            Mode::Segment => matches!(c, b'/' | b';' | b',' | b'?'),
-        },
-        _ => true,
-    }
-}
-
-fn escape(s: &[u8], mode: Mode) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &c in s {
-        if should_escape(c, mode) {
-            out.push_str(&format!("%{c:02X}"));
-        } else {
-            out.push(char::from(c));
-        }
-    }
-    out
-}
-
-/// Go's `unescape` for the path modes (`+` stays `+`).
-fn unescape(s: &str) -> Result<Vec<u8>, String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |j: usize| b.get(j).and_then(|c| (*c as char).to_digit(16));
-            match (hex(i + 1), hex(i + 2)) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                }
-                _ => {
-                    let end = (i + 3).min(b.len());
-                    let bad = String::from_utf8_lossy(&b[i..end]);
-                    return Err(format!("invalid URL escape {}", go_quote(&bad)));
-                }
-            }
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Ok(out)
+/// Go's `escape` as text (escaped bytes are ASCII).
+fn escape_text(s: &[u8], mode: Mode) -> String {
+    String::from_utf8_lossy(&escape(s, mode)).into_owned()
 }
 
 /// `url.PathUnescape`.
 pub(crate) fn path_unescape(s: &str) -> Result<String, String> {
-    unescape(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+    unescape(s.as_bytes(), Mode::Path).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// Go's `validEncoded` for paths.
-fn valid_encoded(s: &str) -> bool {
-    s.bytes().all(|c| {
-        matches!(
-            c,
-            b'!' | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-                | b'@'
-                | b'['
-                | b']'
-                | b'%'
-        ) || !should_escape(c, Mode::Path)
-    })
-}
-
-/// `URL.EscapedPath`.
+/// `URL.EscapedPath` as text.
 fn escaped_path(u: &Url) -> String {
-    if !u.raw_path.is_empty()
-        && valid_encoded(&u.raw_path)
-        && unescape(&u.raw_path).is_ok_and(|p| p == u.path)
-    {
-        return u.raw_path.clone();
-    }
-    if u.path == b"*" {
-        return "*".to_string();
-    }
-    escape(&u.path, Mode::Path)
+    String::from_utf8_lossy(&u.escaped_path()).into_owned()
 }
 
 /// `URL.setPath` (the escaped form is known to be valid).
 fn set_path(u: &mut Url, p: &str) {
-    let path = unescape(p).unwrap_or_else(|_| p.as_bytes().to_vec());
-    u.raw_path = if escape(&path, Mode::Path) == p {
+    let path = unescape(p.as_bytes(), Mode::Path).unwrap_or_else(|_| p.as_bytes().to_vec());
+    u.raw_path = if escape(&path, Mode::Path) == p.as_bytes() {
         String::new()
     } else {
         p.to_string()
