@@ -1,11 +1,21 @@
-//! The YAML emitter, behaving like go-yaml v2's `emitterc.go` for the event
+//! The YAML emitter, behaving like go-yaml's `emitterc.go` for the event
 //! streams its encoder produces (one implicit document, block collections,
-//! flow style only for empty collections, untagged scalars): two-space
-//! indentation, sequences in mappings not indented (`key:\n- a`), scalar
-//! style chosen by analysing the text (plain, then single quotes, then
-//! double quotes; `|` literal blocks with chomping hints), plain and quoted
-//! scalars folded at spaces once a line passes 80 columns, and keys over 128
-//! bytes or spanning lines written as `? key`.
+//! flow style only for empty collections, untagged scalars, no comments).
+//!
+//! Both versions Helm uses share it, told apart by [`Dialect`]:
+//!
+//! - [`Dialect::V2`] (`gopkg.in/yaml.v2`, behind `toYaml`): two-space
+//!   indentation with sequences in mappings not indented (`key:\n- a`), and
+//!   plain and quoted scalars folded at spaces once a line passes 80 columns;
+//! - [`Dialect::V3`] (`go.yaml.in/yaml/v3` v3.0.4 with `SetIndent(2)`, behind
+//!   `toYamlPretty`): regular indentation (`key:\n  - a`, content after `- `
+//!   indented past it), lines never folded, and a tab keeps a scalar out of
+//!   the plain and single-quoted styles but allows a literal block.
+//!
+//! In both, the scalar style is chosen by analysing the text (plain, then
+//! single quotes, then double quotes; `|` literal blocks with indentation and
+//! chomping hints), and keys over 128 bytes or spanning lines are written as
+//! `? key`.
 
 use super::syntax::ScalarStyle;
 
@@ -37,8 +47,25 @@ enum State {
     End,
 }
 
+/// Which go-yaml's emitter to behave like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    V2,
+    V3,
+}
+
+impl Dialect {
+    /// The line width past which scalars are folded: v2's 80, and for v3 its
+    /// default `best_width` of -1, which becomes the largest `int32`.
+    fn best_width(self) -> usize {
+        match self {
+            Dialect::V2 => 80,
+            Dialect::V3 => i32::MAX as usize,
+        }
+    }
+}
+
 const BEST_INDENT: isize = 2;
-const BEST_WIDTH: usize = 80;
 
 #[derive(Default)]
 struct Analysis {
@@ -53,12 +80,16 @@ fn is_break(c: char) -> bool {
     matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-fn is_blankz(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\0') || is_break(c)
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
 }
 
-/// go-yaml's `is_printable` (which, working on UTF-8 bytes, rejects every
-/// character outside the Basic Multilingual Plane).
+fn is_blankz(c: char) -> bool {
+    is_blank(c) || c == '\0' || is_break(c)
+}
+
+/// go-yaml's byte-level `is_printable`: the BMP characters YAML allows
+/// (nothing beyond U+FFFF).
 fn is_printable(c: char) -> bool {
     let v = c as u32;
     c == '\n'
@@ -67,7 +98,8 @@ fn is_printable(c: char) -> bool {
         || ((0xe000..=0xfffd).contains(&v) && v != 0xfeff)
 }
 
-fn analyze(value: &str) -> Analysis {
+/// `yaml_emitter_analyze_scalar`.
+fn analyze(value: &str, dialect: Dialect) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -81,6 +113,7 @@ fn analyze(value: &str) -> Analysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -96,8 +129,7 @@ fn analyze(value: &str) -> Analysis {
     let mut preceded_by_whitespace = true;
     let chars: Vec<char> = value.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let followed_by_whitespace = matches!(next, None | Some(' ') | Some('\t'));
+        let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| is_blank(n));
         let last = i + 1 == chars.len();
         if i == 0 {
             match c {
@@ -134,7 +166,9 @@ fn analyze(value: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if c == '\t' && dialect == Dialect::V3 {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if c == ' ' {
@@ -187,10 +221,12 @@ fn analyze(value: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -207,6 +243,8 @@ fn analyze(value: &str) -> Analysis {
 }
 
 struct Emitter<'e> {
+    dialect: Dialect,
+    best_width: usize,
     events: &'e [EmitEvent],
     head: usize,
     out: String,
@@ -223,9 +261,13 @@ struct Emitter<'e> {
     analysis: Analysis,
 }
 
-/// Emits one implicit document holding `events` (a single node).
-pub(crate) fn emit_document(events: &[EmitEvent]) -> String {
+/// Emits one implicit document holding `events` (a single node), as one
+/// `Marshal` (v2) or one `Encode` of an `Encoder` with `SetIndent(2)` (v3)
+/// writes it.
+pub(crate) fn emit_document(events: &[EmitEvent], dialect: Dialect) -> String {
     let mut e = Emitter {
+        dialect,
+        best_width: dialect.best_width(),
         events,
         head: 0,
         out: String::new(),
@@ -243,7 +285,7 @@ pub(crate) fn emit_document(events: &[EmitEvent]) -> String {
     };
     while e.head < events.len() {
         e.analysis = match &events[e.head] {
-            EmitEvent::Scalar { value, .. } => analyze(value),
+            EmitEvent::Scalar { value, .. } => analyze(value, dialect),
             _ => Analysis::default(),
         };
         e.step();
@@ -252,7 +294,7 @@ pub(crate) fn emit_document(events: &[EmitEvent]) -> String {
             break;
         }
     }
-    // The document end: an implicit end just finishes the line.
+    // An implicit document end just finishes the line.
     e.write_indent();
     e.out
 }
@@ -266,7 +308,7 @@ impl Emitter<'_> {
         match self.state {
             State::DocumentContent => {
                 self.states.push(State::DocumentEnd);
-                self.emit_node_ctx(false, false);
+                self.emit_node(false, false);
             }
             State::FlowSequenceFirstItem => self.flow_sequence_item(true),
             State::FlowSequenceItem => self.flow_sequence_item(false),
@@ -302,6 +344,7 @@ impl Emitter<'_> {
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
+        self.indention = true;
     }
 
     fn write_break(&mut self, c: char) {
@@ -310,6 +353,7 @@ impl Emitter<'_> {
         } else {
             self.out.push(c);
             self.column = 0;
+            self.indention = true;
         }
     }
 
@@ -322,7 +366,10 @@ impl Emitter<'_> {
             self.put(' ');
         }
         self.whitespace = true;
-        self.indention = true;
+        if self.dialect == Dialect::V2 {
+            // v3 counts as indention only what follows a line break.
+            self.indention = true;
+        }
     }
 
     fn write_indicator(
@@ -342,13 +389,26 @@ impl Emitter<'_> {
         self.indention = self.indention && is_indention;
     }
 
+    /// `yaml_emitter_increase_indent` (v3: `..._compact`, never compact here).
     fn increase_indent(&mut self, flow: bool, indentless: bool) {
         self.indents.push(self.indent);
         if self.indent < 0 {
             self.indent = if flow { BEST_INDENT } else { 0 };
-        } else if !indentless {
+        } else if indentless {
+        } else if self.dialect == Dialect::V2 {
             self.indent += BEST_INDENT;
+        } else if self.states.last() == Some(&State::BlockSequenceItem) {
+            // v3: the first indent inside a sequence item skips the "- ".
+            self.indent += 2;
+        } else {
+            self.indent = BEST_INDENT * ((self.indent + BEST_INDENT) / BEST_INDENT);
         }
+    }
+
+    /// v3 starts a new line before a flow item when the column is 0; v2
+    /// only past the best width.
+    fn flow_item_needs_indent(&self) -> bool {
+        (self.dialect == Dialect::V3 && self.column == 0) || self.column > self.best_width
     }
 
     // ----- collections -----
@@ -376,7 +436,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn emit_node_ctx(&mut self, mapping: bool, simple_key: bool) {
+    fn emit_node(&mut self, mapping: bool, simple_key: bool) {
         self.mapping_context = mapping;
         self.simple_key_context = simple_key;
         match self.event() {
@@ -408,6 +468,9 @@ impl Emitter<'_> {
         if matches!(self.event(), EmitEvent::SequenceEnd) {
             self.flow_level -= 1;
             self.pop_indent();
+            if self.dialect == Dialect::V3 && self.column == 0 {
+                self.write_indent();
+            }
             self.write_indicator("]", false, false, false);
             self.pop_state();
             return;
@@ -415,11 +478,11 @@ impl Emitter<'_> {
         if !first {
             self.write_indicator(",", false, false, false);
         }
-        if self.column > BEST_WIDTH {
+        if self.flow_item_needs_indent() {
             self.write_indent();
         }
         self.states.push(State::FlowSequenceItem);
-        self.emit_node_ctx(false, false);
+        self.emit_node(false, false);
     }
 
     fn flow_mapping_key(&mut self, first: bool) {
@@ -438,16 +501,16 @@ impl Emitter<'_> {
         if !first {
             self.write_indicator(",", false, false, false);
         }
-        if self.column > BEST_WIDTH {
+        if self.flow_item_needs_indent() {
             self.write_indent();
         }
         if self.check_simple_key() {
             self.states.push(State::FlowMappingSimpleValue);
-            self.emit_node_ctx(true, true);
+            self.emit_node(true, true);
         } else {
             self.write_indicator("?", true, false, false);
             self.states.push(State::FlowMappingValue);
-            self.emit_node_ctx(true, false);
+            self.emit_node(true, false);
         }
     }
 
@@ -455,18 +518,19 @@ impl Emitter<'_> {
         if simple {
             self.write_indicator(":", false, false, false);
         } else {
-            if self.column > BEST_WIDTH {
+            if self.flow_item_needs_indent() {
                 self.write_indent();
             }
             self.write_indicator(":", true, false, false);
         }
         self.states.push(State::FlowMappingKey);
-        self.emit_node_ctx(true, false);
+        self.emit_node(true, false);
     }
 
     fn block_sequence_item(&mut self, first: bool) {
         if first {
-            let indentless = self.mapping_context && !self.indention;
+            // v2 leaves a sequence in a mapping unindented.
+            let indentless = self.dialect == Dialect::V2 && self.mapping_context && !self.indention;
             self.increase_indent(false, indentless);
         }
         if matches!(self.event(), EmitEvent::SequenceEnd) {
@@ -477,7 +541,7 @@ impl Emitter<'_> {
         self.write_indent();
         self.write_indicator("-", true, false, true);
         self.states.push(State::BlockSequenceItem);
-        self.emit_node_ctx(false, false);
+        self.emit_node(false, false);
     }
 
     fn block_mapping_key(&mut self, first: bool) {
@@ -492,11 +556,11 @@ impl Emitter<'_> {
         self.write_indent();
         if self.check_simple_key() {
             self.states.push(State::BlockMappingSimpleValue);
-            self.emit_node_ctx(true, true);
+            self.emit_node(true, true);
         } else {
             self.write_indicator("?", true, false, true);
             self.states.push(State::BlockMappingValue);
-            self.emit_node_ctx(true, false);
+            self.emit_node(true, false);
         }
     }
 
@@ -508,7 +572,7 @@ impl Emitter<'_> {
             self.write_indicator(":", true, false, true);
         }
         self.states.push(State::BlockMappingKey);
-        self.emit_node_ctx(true, false);
+        self.emit_node(true, false);
     }
 
     // ----- scalars -----
@@ -558,7 +622,8 @@ impl Emitter<'_> {
     }
 
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        if !self.whitespace {
+        let v3 = self.dialect == Dialect::V3;
+        if !(v3 && value.is_empty()) && !self.whitespace {
             self.put(' ');
         }
         let chars: Vec<char> = value.chars().collect();
@@ -567,7 +632,7 @@ impl Emitter<'_> {
         for (i, &c) in chars.iter().enumerate() {
             let next = chars.get(i + 1).copied().unwrap_or('\0');
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && next != ' ' {
+                if allow_breaks && !spaces && self.column > self.best_width && next != ' ' {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -578,7 +643,6 @@ impl Emitter<'_> {
                     self.put_break();
                 }
                 self.write_break(c);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {
@@ -590,7 +654,9 @@ impl Emitter<'_> {
                 breaks = false;
             }
         }
-        self.whitespace = false;
+        if !(v3 && value.is_empty()) {
+            self.whitespace = false;
+        }
         self.indention = false;
     }
 
@@ -603,7 +669,8 @@ impl Emitter<'_> {
             let next = chars.get(i + 1).copied().unwrap_or('\0');
             let inner = i > 0 && i + 1 < chars.len();
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && inner && next != ' ' {
+                if allow_breaks && !spaces && self.column > self.best_width && inner && next != ' '
+                {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -614,7 +681,6 @@ impl Emitter<'_> {
                     self.put_break();
                 }
                 self.write_break(c);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {
@@ -645,50 +711,12 @@ impl Emitter<'_> {
             let next = chars.get(i + 1).copied().unwrap_or('\0');
             if !is_printable(c) || starts_with_bom || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
-                let short = match c {
-                    '\0' => Some('0'),
-                    '\u{7}' => Some('a'),
-                    '\u{8}' => Some('b'),
-                    '\t' => Some('t'),
-                    '\n' => Some('n'),
-                    '\u{b}' => Some('v'),
-                    '\u{c}' => Some('f'),
-                    '\r' => Some('r'),
-                    '\u{1b}' => Some('e'),
-                    '"' => Some('"'),
-                    '\\' => Some('\\'),
-                    '\u{85}' => Some('N'),
-                    '\u{a0}' => Some('_'),
-                    '\u{2028}' => Some('L'),
-                    '\u{2029}' => Some('P'),
-                    _ => None,
-                };
-                match short {
-                    Some(s) => self.put(s),
-                    None => {
-                        let v = c as u32;
-                        let (letter, width) = if v <= 0xff {
-                            ('x', 2)
-                        } else if v <= 0xffff {
-                            ('u', 4)
-                        } else {
-                            ('U', 8)
-                        };
-                        self.put(letter);
-                        for k in (0..width).rev() {
-                            let digit = (v >> (k * 4)) & 0xf;
-                            let ch = char::from_digit(digit, 16)
-                                .unwrap_or('0')
-                                .to_ascii_uppercase();
-                            self.put(ch);
-                        }
-                    }
-                }
+                self.write_escape(c);
                 spaces = false;
             } else if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.best_width
                     && i > 0
                     && i + 1 < chars.len()
                 {
@@ -710,17 +738,58 @@ impl Emitter<'_> {
         self.indention = false;
     }
 
+    /// One escape after the `\\` of a double-quoted scalar: a short form
+    /// where YAML has one, else `x`, `u` or `U` with upper-case hex digits.
+    fn write_escape(&mut self, c: char) {
+        let short = match c {
+            '\0' => Some('0'),
+            '\u{7}' => Some('a'),
+            '\u{8}' => Some('b'),
+            '\t' => Some('t'),
+            '\n' => Some('n'),
+            '\u{b}' => Some('v'),
+            '\u{c}' => Some('f'),
+            '\r' => Some('r'),
+            '\u{1b}' => Some('e'),
+            '"' => Some('"'),
+            '\\' => Some('\\'),
+            '\u{85}' => Some('N'),
+            '\u{a0}' => Some('_'),
+            '\u{2028}' => Some('L'),
+            '\u{2029}' => Some('P'),
+            _ => None,
+        };
+        if let Some(s) = short {
+            self.put(s);
+            return;
+        }
+        let v = c as u32;
+        let (letter, width) = if v <= 0xff {
+            ('x', 2)
+        } else if v <= 0xffff {
+            ('u', 4)
+        } else {
+            ('U', 8)
+        };
+        self.put(letter);
+        for k in (0..width).rev() {
+            let digit = (v >> (k * 4)) & 0xf;
+            let ch = char::from_digit(digit, 16)
+                .unwrap_or('0')
+                .to_ascii_uppercase();
+            self.put(ch);
+        }
+    }
+
     fn write_literal(&mut self, value: &str) {
         self.write_indicator("|", true, false, false);
         self.write_block_hints(value);
         self.put_break();
-        self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
         for c in value.chars() {
             if is_break(c) {
                 self.write_break(c);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {
@@ -767,10 +836,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn block_mapping_with_indentless_sequence() {
+    fn nested_collections() -> Vec<EmitEvent> {
         use EmitEvent::*;
-        let events = vec![
+        vec![
             MappingStart,
             scalar("a", ScalarStyle::Plain),
             SequenceStart,
@@ -787,50 +855,78 @@ mod tests {
             SequenceStart,
             SequenceEnd,
             MappingEnd,
-        ];
-        assert_eq!(emit_document(&events), "a:\n- x\n- k: v\n  k2: {}\nb: []\n");
+        ]
+    }
+
+    #[test]
+    fn v2_leaves_sequences_in_mappings_unindented() {
+        assert_eq!(
+            emit_document(&nested_collections(), Dialect::V2),
+            "a:\n- x\n- k: v\n  k2: {}\nb: []\n"
+        );
+    }
+
+    #[test]
+    fn v3_indents_sequences_in_mappings() {
+        assert_eq!(
+            emit_document(&nested_collections(), Dialect::V3),
+            "a:\n  - x\n  - k: v\n    k2: {}\nb: []\n"
+        );
     }
 
     #[test]
     fn scalar_styles() {
-        let one = |v: &str, s| emit_document(&[scalar(v, s)]);
-        assert_eq!(one("hello", ScalarStyle::Plain), "hello\n");
-        assert_eq!(one(" lead", ScalarStyle::Plain), "' lead'\n");
-        assert_eq!(one("it's: x", ScalarStyle::Plain), "'it''s: x'\n");
-        assert_eq!(one("tab\there", ScalarStyle::Plain), "\"tab\\there\"\n");
-        assert_eq!(one("\u{1f600}", ScalarStyle::Plain), "\"\\U0001F600\"\n");
-        assert_eq!(one("a\nb", ScalarStyle::Literal), "|-\n  a\n  b\n");
-        assert_eq!(one("a\nb\n", ScalarStyle::Literal), "|\n  a\n  b\n");
-        assert_eq!(one("a\n\n", ScalarStyle::Literal), "|+\n  a\n\n");
-        assert_eq!(one(" a\nb", ScalarStyle::Literal), "|2-\n   a\n  b\n");
-        assert_eq!(one("a \nb", ScalarStyle::Literal), "\"a \\nb\"\n");
-        assert_eq!(one("true", ScalarStyle::DoubleQuoted), "\"true\"\n");
+        for dialect in [Dialect::V2, Dialect::V3] {
+            let one = |v: &str, s| emit_document(&[scalar(v, s)], dialect);
+            assert_eq!(one("hello", ScalarStyle::Plain), "hello\n");
+            assert_eq!(one(" lead", ScalarStyle::Plain), "' lead'\n");
+            assert_eq!(one("it's: x", ScalarStyle::Plain), "'it''s: x'\n");
+            assert_eq!(one("tab\there", ScalarStyle::Plain), "\"tab\\there\"\n");
+            assert_eq!(one("\u{1f600}", ScalarStyle::Plain), "\"\\U0001F600\"\n");
+            assert_eq!(one("a\nb", ScalarStyle::Literal), "|-\n  a\n  b\n");
+            assert_eq!(one("a\nb\n", ScalarStyle::Literal), "|\n  a\n  b\n");
+            assert_eq!(one("a\n\n", ScalarStyle::Literal), "|+\n  a\n\n");
+            assert_eq!(one(" a\nb", ScalarStyle::Literal), "|2-\n   a\n  b\n");
+            assert_eq!(one("a \nb", ScalarStyle::Literal), "\"a \\nb\"\n");
+            assert_eq!(one("true", ScalarStyle::DoubleQuoted), "\"true\"\n");
+        }
     }
 
     #[test]
-    fn long_plain_scalars_fold_at_80_columns() {
+    fn v3_allows_tabs_in_literal_blocks() {
+        let events = [scalar("a\tb\nc", ScalarStyle::Literal)];
+        assert_eq!(emit_document(&events, Dialect::V3), "|-\n  a\tb\n  c\n");
+        assert_eq!(emit_document(&events, Dialect::V2), "\"a\\tb\\nc\"\n");
+    }
+
+    #[test]
+    fn v2_folds_long_plain_scalars_at_80_columns_and_v3_never() {
         let words = vec!["word"; 30].join(" ");
-        let out = emit_document(&[
+        let events = [
             EmitEvent::MappingStart,
             scalar("k", ScalarStyle::Plain),
             scalar(&words, ScalarStyle::Plain),
             EmitEvent::MappingEnd,
-        ]);
+        ];
+        let out = emit_document(&events, Dialect::V2);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].len() > 80 && lines[0].len() < 86);
         assert!(lines[1].starts_with("  word"));
+        assert_eq!(emit_document(&events, Dialect::V3), format!("k: {words}\n"));
     }
 
     #[test]
     fn long_and_multiline_keys_are_complex() {
         let key = "k".repeat(129);
-        let out = emit_document(&[
+        let events = [
             EmitEvent::MappingStart,
             scalar(&key, ScalarStyle::Plain),
             scalar("v", ScalarStyle::Plain),
             EmitEvent::MappingEnd,
-        ]);
-        assert_eq!(out, format!("? {key}\n: v\n"));
+        ];
+        for dialect in [Dialect::V2, Dialect::V3] {
+            assert_eq!(emit_document(&events, dialect), format!("? {key}\n: v\n"));
+        }
     }
 }

@@ -51,7 +51,6 @@
 mod compose;
 mod decode;
 mod emitter;
-mod emitter_v3;
 mod encode;
 mod json_decode;
 mod json_encode;
@@ -70,6 +69,7 @@ mod typed;
 use std::fmt;
 
 use crate::value::{Map, Value};
+use emitter::Dialect;
 use json_decode::Target;
 use json_encode::JsonStyle;
 use jsonable::Numbers;
@@ -326,7 +326,7 @@ pub fn yaml_to_json(text: &str) -> Result<String, YamlError> {
 /// works) written as YAML.
 pub fn json_to_yaml(json: &str) -> Result<String, YamlError> {
     let y = go_yaml_unmarshal(json, "")?;
-    Ok(emitter::emit_document(&encode::events(&y)))
+    Ok(emitter::emit_document(&encode::events(&y), Dialect::V2))
 }
 
 /// `sigs.k8s.io/yaml.Marshal`, which Helm's `toYaml` uses (Helm then trims
@@ -337,7 +337,7 @@ pub fn to_yaml(value: &Value) -> Result<String, YamlError> {
         .map_err(|e| YamlError::new(YamlErrorKind::Marshal, MARSHALING, e.message, None))?;
     // The JSON text is our encoder's: most of it reads without the YAML parser.
     if let Some(y) = json_yv::read(&json) {
-        return Ok(emitter::emit_document(&encode::events(&y)));
+        return Ok(emitter::emit_document(&encode::events(&y), Dialect::V2));
     }
     json_to_yaml(&json)
 }
@@ -348,7 +348,7 @@ pub fn to_yaml(value: &Value) -> Result<String, YamlError> {
 /// go-yaml raises for a value it cannot marshal (a `complex128`), which
 /// text/template reports as the function's error.
 pub fn to_yaml_pretty(value: &Value) -> Result<String, String> {
-    pretty::events(value).map(|events| emitter_v3::emit_document(&events))
+    pretty::events(value).map(|events| emitter::emit_document(&events, Dialect::V3))
 }
 
 /// `json.Marshal`: sorted keys, `<`, `>`, `&`, U+2028 and U+2029 escaped,

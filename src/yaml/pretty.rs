@@ -458,7 +458,10 @@ mod tests {
             "s",
             Value::list(strings.iter().map(|s| Value::from(*s)).collect()),
         );
-        let text = crate::yaml::emitter_v3::emit_document(&events(&Value::Map(m)).unwrap());
+        let text = crate::yaml::emitter::emit_document(
+            &events(&Value::Map(m)).unwrap(),
+            crate::yaml::emitter::Dialect::V3,
+        );
         assert_eq!(
             text,
             "baz:\n  - 1\n  - 2\n  - 3\nf: .inf\nm: {}\n\"n\": null\ns:\n  - \"yes\"\n  - \"1.0\"\n  - a b\n  - |\n    x\n    y\n  - \"\"\n"
