@@ -6,8 +6,9 @@
 //! would read back as something else (`"true"`, `"1.5"`, `""`, timestamps,
 //! base-60 numbers like `"1:20"`).
 
-use super::emitter::EmitEvent;
+use super::emitter::{Dialect, EmitEvent};
 use super::resolve::{is_base60_float, resolve, STR_TAG};
+use super::sort::{sort_by_less, text_less};
 use super::strconv::format_g;
 use super::syntax::ScalarStyle;
 use super::typed::{go_lossy_utf8, Yv};
@@ -85,31 +86,6 @@ fn string_event(s: &str) -> EmitEvent {
     }
 }
 
-/// A stable merge sort driven by a "less" function (which, like Go's, need
-/// not be a perfect total order; this never panics on one that is not).
-fn sort_by_less<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool + Copy) {
-    if items.len() < 2 {
-        return;
-    }
-    let mut right = items.split_off(items.len() / 2);
-    sort_by_less(items, less);
-    sort_by_less(&mut right, less);
-    let left = std::mem::take(items);
-    let mut merged = Vec::with_capacity(left.len() + right.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.into_iter().peekable();
-    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
-        if less(r, l) {
-            merged.extend(right.next());
-        } else {
-            merged.extend(left.next());
-        }
-    }
-    merged.extend(left);
-    merged.extend(right);
-    *items = merged;
-}
-
 /// `reflect.Kind` numbers, which go-yaml compares for keys of different kinds.
 fn kind_rank(v: &Yv) -> u8 {
     match v {
@@ -162,20 +138,6 @@ impl<'a> SortKey<'a> {
     }
 }
 
-/// Go's `unicode.IsLetter` (exact for ASCII, approximate beyond).
-fn is_letter(c: char) -> bool {
-    c.is_alphabetic()
-}
-
-/// Go's `unicode.IsDigit` (exact for ASCII, approximate beyond).
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
-}
-
-fn digit_value(c: char) -> i64 {
-    c as i64 - '0' as i64
-}
-
 /// go-yaml's `keyList.Less`.
 pub(crate) fn key_less(ka: &SortKey, kb: &SortKey) -> bool {
     let (a, b) = (ka.value, kb.value);
@@ -189,89 +151,15 @@ pub(crate) fn key_less(ka: &SortKey, kb: &SortKey) -> bool {
         }
         return num_less(a, b);
     }
-    let (Some(ar), Some(br)) = (&ka.text, &kb.text) else {
-        return kind_rank(a) < kind_rank(b);
-    };
-    for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
-            continue;
-        }
-        let al = is_letter(ar[i]);
-        let bl = is_letter(br[i]);
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && is_digit(ar[j - 1]) {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
-    }
-    ar.len() < br.len()
-}
-
-#[cfg(test)]
-fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let (x, y) = (Yv::Str(a.to_string()), Yv::Str(b.to_string()));
-    let (x, y) = (SortKey::new(&x), SortKey::new(&y));
-    if key_less(&x, &y) {
-        Ordering::Less
-    } else if key_less(&y, &x) {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
+    match (&ka.text, &kb.text) {
+        (Some(ar), Some(br)) => text_less(ar, br, Dialect::V2),
+        _ => kind_rank(a) < kind_rank(b),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sorted(keys: &[&str]) -> Vec<String> {
-        let mut v: Vec<String> = keys.iter().map(|s| s.to_string()).collect();
-        v.sort_by(|a, b| natural_cmp(a, b));
-        v
-    }
-
-    #[test]
-    fn natural_key_order() {
-        assert_eq!(sorted(&["a10", "a9", "a1"]), vec!["a1", "a9", "a10"]);
-        assert_eq!(
-            sorted(&["b", "B", "a", "_x", "1"]),
-            vec!["_x", "1", "B", "a", "b"]
-        );
-        assert_eq!(sorted(&["a01", "a1"]), vec!["a1", "a01"]);
-        assert_eq!(sorted(&["x-2", "x-10", "x.1"]), vec!["x-2", "x-10", "x.1"]);
-        assert_eq!(sorted(&["ab", "a"]), vec!["a", "ab"]);
-    }
 
     #[test]
     fn string_styles() {

@@ -61,6 +61,7 @@ mod pretty;
 mod reader;
 mod resolve;
 mod scanner;
+mod sort;
 mod strconv;
 mod syntax;
 mod target;

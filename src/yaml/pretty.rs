@@ -7,8 +7,9 @@
 //! and `.nan`, nil as `null`, and strings plain unless YAML 1.2 (or the YAML
 //! 1.1 booleans and base-60 floats) would read them as something else.
 
-use super::emitter::EmitEvent;
+use super::emitter::{Dialect, EmitEvent};
 use super::resolve::{is_base60_float, is_timestamp};
+use super::sort::{sort_by_less, text_less};
 use super::strconv::{format_g, parse_float, parse_int_base0, parse_uint_base0};
 use super::syntax::ScalarStyle;
 use crate::toml::reflect::{shape, Shape};
@@ -75,7 +76,7 @@ fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) -> Result<(), String> {
                 .iter()
                 .map(|(k, v)| (k.chars().collect(), k.as_str(), v))
                 .collect();
-            sort_by_less(&mut keyed, |a, b| key_less(&a.0, &b.0));
+            sort_by_less(&mut keyed, |a, b| text_less(&a.0, &b.0, Dialect::V3));
             out.push(EmitEvent::MappingStart);
             for (_, k, v) in &keyed {
                 out.push(string_event(k));
@@ -330,101 +331,6 @@ fn resolves_to_str(s: &str) -> bool {
     }
 }
 
-/// A stable merge sort driven by a "less" function.
-fn sort_by_less<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool + Copy) {
-    if items.len() < 2 {
-        return;
-    }
-    let mut right = items.split_off(items.len() / 2);
-    sort_by_less(items, less);
-    sort_by_less(&mut right, less);
-    let left = std::mem::take(items);
-    let mut merged = Vec::with_capacity(left.len() + right.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.into_iter().peekable();
-    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
-        if less(r, l) {
-            merged.extend(right.next());
-        } else {
-            merged.extend(left.next());
-        }
-    }
-    merged.extend(left);
-    merged.extend(right);
-    *items = merged;
-}
-
-/// Go's `unicode.IsLetter` and `unicode.IsDigit`.
-fn is_letter(c: char) -> bool {
-    c.is_ascii_alphabetic() || (!c.is_ascii() && unicode_class(c, 0))
-}
-
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || (!c.is_ascii() && unicode_class(c, 1))
-}
-
-fn unicode_class(c: char, which: usize) -> bool {
-    thread_local! {
-        static CLASSES: [regex::Regex; 2] = [
-            regex::Regex::new(r"^\p{L}$").expect("valid regex"),
-            regex::Regex::new(r"^\p{Nd}$").expect("valid regex"),
-        ];
-    }
-    let mut buf = [0u8; 4];
-    let s = c.encode_utf8(&mut buf);
-    CLASSES.with(|re| re[which].is_match(s))
-}
-
-/// go-yaml's `keyList.Less` for two string keys: runs of digits compare
-/// by value, letters before other characters.
-fn key_less(ar: &[char], br: &[char]) -> bool {
-    let mut digits = false;
-    for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
-            digits = is_digit(ar[i]);
-            continue;
-        }
-        let al = is_letter(ar[i]);
-        let bl = is_letter(br[i]);
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return if digits { al } else { bl };
-        }
-        let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && is_digit(ar[j - 1]) {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
-    }
-    ar.len() < br.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,18 +372,5 @@ mod tests {
             text,
             "baz:\n  - 1\n  - 2\n  - 3\nf: .inf\nm: {}\n\"n\": null\ns:\n  - \"yes\"\n  - \"1.0\"\n  - a b\n  - |\n    x\n    y\n  - \"\"\n"
         );
-    }
-
-    #[test]
-    fn keys_sort_naturally() {
-        let less = |a: &str, b: &str| {
-            key_less(
-                &a.chars().collect::<Vec<_>>(),
-                &b.chars().collect::<Vec<_>>(),
-            )
-        };
-        assert!(less("a2", "a10"));
-        assert!(less("B", "a"));
-        assert!(!less("a", "B"));
     }
 }
