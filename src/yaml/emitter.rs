@@ -622,8 +622,9 @@ impl Emitter<'_> {
     }
 
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        let v3 = self.dialect == Dialect::V3;
-        if !(v3 && value.is_empty()) && !self.whitespace {
+        // v3 writes nothing at all, not even the space, for an empty value.
+        let writes_nothing = self.dialect == Dialect::V3 && value.is_empty();
+        if !writes_nothing && !self.whitespace {
             self.put(' ');
         }
         let chars: Vec<char> = value.chars().collect();
@@ -654,7 +655,7 @@ impl Emitter<'_> {
                 breaks = false;
             }
         }
-        if !(v3 && value.is_empty()) {
+        if !writes_nothing {
             self.whitespace = false;
         }
         self.indention = false;
