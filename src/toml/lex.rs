@@ -107,6 +107,51 @@ enum State {
     Comment,
 }
 
+/// The two bracketed containers, whose elements lex alike.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Array,
+    InlineTable,
+}
+
+impl Container {
+    fn close(self) -> char {
+        match self {
+            Container::Array => ']',
+            Container::InlineTable => '}',
+        }
+    }
+
+    /// The state that lexes one element: a value, or a key/value pair.
+    fn element(self) -> State {
+        match self {
+            Container::Array => State::Value,
+            Container::InlineTable => State::KeyStart,
+        }
+    }
+
+    fn element_start(self) -> State {
+        match self {
+            Container::Array => State::ArrayValue,
+            Container::InlineTable => State::InlineTableValue,
+        }
+    }
+
+    fn element_end(self) -> State {
+        match self {
+            Container::Array => State::ArrayValueEnd,
+            Container::InlineTable => State::InlineTableValueEnd,
+        }
+    }
+
+    fn end(self) -> State {
+        match self {
+            Container::Array => State::ArrayEnd,
+            Container::InlineTable => State::InlineTableEnd,
+        }
+    }
+}
+
 type Step = Result<Option<State>, Fatal>;
 
 pub(crate) struct Lexer<'a> {
@@ -440,6 +485,69 @@ impl<'a> Lexer<'a> {
         None
     }
 
+    /// Where an array element or an inline table's key/value pair may
+    /// start: blank space, newlines and comments are skipped, a comma is an
+    /// error, the closing bracket ends the container (`lexArrayValue`,
+    /// `lexInlineTableValue`).
+    fn lex_element_start(&mut self, c: Container) -> Step {
+        let r = self.next()?;
+        if is_whitespace(r) || is_nl(r) {
+            self.ignore();
+            return Ok(Some(c.element_start()));
+        }
+        match r {
+            '#' => {
+                self.push(c.element_start());
+                Ok(Some(State::CommentStart))
+            }
+            ',' => Ok(self.errorf("unexpected comma".to_string())),
+            r if r == c.close() => Ok(Some(c.end())),
+            _ => {
+                self.backup()?;
+                self.push(c.element_end());
+                Ok(Some(c.element()))
+            }
+        }
+    }
+
+    /// After an element: a comma leads to the next one, the closing bracket
+    /// ends the container (`lexArrayValueEnd`, `lexInlineTableValueEnd`; an
+    /// inline table allows a trailing comma, as BurntSushi/toml does).
+    fn lex_element_end(&mut self, c: Container) -> Step {
+        let r = self.next()?;
+        if is_whitespace(r) || is_nl(r) {
+            self.ignore();
+            return Ok(Some(c.element_end()));
+        }
+        match r {
+            '#' => {
+                self.push(c.element_end());
+                Ok(Some(State::CommentStart))
+            }
+            ',' => {
+                self.ignore();
+                if c == Container::InlineTable {
+                    self.skip(is_whitespace)?;
+                    if self.peek()? == '}' {
+                        return Ok(Some(c.element_end()));
+                    }
+                }
+                Ok(Some(c.element_start()))
+            }
+            r if r == c.close() => Ok(Some(c.end())),
+            _ => Ok(self.errorf(match c {
+                Container::Array => format!(
+                    "expected a comma (',') or array terminator (']'), but got {}",
+                    rune_or_eof(r)
+                ),
+                Container::InlineTable => format!(
+                    "expected a comma or an inline table terminator '}}', but got {} instead",
+                    rune_or_eof(r)
+                ),
+            })),
+        }
+    }
+
     fn step(&mut self, state: State) -> Step {
         use State as S;
         match state {
@@ -518,99 +626,15 @@ impl<'a> Lexer<'a> {
             S::KeyNameStart => self.lex_key_name_start(),
             S::KeyEnd => self.lex_key_end(),
             S::Value => self.lex_value(),
-            S::ArrayValue => {
-                let r = self.next()?;
-                if is_whitespace(r) || is_nl(r) {
-                    self.ignore();
-                    return Ok(Some(S::ArrayValue));
-                }
-                match r {
-                    '#' => {
-                        self.push(S::ArrayValue);
-                        Ok(Some(S::CommentStart))
-                    }
-                    ',' => Ok(self.errorf("unexpected comma".to_string())),
-                    ']' => Ok(Some(S::ArrayEnd)),
-                    _ => {
-                        self.backup()?;
-                        self.push(S::ArrayValueEnd);
-                        Ok(Some(S::Value))
-                    }
-                }
-            }
-            S::ArrayValueEnd => {
-                let r = self.next()?;
-                if is_whitespace(r) || is_nl(r) {
-                    self.ignore();
-                    return Ok(Some(S::ArrayValueEnd));
-                }
-                match r {
-                    '#' => {
-                        self.push(S::ArrayValueEnd);
-                        Ok(Some(S::CommentStart))
-                    }
-                    ',' => {
-                        self.ignore();
-                        Ok(Some(S::ArrayValue))
-                    }
-                    ']' => Ok(Some(S::ArrayEnd)),
-                    _ => Ok(self.errorf(format!(
-                        "expected a comma (',') or array terminator (']'), but got {}",
-                        rune_or_eof(r)
-                    ))),
-                }
-            }
+            S::ArrayValue => self.lex_element_start(Container::Array),
+            S::ArrayValueEnd => self.lex_element_end(Container::Array),
             S::ArrayEnd => {
                 self.ignore();
                 self.emit(ItemType::ArrayEnd)?;
                 self.pop()
             }
-            S::InlineTableValue => {
-                let r = self.next()?;
-                if is_whitespace(r) || is_nl(r) {
-                    self.ignore();
-                    return Ok(Some(S::InlineTableValue));
-                }
-                match r {
-                    '#' => {
-                        self.push(S::InlineTableValue);
-                        Ok(Some(S::CommentStart))
-                    }
-                    ',' => Ok(self.errorf("unexpected comma".to_string())),
-                    '}' => Ok(Some(S::InlineTableEnd)),
-                    _ => {
-                        self.backup()?;
-                        self.push(S::InlineTableValueEnd);
-                        Ok(Some(S::KeyStart))
-                    }
-                }
-            }
-            S::InlineTableValueEnd => {
-                let r = self.next()?;
-                if is_whitespace(r) || is_nl(r) {
-                    self.ignore();
-                    return Ok(Some(S::InlineTableValueEnd));
-                }
-                match r {
-                    '#' => {
-                        self.push(S::InlineTableValueEnd);
-                        Ok(Some(S::CommentStart))
-                    }
-                    ',' => {
-                        self.ignore();
-                        self.skip(is_whitespace)?;
-                        if self.peek()? == '}' {
-                            return Ok(Some(S::InlineTableValueEnd));
-                        }
-                        Ok(Some(S::InlineTableValue))
-                    }
-                    '}' => Ok(Some(S::InlineTableEnd)),
-                    _ => Ok(self.errorf(format!(
-                        "expected a comma or an inline table terminator '}}', but got {} instead",
-                        rune_or_eof(r)
-                    ))),
-                }
-            }
+            S::InlineTableValue => self.lex_element_start(Container::InlineTable),
+            S::InlineTableValueEnd => self.lex_element_end(Container::InlineTable),
             S::InlineTableEnd => {
                 self.ignore();
                 self.emit(ItemType::InlineTableEnd)?;

@@ -201,10 +201,22 @@ fn parse_errors_match_burntsushi() {
         ("a = 99999999999999999999", "toml: line 1 (last key \"a\"): 99999999999999999999 is out of range for int64"),
         ("a = 1979-13-01", "toml: line 1 (last key \"a\"): invalid datetime: \"1979-13-01\""),
         ("a = [1,,2]", "toml: line 1 (last key \"a\"): unexpected comma"),
+        ("a = {,b = 1}", "toml: line 1 (last key \"a\"): unexpected comma"),
+        ("a = [1 2]", "toml: line 1 (last key \"a\"): expected a comma (',') or array terminator (']'), but got '2'"),
+        ("a = {b = 1 c = 2}", "toml: line 1 (last key \"a.b\"): expected a comma or an inline table terminator '}', but got 'c' instead"),
         ("x = 1\n[x.y]", "toml: line 2: Key 'x' was already created as a hash."),
         ("a\0 = 1", "toml: line 1: files cannot contain NULL bytes; probably using UTF-16; TOML files must be UTF-8"),
     ];
     for (input, want) in cases {
         assert_eq!(decoded(input), format!("ERR {want}"), "input {input:?}");
     }
+}
+
+#[test]
+fn arrays_and_inline_tables_skip_blanks_and_comments() {
+    assert_eq!(
+        decoded("a = [\n  1, # one\n  2,\n]\nb = { c = 1, d = [ 2 ] }"),
+        "map[a:[1 2] b:map[c:1 d:[2]]]"
+    );
+    assert_eq!(decoded("a = []\nb = {}"), "map[a:[] b:map[]]");
 }
