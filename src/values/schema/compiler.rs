@@ -213,7 +213,7 @@ impl Compiler {
             .clone()
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))?;
         let mut subschemas: BTreeMap<String, Json> = BTreeMap::new();
-        for path in d.subschemas {
+        for path in d.subschemas() {
             // Most schemas use few keywords: look a path up only when its
             // first step is one of them.
             let head_len = path.bytes().position(|b| b == b'/').unwrap_or(path.len());

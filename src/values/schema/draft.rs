@@ -13,117 +13,53 @@ pub(crate) struct Draft {
     pub url: &'static str,
     /// `id` (draft 4) or `$id`.
     pub id: &'static str,
-    /// Where subschemas live: `*` is every property, `[]` every item.
-    pub subschemas: &'static [&'static str],
     pub vocab_prefix: &'static str,
     pub all_vocabs: &'static [&'static str],
     pub default_vocabs: &'static [&'static str],
 }
 
-const SUB4: &[&str] = &[
-    "definitions/*",
-    "not",
-    "allOf/[]",
-    "anyOf/[]",
-    "oneOf/[]",
-    "properties/*",
-    "additionalProperties",
-    "patternProperties/*",
-    "items",
-    "items/[]",
-    "additionalItems",
-    "dependencies/*",
+/// Where subschemas live (`*` is every property, `[]` every item), each with
+/// the first draft that has it.
+const SUBSCHEMA_LOCATIONS: &[(&str, u32)] = &[
+    ("definitions/*", 4),
+    ("not", 4),
+    ("allOf/[]", 4),
+    ("anyOf/[]", 4),
+    ("oneOf/[]", 4),
+    ("properties/*", 4),
+    ("additionalProperties", 4),
+    ("patternProperties/*", 4),
+    ("items", 4),
+    ("items/[]", 4),
+    ("additionalItems", 4),
+    ("dependencies/*", 4),
+    ("propertyNames", 6),
+    ("contains", 6),
+    ("if", 7),
+    ("then", 7),
+    ("else", 7),
+    ("$defs/*", 2019),
+    ("dependentSchemas/*", 2019),
+    ("unevaluatedProperties", 2019),
+    ("unevaluatedItems", 2019),
+    ("contentSchema", 2019),
+    ("prefixItems/[]", 2020),
 ];
-const SUB6: &[&str] = &[
-    "definitions/*",
-    "not",
-    "allOf/[]",
-    "anyOf/[]",
-    "oneOf/[]",
-    "properties/*",
-    "additionalProperties",
-    "patternProperties/*",
-    "items",
-    "items/[]",
-    "additionalItems",
-    "dependencies/*",
-    "propertyNames",
-    "contains",
-];
-const SUB7: &[&str] = &[
-    "definitions/*",
-    "not",
-    "allOf/[]",
-    "anyOf/[]",
-    "oneOf/[]",
-    "properties/*",
-    "additionalProperties",
-    "patternProperties/*",
-    "items",
-    "items/[]",
-    "additionalItems",
-    "dependencies/*",
-    "propertyNames",
-    "contains",
-    "if",
-    "then",
-    "else",
-];
-const SUB2019: &[&str] = &[
-    "definitions/*",
-    "not",
-    "allOf/[]",
-    "anyOf/[]",
-    "oneOf/[]",
-    "properties/*",
-    "additionalProperties",
-    "patternProperties/*",
-    "items",
-    "items/[]",
-    "additionalItems",
-    "dependencies/*",
-    "propertyNames",
-    "contains",
-    "if",
-    "then",
-    "else",
-    "$defs/*",
-    "dependentSchemas/*",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contentSchema",
-];
-const SUB2020: &[&str] = &[
-    "definitions/*",
-    "not",
-    "allOf/[]",
-    "anyOf/[]",
-    "oneOf/[]",
-    "properties/*",
-    "additionalProperties",
-    "patternProperties/*",
-    "items",
-    "items/[]",
-    "additionalItems",
-    "dependencies/*",
-    "propertyNames",
-    "contains",
-    "if",
-    "then",
-    "else",
-    "$defs/*",
-    "dependentSchemas/*",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contentSchema",
-    "prefixItems/[]",
-];
+
+impl Draft {
+    /// Where this draft keeps subschemas.
+    pub fn subschemas(&self) -> impl Iterator<Item = &'static str> + '_ {
+        SUBSCHEMA_LOCATIONS
+            .iter()
+            .filter(|(_, since)| *since <= self.version)
+            .map(|(path, _)| *path)
+    }
+}
 
 pub(crate) static DRAFT4: Draft = Draft {
     version: 4,
     url: "http://json-schema.org/draft-04/schema",
     id: "id",
-    subschemas: SUB4,
     vocab_prefix: "",
     all_vocabs: &[],
     default_vocabs: &[],
@@ -133,7 +69,6 @@ pub(crate) static DRAFT6: Draft = Draft {
     version: 6,
     url: "http://json-schema.org/draft-06/schema",
     id: "$id",
-    subschemas: SUB6,
     vocab_prefix: "",
     all_vocabs: &[],
     default_vocabs: &[],
@@ -143,7 +78,6 @@ pub(crate) static DRAFT7: Draft = Draft {
     version: 7,
     url: "http://json-schema.org/draft-07/schema",
     id: "$id",
-    subschemas: SUB7,
     vocab_prefix: "",
     all_vocabs: &[],
     default_vocabs: &[],
@@ -153,7 +87,6 @@ pub(crate) static DRAFT2019: Draft = Draft {
     version: 2019,
     url: "https://json-schema.org/draft/2019-09/schema",
     id: "$id",
-    subschemas: SUB2019,
     vocab_prefix: "https://json-schema.org/draft/2019-09/vocab/",
     all_vocabs: &[
         "core",
@@ -170,7 +103,6 @@ pub(crate) static DRAFT2020: Draft = Draft {
     version: 2020,
     url: "https://json-schema.org/draft/2020-12/schema",
     id: "$id",
-    subschemas: SUB2020,
     vocab_prefix: "https://json-schema.org/draft/2020-12/vocab/",
     all_vocabs: &[
         "core",
@@ -325,4 +257,22 @@ pub(crate) fn vocabs_of(
         vocabs.push("core".to_string());
     }
     Ok(Some(vocabs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_draft_adds_subschema_locations() {
+        let count = |d: &Draft| d.subschemas().count();
+        assert_eq!(
+            [&DRAFT4, &DRAFT6, &DRAFT7, &DRAFT2019, &DRAFT2020].map(count),
+            [12, 14, 17, 22, 23]
+        );
+        assert!(!DRAFT4.subschemas().any(|p| p == "contains"));
+        assert!(DRAFT6.subschemas().any(|p| p == "contains"));
+        assert!(!DRAFT2019.subschemas().any(|p| p == "prefixItems/[]"));
+        assert!(DRAFT2020.subschemas().any(|p| p == "prefixItems/[]"));
+    }
 }
