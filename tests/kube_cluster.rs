@@ -1015,3 +1015,108 @@ fn hooks_crds_wait_and_atomic() {
     assert_eq!(cluster.api(&format!("{crds}/gadgets.example.com")).0, 200);
     assert!(secrets(&cluster, ns, "app").is_empty());
 }
+
+/// Waits 2.5 s (more than Helm's poll interval) and checks chartroom is
+/// still waiting.
+fn still_waiting(child: &mut std::process::Child, what: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    if child.try_wait().unwrap().is_some() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut err);
+        }
+        panic!("chartroom stopped waiting before {what} was ready: {err}");
+    }
+}
+
+#[test]
+fn wait_follows_helms_readiness_rules() {
+    let Some(cluster) = cluster_or_skip("ready") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/ready");
+    let ns = "/api/v1/namespaces/rd";
+    let apps = "/apis/apps/v1/namespaces/rd";
+    let mut child = cluster.chartroom_spawn(&[
+        "install",
+        "r",
+        chart.to_str().unwrap(),
+        "-n",
+        "rd",
+        "--create-namespace",
+        "--wait",
+        "--wait-for-jobs",
+        "--timeout",
+        "120s",
+    ]);
+    // Helm checks the objects in install order and stops at the first one
+    // that is not ready.
+    cluster.await_object(&format!("{ns}/persistentvolumeclaims/r-claim"));
+    still_waiting(&mut child, "the claim");
+    let status = |path: String, body: &str| assert_eq!(cluster.patch(&path, body), 200, "{path}");
+    status(
+        format!("{ns}/persistentvolumeclaims/r-claim/status"),
+        r#"{"status":{"phase":"Bound"}}"#,
+    );
+    still_waiting(&mut child, "the load balancer");
+    status(
+        format!("{ns}/services/r-lb/status"),
+        r#"{"status":{"loadBalancer":{"ingress":[{"ip":"10.9.8.7"}]}}}"#,
+    );
+    still_waiting(&mut child, "the daemon set");
+    status(
+        format!("{apps}/daemonsets/r-ds/status"),
+        r#"{"status":{"observedGeneration":1,"currentNumberScheduled":1,"numberMisscheduled":0,"desiredNumberScheduled":1,"updatedNumberScheduled":1,"numberReady":1}}"#,
+    );
+    still_waiting(&mut child, "the deployment's replica set");
+    // What the deployment controller would do: a ReplicaSet it controls
+    // with its pod template (plus the hash label), then the counts.
+    let (_, dep) = cluster.api(&format!("{apps}/deployments/r-deploy"));
+    let mut template = dep["spec"]["template"].clone();
+    template["metadata"]["labels"]["pod-template-hash"] = "h1".into();
+    let rs = serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": "r-deploy-h1",
+            "labels": {"app": "r", "pod-template-hash": "h1"},
+            "ownerReferences": [{
+                "apiVersion": "apps/v1", "kind": "Deployment", "name": "r-deploy",
+                "uid": dep["metadata"]["uid"], "controller": true
+            }]
+        },
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "r", "pod-template-hash": "h1"}},
+            "template": template
+        }
+    });
+    assert_eq!(
+        cluster.post(&format!("{apps}/replicasets"), &rs.to_string()),
+        201
+    );
+    still_waiting(&mut child, "the replica set's pods");
+    status(
+        format!("{apps}/replicasets/r-deploy-h1/status"),
+        r#"{"status":{"replicas":1,"fullyLabeledReplicas":1,"readyReplicas":1,"availableReplicas":1,"observedGeneration":1}}"#,
+    );
+    still_waiting(&mut child, "the deployment's observed generation");
+    status(
+        format!("{apps}/deployments/r-deploy/status"),
+        r#"{"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1,"updatedReplicas":1,"availableReplicas":1}}"#,
+    );
+    still_waiting(&mut child, "the stateful set");
+    status(
+        format!("{apps}/statefulsets/r-sts/status"),
+        r#"{"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1,"currentReplicas":1,"updatedReplicas":1,"currentRevision":"r1","updateRevision":"r1"}}"#,
+    );
+    still_waiting(&mut child, "the job (--wait-for-jobs)");
+    status(
+        "/apis/batch/v1/namespaces/rd/jobs/r-job/status".to_string(),
+        r#"{"status":{"succeeded":1}}"#,
+    );
+    let out = child.wait_with_output().unwrap();
+    let text = ok(&out, "install --wait --wait-for-jobs");
+    assert!(text.contains("STATUS: deployed\n"), "{text}");
+}
