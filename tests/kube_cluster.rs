@@ -1000,6 +1000,31 @@ fn hooks_crds_wait_and_atomic() {
     assert_eq!(cluster.api(&format!("{pods}/gone-x")).0, 404);
     assert_eq!(cluster.api(&format!("{cms}/gone-config")).0, 404);
 
+    // rollback --wait: a timeout marks the new revision failed, the
+    // deployed one stays deployed.
+    let out = cluster.chartroom(&[
+        "rollback",
+        "app",
+        "5",
+        "-n",
+        ns,
+        "--no-hooks",
+        "--wait",
+        "--timeout",
+        "2s",
+    ]);
+    assert_eq!(
+        stderr(&out),
+        "Error: release app failed: context deadline exceeded\n"
+    );
+    let rs = records(&cluster, ns, "app");
+    let last: Vec<(i64, Status)> = rs[6..].iter().map(|r| (r.version, r.status())).collect();
+    assert_eq!(last, [(7, Status::Deployed), (8, Status::Failed)]);
+    assert_eq!(
+        rs[7].info.clone().unwrap().description,
+        "Release \"app\" failed: context deadline exceeded"
+    );
+
     // uninstall --wait: pre-delete hook run and deleted (hook-succeeded),
     // post-delete hook left; CRDs are never deleted.
     let out = ok(
@@ -1011,6 +1036,7 @@ fn hooks_crds_wait_and_atomic() {
     assert_eq!(cluster.api(&format!("{cms}/app-post-delete")).0, 200);
     assert_eq!(cluster.api(&format!("{cms}/app-config")).0, 404);
     assert_eq!(cluster.api(&format!("{pods}/app-w1")).0, 404);
+    assert_eq!(cluster.api(&format!("{pods}/app-w2")).0, 404);
     assert_eq!(cluster.api(&format!("{crds}/widgets.example.com")).0, 200);
     assert_eq!(cluster.api(&format!("{crds}/gadgets.example.com")).0, 200);
     assert!(secrets(&cluster, ns, "app").is_empty());
