@@ -738,6 +738,12 @@ fn hooks_crds_wait_and_atomic() {
         records(&cluster, ns, "app")[0].status(),
         Status::PendingInstall
     );
+    // The pending record is the lock: an upgrade meanwhile is refused.
+    let busy = cluster.chartroom(&["upgrade", "app", chart, "-n", ns]);
+    assert_eq!(
+        stderr(&busy),
+        "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n"
+    );
     assert_eq!(
         cluster.patch(
             &format!("{jobs}/app-pre-job/status"),

@@ -339,8 +339,8 @@ pub fn replicas_observed(v: &Json) -> bool {
 
 /// The label selector of a workload as a query string: `spec.selector`
 /// as a `LabelSelector` (`matchLabels`, `matchExpressions`), or as a plain
-/// map for ReplicationControllers and Services. `Err` for a Service
-/// without one (Helm's message).
+/// map for ReplicationControllers. `Err` names an operator Kubernetes
+/// does not define.
 pub fn selector_of(v: &Json, plain_map: bool) -> Result<String, String> {
     let selector = at(v, &["spec", "selector"]);
     let pairs = |m: Option<&Json>| -> Vec<String> {

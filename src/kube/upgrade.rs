@@ -364,7 +364,7 @@ async fn fail_upgrade(
         atomic: false,
         ..run.clone()
     };
-    match Box::pin(rollback(cluster, &name, target, 0, &undo)).await {
+    match rollback(cluster, &name, target, 0, &undo).await {
         Err(e) => format!(
             "an error occurred while rolling back the release. original upgrade error: {error}: {e}"
         ),
