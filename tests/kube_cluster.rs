@@ -1006,6 +1006,24 @@ fn hooks_crds_wait_and_atomic() {
     assert_eq!(cluster.api(&format!("{pods}/gone-x")).0, 404);
     assert_eq!(cluster.api(&format!("{cms}/gone-config")).0, 404);
 
+    // helm v3.10.1 rolls back chartroom's release, running the
+    // pre-rollback hook chartroom recorded (re-created: before-hook-creation).
+    let rollback_cm = uid(&cluster, &format!("{cms}/app-rollback-cm"));
+    ok(
+        &cluster.helm(&["rollback", "app", "4", "-n", ns]).unwrap(),
+        "helm rollback",
+    );
+    assert_ne!(
+        uid(&cluster, &format!("{cms}/app-rollback-cm")),
+        rollback_cm
+    );
+    let r = records(&cluster, ns, "app").remove(7);
+    assert_eq!((r.version, r.status()), (8, Status::Deployed));
+    assert_eq!(
+        hook(&r, "app-rollback-cm").last_run.phase,
+        HookPhase::Succeeded
+    );
+
     // rollback --wait: a timeout marks the new revision failed, the
     // deployed one stays deployed.
     let out = cluster.chartroom(&[
@@ -1025,9 +1043,16 @@ fn hooks_crds_wait_and_atomic() {
     );
     let rs = records(&cluster, ns, "app");
     let last: Vec<(i64, Status)> = rs[6..].iter().map(|r| (r.version, r.status())).collect();
-    assert_eq!(last, [(7, Status::Deployed), (8, Status::Failed)]);
     assert_eq!(
-        rs[7].info.clone().unwrap().description,
+        last,
+        [
+            (7, Status::Superseded),
+            (8, Status::Deployed),
+            (9, Status::Failed)
+        ]
+    );
+    assert_eq!(
+        rs[8].info.clone().unwrap().description,
         "Release \"app\" failed: context deadline exceeded"
     );
 
