@@ -1006,6 +1006,32 @@ fn hooks_crds_wait_and_atomic() {
     assert_eq!(cluster.api(&format!("{pods}/gone-x")).0, 404);
     assert_eq!(cluster.api(&format!("{cms}/gone-config")).0, 404);
 
+    // chartroom upgrades a release helm v3.10.1 installed, running its
+    // pre-upgrade hook; helm uninstalls it, running the pre-delete and
+    // post-delete hooks chartroom recorded.
+    ok(
+        &cluster
+            .helm(&["install", "h2", chart, "-n", ns, "--no-hooks"])
+            .unwrap(),
+        "helm install",
+    );
+    assert_eq!(cluster.api(&format!("{cms}/h2-pre-cm")).0, 404);
+    ok(
+        &cluster.chartroom(&["upgrade", "h2", chart, "-n", ns]),
+        "upgrade of helm's release",
+    );
+    let r = records(&cluster, ns, "h2").remove(1);
+    assert_eq!((r.version, r.status()), (2, Status::Deployed));
+    assert_eq!(hook(&r, "h2-pre-cm").last_run.phase, HookPhase::Succeeded);
+    assert_eq!(cluster.api(&format!("{cms}/h2-pre-cm")).0, 200);
+    ok(
+        &cluster.helm(&["uninstall", "h2", "-n", ns]).unwrap(),
+        "helm uninstall",
+    );
+    assert_eq!(cluster.api(&format!("{cms}/h2-pre-delete")).0, 404);
+    assert_eq!(cluster.api(&format!("{cms}/h2-post-delete")).0, 200);
+    assert!(secrets(&cluster, ns, "h2").is_empty());
+
     // helm v3.10.1 rolls back chartroom's release, running the
     // pre-rollback hook chartroom recorded (re-created: before-hook-creation).
     let rollback_cm = uid(&cluster, &format!("{cms}/app-rollback-cm"));
