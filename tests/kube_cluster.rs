@@ -39,21 +39,31 @@ fn env_value(env: &str, key: &str) -> Option<String> {
     })
 }
 
+/// Starts a cluster; a failed start is tried again twice (clusters of
+/// tests running in parallel can race for the free ports they pick).
 fn start_cluster(tag: &str) -> Result<ClusterDir, String> {
     let dir =
         std::env::temp_dir().join(format!("chartroom-kube-test-{tag}-{}", std::process::id()));
     let script = root().join("tests/kube/cluster.sh");
-    let out = Command::new(&script)
-        .arg("start")
-        .arg(&dir)
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(format!(
-            "cluster.sh start failed: {}",
-            stderr.lines().last().unwrap_or("(no output)")
-        ));
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let out = Command::new(&script)
+            .arg("start")
+            .arg(&dir)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+        if out.status.success() {
+            break;
+        }
+        if attempt == 3 {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            return Err(format!(
+                "cluster.sh start failed: {}",
+                stderr.lines().last().unwrap_or("(no output)")
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
     }
     let env = Command::new(&script)
         .arg("env")
@@ -1005,6 +1015,20 @@ fn hooks_crds_wait_and_atomic() {
     assert!(secrets(&cluster, ns, "gone").is_empty());
     assert_eq!(cluster.api(&format!("{pods}/gone-x")).0, 404);
     assert_eq!(cluster.api(&format!("{cms}/gone-config")).0, 404);
+
+    // CRDs are created, never applied: installs after the first left the
+    // existing ones alone.
+    for name in ["widgets", "gadgets"] {
+        let (_, crd) = cluster.api(&format!("{crds}/{name}.example.com"));
+        let operations: Vec<&str> = crd["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["operation"].as_str())
+            .collect();
+        assert!(!operations.contains(&"Apply"), "{name}: {operations:?}");
+        assert_eq!(crd["metadata"]["generation"], 1, "{name}");
+    }
 
     // chartroom upgrades a release helm v3.10.1 installed, running its
     // pre-upgrade hook; helm uninstalls it, running the pre-delete and
