@@ -730,6 +730,28 @@ fn hooks_crds_wait_and_atomic() {
     assert_eq!(cluster.api(&format!("{crds}/widgets.example.com")).0, 404);
     assert!(secrets(&cluster, ns, "early").is_empty());
 
+    // Helm creates CRDs before it renders: a template error leaves them.
+    let out = cluster.chartroom(&[
+        "install",
+        "early",
+        chart,
+        "-n",
+        ns,
+        "--no-hooks",
+        "--set",
+        "renderFail=true",
+    ]);
+    assert!(
+        stderr(&out).starts_with(
+            "Error: INSTALLATION FAILED: execution error at (hooked/templates/resources.yaml:1:31): asked to fail\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(cluster.api(&format!("{crds}/widgets.example.com")).0, 200);
+    assert_eq!(cluster.api(&format!("{crds}/gadgets.example.com")).0, 200);
+    assert!(secrets(&cluster, ns, "early").is_empty());
+
     // install: CRDs (the chart's and the subchart's) first, then the
     // pre-install hooks by weight (the ConfigMap, then the Job, waited for
     // until the test completes it), the objects, the post-install Pod.

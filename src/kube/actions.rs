@@ -3,9 +3,9 @@
 //! `list.go`) over [`crate::release`]'s records and state checks:
 //!
 //! - install: refuse a name in use (`--replace` re-uses an uninstalled or
-//!   failed one, superseding the latest unless it failed), render with the server's version,
-//!   create the charts' CRDs ([`super::crds`], unless `--skip-crds`),
-//!   refuse to adopt objects another release owns, create the namespace
+//!   failed one, superseding the latest unless it failed), create the
+//!   charts' CRDs ([`super::crds`], unless `--skip-crds`), render with the
+//!   server's version, refuse to adopt objects another release owns, create the namespace
 //!   (`--create-namespace`), store `pending-install`, run the
 //!   `pre-install` hooks, apply every object (server-side, with Helm's
 //!   ownership metadata), wait (`--wait`), run the `post-install` hooks,
@@ -23,7 +23,7 @@
 use std::rc::Rc;
 
 use super::client::Cluster;
-use super::crds::install_crds;
+use super::crds::{chart_crds, install_crds};
 use super::hooks::exec_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, sort_for_uninstall, Resource};
 use super::options::RunOptions;
@@ -81,8 +81,16 @@ pub async fn install(
     let history = secrets.history(&req.name).await?;
     let plan = plan_install(&history, req.replace)?;
 
-    let kube_version = cluster.server_version().await?;
     let config = req.values.merge(&*req.read_file)?;
+    // Helm creates the CRDs before it renders.
+    let mut crds_created = false;
+    if !req.skip_crds {
+        if let Some(crds) = chart_crds(&req.chart, &config).filter(|c| !c.is_empty()) {
+            install_crds(cluster, &crds).await?;
+            crds_created = true;
+        }
+    }
+    let kube_version = cluster.server_version().await?;
     let options = RenderOptions {
         release_name: req.name.clone(),
         namespace: cluster.namespace.clone(),
@@ -96,10 +104,6 @@ pub async fn install(
         .map_err(|f| f.error.message)?;
     let warnings = rendered.warnings.clone();
 
-    let crds_created = !req.skip_crds && !rendered.crds.is_empty();
-    if crds_created {
-        install_crds(cluster, &rendered.crds).await?;
-    }
     if req.create_namespace {
         cluster.ensure_namespace(&cluster.namespace).await?;
     }
