@@ -39,21 +39,31 @@ fn env_value(env: &str, key: &str) -> Option<String> {
     })
 }
 
+/// Starts a cluster; a failed start is tried again twice (clusters of
+/// tests running in parallel can race for the free ports they pick).
 fn start_cluster(tag: &str) -> Result<ClusterDir, String> {
     let dir =
         std::env::temp_dir().join(format!("chartroom-kube-test-{tag}-{}", std::process::id()));
     let script = root().join("tests/kube/cluster.sh");
-    let out = Command::new(&script)
-        .arg("start")
-        .arg(&dir)
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(format!(
-            "cluster.sh start failed: {}",
-            stderr.lines().last().unwrap_or("(no output)")
-        ));
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let out = Command::new(&script)
+            .arg("start")
+            .arg(&dir)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+        if out.status.success() {
+            break;
+        }
+        if attempt == 3 {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            return Err(format!(
+                "cluster.sh start failed: {}",
+                stderr.lines().last().unwrap_or("(no output)")
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
     }
     let env = Command::new(&script)
         .arg("env")
@@ -618,4 +628,624 @@ fn upgrade_rollback_history_max_and_helm_interop() {
     let h = cluster.helm(&["upgrade", "app", chart, "-n", ns]).unwrap();
     assert_eq!(stderr(&h), stderr(&locked));
     assert_eq!(revisions(&cluster, ns, "app"), [6, 8, 9, 10]);
+}
+
+impl ClusterDir {
+    /// PATCH a JSON merge patch (`.../status` for status subresources).
+    fn patch(&self, path: &str, body: &str) -> u16 {
+        let out = Command::new("curl")
+            .args([
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--cacert",
+                &self.ca,
+            ])
+            .args(["-H", "Content-Type: application/merge-patch+json", "-H"])
+            .arg(format!("Authorization: Bearer {}", self.token))
+            .args(["-X", "PATCH", "--data", body])
+            .arg(format!("{}{path}", self.server))
+            .output()
+            .expect("curl runs");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0)
+    }
+
+    /// Starts chartroom without waiting for it.
+    fn chartroom_spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_chartroom"))
+            .args(args)
+            .args(["--kubeconfig", &self.kubeconfig])
+            .env_remove("KUBECONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("chartroom starts")
+    }
+
+    /// Waits (up to 60 s) until GET `path` finds the object.
+    fn await_object(&self, path: &str) -> serde_json::Value {
+        for _ in 0..300 {
+            let (code, body) = self.api(path);
+            if code == 200 {
+                return body;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("{path} never appeared");
+    }
+}
+
+/// The stored records of a release, decoded, by revision.
+fn records(c: &ClusterDir, ns: &str, release: &str) -> Vec<chartroom::release::Release> {
+    use chartroom::release::storage::from_secret;
+    let mut out: Vec<_> = secrets(c, ns, release)
+        .iter()
+        .map(|s| from_secret(&chartroom::yaml::from_json(&s.to_string()).unwrap()).unwrap())
+        .collect();
+    out.sort_by_key(|r| r.version);
+    out
+}
+
+fn uid(c: &ClusterDir, path: &str) -> String {
+    let (code, body) = c.api(path);
+    assert_eq!(code, 200, "{path}");
+    body["metadata"]["uid"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn hooks_crds_wait_and_atomic() {
+    use chartroom::release::{HookPhase, Status};
+    let Some(cluster) = cluster_or_skip("hooks") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/hooked");
+    let chart = chart.to_str().unwrap();
+    let ns = "hk";
+    let cms = "/api/v1/namespaces/hk/configmaps";
+    let pods = "/api/v1/namespaces/hk/pods";
+    let jobs = "/apis/batch/v1/namespaces/hk/jobs";
+    let crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    // --skip-crds: the chart's kinds are not served, nothing is created.
+    let out = cluster.chartroom(&[
+        "install",
+        "early",
+        chart,
+        "-n",
+        ns,
+        "--create-namespace",
+        "--skip-crds",
+        "--no-hooks",
+    ]);
+    assert!(
+        stderr(&out).starts_with("Error: INSTALLATION FAILED: "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(cluster.api(&format!("{crds}/widgets.example.com")).0, 404);
+    assert!(secrets(&cluster, ns, "early").is_empty());
+
+    // Helm creates CRDs before it renders: a template error leaves them.
+    let out = cluster.chartroom(&[
+        "install",
+        "early",
+        chart,
+        "-n",
+        ns,
+        "--no-hooks",
+        "--set",
+        "renderFail=true",
+    ]);
+    assert!(
+        stderr(&out).starts_with(
+            "Error: INSTALLATION FAILED: execution error at (hooked/templates/resources.yaml:1:31): asked to fail\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(cluster.api(&format!("{crds}/widgets.example.com")).0, 200);
+    assert_eq!(cluster.api(&format!("{crds}/gadgets.example.com")).0, 200);
+    assert!(secrets(&cluster, ns, "early").is_empty());
+
+    // install: CRDs (the chart's and the subchart's) first, then the
+    // pre-install hooks by weight (the ConfigMap, then the Job, waited for
+    // until the test completes it), the objects, the post-install Pod.
+    let child = cluster.chartroom_spawn(&["install", "app", chart, "-n", ns, "--timeout", "90s"]);
+    cluster.await_object(&format!("{jobs}/app-pre-job"));
+    assert_eq!(cluster.api(&format!("{cms}/app-pre-cm")).0, 200);
+    assert_eq!(cluster.api(&format!("{cms}/app-config")).0, 404);
+    let crd = cluster.api(&format!("{crds}/widgets.example.com")).1;
+    assert!(crd["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["type"] == "Established" && c["status"] == "True"));
+    assert_eq!(cluster.api(&format!("{crds}/gadgets.example.com")).0, 200);
+    assert_eq!(
+        records(&cluster, ns, "app")[0].status(),
+        Status::PendingInstall
+    );
+    // The pending record is the lock: an upgrade meanwhile is refused.
+    let busy = cluster.chartroom(&["upgrade", "app", chart, "-n", ns]);
+    assert_eq!(
+        stderr(&busy),
+        "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n"
+    );
+    assert_eq!(
+        cluster.patch(
+            &format!("{jobs}/app-pre-job/status"),
+            r#"{"status":{"succeeded":1,"conditions":[{"type":"Complete","status":"True"}]}}"#
+        ),
+        200
+    );
+    cluster.await_object(&format!("{pods}/app-post-pod"));
+    assert_eq!(cluster.api(&format!("{cms}/app-config")).0, 200);
+    assert_eq!(
+        cluster
+            .api("/apis/example.com/v1/namespaces/hk/widgets/app-widget")
+            .0,
+        200
+    );
+    assert_eq!(
+        cluster.patch(
+            &format!("{pods}/app-post-pod/status"),
+            r#"{"status":{"phase":"Succeeded"}}"#
+        ),
+        200
+    );
+    let out = child.wait_with_output().unwrap();
+    let text = ok(&out, "chartroom install with hooks");
+    assert!(text.contains("STATUS: deployed\nREVISION: 1\n"), "{text}");
+    // hook-succeeded deleted the Job; the others stay.
+    assert_eq!(cluster.api(&format!("{jobs}/app-pre-job")).0, 404);
+    assert_eq!(cluster.api(&format!("{pods}/app-post-pod")).0, 200);
+    let pre_cm_uid = uid(&cluster, &format!("{cms}/app-pre-cm"));
+    // Hook objects carry no ownership metadata.
+    let (_, pre_cm) = cluster.api(&format!("{cms}/app-pre-cm"));
+    assert!(pre_cm["metadata"]["labels"].is_null(), "{pre_cm}");
+
+    // The record: every hook that ran has its last run and the default
+    // delete policy Helm sets; the others never ran.
+    let r = records(&cluster, ns, "app").remove(0);
+    assert_eq!(r.status(), Status::Deployed);
+    let hook = |r: &chartroom::release::Release, name: &str| {
+        r.hooks.iter().find(|h| h.name == name).unwrap().clone()
+    };
+    for name in ["app-pre-cm", "app-pre-job", "app-post-pod"] {
+        let h = hook(&r, name);
+        assert_eq!(h.last_run.phase, HookPhase::Succeeded, "{name}");
+        assert!(!h.last_run.started_at.is_zero());
+        assert!(h.last_run.completed_at.unix_seconds() >= h.last_run.started_at.unix_seconds());
+    }
+    assert_eq!(
+        hook(&r, "app-pre-cm").delete_policies,
+        ["before-hook-creation"]
+    );
+    assert_eq!(hook(&r, "app-pre-job").delete_policies, ["hook-succeeded"]);
+    assert_eq!(hook(&r, "app-pre-delete").last_run.phase, HookPhase::NotRun);
+    assert!(hook(&r, "app-pre-delete").delete_policies == ["hook-succeeded"]);
+
+    // helm v3.10.1 reads the hook runs.
+    let h = cluster
+        .helm(&["status", "app", "-n", ns, "-o", "json"])
+        .expect("helm v3.10.1 in ~/.cache/chartroom/npm");
+    let json: serde_json::Value = serde_json::from_str(&ok(&h, "helm status -o json")).unwrap();
+    let job = json["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "app-pre-job")
+        .unwrap()
+        .clone();
+    assert_eq!(job["last_run"]["phase"], "Succeeded");
+    assert_eq!(
+        job["delete_policies"],
+        serde_json::json!(["hook-succeeded"])
+    );
+
+    // --no-hooks: the pre-upgrade ConfigMap is not re-created.
+    ok(
+        &cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--no-hooks"]),
+        "upgrade --no-hooks",
+    );
+    assert_eq!(uid(&cluster, &format!("{cms}/app-pre-cm")), pre_cm_uid);
+
+    // A failing pre-upgrade hook fails the upgrade with Helm's message;
+    // before-hook-creation re-created the ConfigMap, hook-failed deleted
+    // the Job.
+    let child = cluster.chartroom_spawn(&[
+        "upgrade",
+        "app",
+        chart,
+        "-n",
+        ns,
+        "--set",
+        "hookFail=true",
+        "--timeout",
+        "90s",
+    ]);
+    cluster.await_object(&format!("{jobs}/app-fail-job"));
+    assert_eq!(
+        cluster.patch(
+            &format!("{jobs}/app-fail-job/status"),
+            r#"{"status":{"failed":1,"conditions":[{"type":"Failed","status":"True","reason":"BackoffLimitExceeded"}]}}"#
+        ),
+        200
+    );
+    let out = child.wait_with_output().unwrap();
+    let expected = "pre-upgrade hooks failed: 1 error occurred:\n\t* job app-fail-job failed: BackoffLimitExceeded\n\n";
+    assert_eq!(stderr(&out), format!("Error: UPGRADE FAILED: {expected}\n"));
+    assert_ne!(uid(&cluster, &format!("{cms}/app-pre-cm")), pre_cm_uid);
+    assert_eq!(cluster.api(&format!("{jobs}/app-fail-job")).0, 404);
+    let r = records(&cluster, ns, "app").remove(2);
+    assert_eq!((r.version, r.status()), (3, Status::Failed));
+    let info = r.info.clone().unwrap();
+    assert_eq!(
+        info.description,
+        format!("Upgrade \"app\" failed: {expected}")
+    );
+    assert_eq!(hook(&r, "app-fail-job").last_run.phase, HookPhase::Failed);
+    assert_eq!(hook(&r, "app-pre-cm").last_run.phase, HookPhase::Succeeded);
+
+    // --wait: the upgrade waits for its Pod until the test marks it Ready.
+    let child = cluster.chartroom_spawn(&[
+        "upgrade",
+        "app",
+        chart,
+        "-n",
+        ns,
+        "--no-hooks",
+        "--set",
+        "waiters={w1}",
+        "--wait",
+        "--timeout",
+        "90s",
+    ]);
+    cluster.await_object(&format!("{pods}/app-w1"));
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert!(records(&cluster, ns, "app")
+        .iter()
+        .any(|r| r.version == 4 && r.status() == Status::PendingUpgrade));
+    assert_eq!(
+        cluster.patch(
+            &format!("{pods}/app-w1/status"),
+            r#"{"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#
+        ),
+        200
+    );
+    ok(&child.wait_with_output().unwrap(), "upgrade --wait");
+
+    // A timeout fails the upgrade with Helm's text.
+    let out = cluster.chartroom(&[
+        "upgrade",
+        "app",
+        chart,
+        "-n",
+        ns,
+        "--no-hooks",
+        "--set",
+        "waiters={w1,w2}",
+        "--wait",
+        "--timeout",
+        "3s",
+    ]);
+    assert_eq!(
+        stderr(&out),
+        "Error: UPGRADE FAILED: context deadline exceeded\n"
+    );
+    let r = records(&cluster, ns, "app").remove(4);
+    assert_eq!((r.version, r.status()), (5, Status::Failed));
+    assert_eq!(
+        r.info.unwrap().description,
+        "Upgrade \"app\" failed: context deadline exceeded"
+    );
+
+    // --atomic: the failed upgrade is rolled back to revision 4 (the
+    // latest deployed), running its pre-rollback hook.
+    let out = cluster.chartroom(&[
+        "upgrade",
+        "app",
+        chart,
+        "-n",
+        ns,
+        "--set",
+        "waiters={w1,w3}",
+        "--atomic",
+        "--timeout",
+        "3s",
+    ]);
+    assert_eq!(
+        stderr(&out),
+        "Error: UPGRADE FAILED: release app failed, and has been rolled back due to atomic being set: context deadline exceeded\n"
+    );
+    assert_eq!(cluster.api(&format!("{pods}/app-w3")).0, 404);
+    assert_eq!(cluster.api(&format!("{pods}/app-w1")).0, 200);
+    assert_eq!(cluster.api(&format!("{cms}/app-rollback-cm")).0, 200);
+    let statuses: Vec<(i64, Status, String)> = records(&cluster, ns, "app")
+        .into_iter()
+        .map(|r| {
+            let i = r.info.unwrap();
+            (r.version, i.status, i.description)
+        })
+        .collect();
+    assert_eq!(
+        statuses[3..],
+        [
+            (4, Status::Superseded, "Upgrade complete".to_string()),
+            (
+                5,
+                Status::Failed,
+                "Upgrade \"app\" failed: context deadline exceeded".to_string()
+            ),
+            (
+                6,
+                Status::Failed,
+                "Upgrade \"app\" failed: context deadline exceeded".to_string()
+            ),
+            (7, Status::Deployed, "Rollback to 4".to_string()),
+        ]
+    );
+    let h = cluster.helm(&["history", "app", "-n", ns]).unwrap();
+    assert_eq!(history_rows(&ok(&h, "helm history")).len(), 7);
+
+    // A failed install is recorded as failed; --atomic uninstalls it.
+    let out = cluster.chartroom(&[
+        "install",
+        "broken",
+        chart,
+        "-n",
+        ns,
+        "--no-hooks",
+        "--set",
+        "waiters={x}",
+        "--wait",
+        "--timeout",
+        "2s",
+    ]);
+    assert_eq!(
+        stderr(&out),
+        "Error: INSTALLATION FAILED: context deadline exceeded\n"
+    );
+    let r = records(&cluster, ns, "broken").remove(0);
+    assert_eq!(r.status(), Status::Failed);
+    assert_eq!(
+        r.info.unwrap().description,
+        "Release \"broken\" failed: context deadline exceeded"
+    );
+    let out = cluster.chartroom(&[
+        "install",
+        "gone",
+        chart,
+        "-n",
+        ns,
+        "--no-hooks",
+        "--set",
+        "waiters={x}",
+        "--atomic",
+        "--timeout",
+        "2s",
+    ]);
+    assert_eq!(
+        stderr(&out),
+        "Error: INSTALLATION FAILED: release gone failed, and has been uninstalled due to atomic being set: context deadline exceeded\n"
+    );
+    assert!(secrets(&cluster, ns, "gone").is_empty());
+    assert_eq!(cluster.api(&format!("{pods}/gone-x")).0, 404);
+    assert_eq!(cluster.api(&format!("{cms}/gone-config")).0, 404);
+
+    // CRDs are created, never applied: installs after the first left the
+    // existing ones alone.
+    for name in ["widgets", "gadgets"] {
+        let (_, crd) = cluster.api(&format!("{crds}/{name}.example.com"));
+        let operations: Vec<&str> = crd["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["operation"].as_str())
+            .collect();
+        assert!(!operations.contains(&"Apply"), "{name}: {operations:?}");
+        assert_eq!(crd["metadata"]["generation"], 1, "{name}");
+    }
+
+    // chartroom upgrades a release helm v3.10.1 installed, running its
+    // pre-upgrade hook; helm uninstalls it, running the pre-delete and
+    // post-delete hooks chartroom recorded.
+    ok(
+        &cluster
+            .helm(&["install", "h2", chart, "-n", ns, "--no-hooks"])
+            .unwrap(),
+        "helm install",
+    );
+    assert_eq!(cluster.api(&format!("{cms}/h2-pre-cm")).0, 404);
+    ok(
+        &cluster.chartroom(&["upgrade", "h2", chart, "-n", ns]),
+        "upgrade of helm's release",
+    );
+    let r = records(&cluster, ns, "h2").remove(1);
+    assert_eq!((r.version, r.status()), (2, Status::Deployed));
+    assert_eq!(hook(&r, "h2-pre-cm").last_run.phase, HookPhase::Succeeded);
+    assert_eq!(cluster.api(&format!("{cms}/h2-pre-cm")).0, 200);
+    ok(
+        &cluster.helm(&["uninstall", "h2", "-n", ns]).unwrap(),
+        "helm uninstall",
+    );
+    assert_eq!(cluster.api(&format!("{cms}/h2-pre-delete")).0, 404);
+    assert_eq!(cluster.api(&format!("{cms}/h2-post-delete")).0, 200);
+    assert!(secrets(&cluster, ns, "h2").is_empty());
+
+    // helm v3.10.1 rolls back chartroom's release, running the
+    // pre-rollback hook chartroom recorded (re-created: before-hook-creation).
+    let rollback_cm = uid(&cluster, &format!("{cms}/app-rollback-cm"));
+    ok(
+        &cluster.helm(&["rollback", "app", "4", "-n", ns]).unwrap(),
+        "helm rollback",
+    );
+    assert_ne!(
+        uid(&cluster, &format!("{cms}/app-rollback-cm")),
+        rollback_cm
+    );
+    let r = records(&cluster, ns, "app").remove(7);
+    assert_eq!((r.version, r.status()), (8, Status::Deployed));
+    assert_eq!(
+        hook(&r, "app-rollback-cm").last_run.phase,
+        HookPhase::Succeeded
+    );
+
+    // rollback --wait: a timeout marks the new revision failed, the
+    // deployed one stays deployed.
+    let out = cluster.chartroom(&[
+        "rollback",
+        "app",
+        "5",
+        "-n",
+        ns,
+        "--no-hooks",
+        "--wait",
+        "--timeout",
+        "2s",
+    ]);
+    assert_eq!(
+        stderr(&out),
+        "Error: release app failed: context deadline exceeded\n"
+    );
+    let rs = records(&cluster, ns, "app");
+    let last: Vec<(i64, Status)> = rs[6..].iter().map(|r| (r.version, r.status())).collect();
+    assert_eq!(
+        last,
+        [
+            (7, Status::Superseded),
+            (8, Status::Deployed),
+            (9, Status::Failed)
+        ]
+    );
+    assert_eq!(
+        rs[8].info.clone().unwrap().description,
+        "Release \"app\" failed: context deadline exceeded"
+    );
+
+    // uninstall --wait: pre-delete hook run and deleted (hook-succeeded),
+    // post-delete hook left; CRDs are never deleted.
+    let out = ok(
+        &cluster.chartroom(&["uninstall", "app", "-n", ns, "--wait", "--timeout", "30s"]),
+        "uninstall",
+    );
+    assert_eq!(out, "release \"app\" uninstalled\n");
+    assert_eq!(cluster.api(&format!("{cms}/app-pre-delete")).0, 404);
+    assert_eq!(cluster.api(&format!("{cms}/app-post-delete")).0, 200);
+    assert_eq!(cluster.api(&format!("{cms}/app-config")).0, 404);
+    assert_eq!(cluster.api(&format!("{pods}/app-w1")).0, 404);
+    assert_eq!(cluster.api(&format!("{pods}/app-w2")).0, 404);
+    assert_eq!(cluster.api(&format!("{crds}/widgets.example.com")).0, 200);
+    assert_eq!(cluster.api(&format!("{crds}/gadgets.example.com")).0, 200);
+    assert!(secrets(&cluster, ns, "app").is_empty());
+}
+
+/// Waits 2.5 s (more than Helm's poll interval) and checks chartroom is
+/// still waiting.
+fn still_waiting(child: &mut std::process::Child, what: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    if child.try_wait().unwrap().is_some() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut err);
+        }
+        panic!("chartroom stopped waiting before {what} was ready: {err}");
+    }
+}
+
+#[test]
+fn wait_follows_helms_readiness_rules() {
+    let Some(cluster) = cluster_or_skip("ready") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/ready");
+    let ns = "/api/v1/namespaces/rd";
+    let apps = "/apis/apps/v1/namespaces/rd";
+    let mut child = cluster.chartroom_spawn(&[
+        "install",
+        "r",
+        chart.to_str().unwrap(),
+        "-n",
+        "rd",
+        "--create-namespace",
+        "--wait",
+        "--wait-for-jobs",
+        "--timeout",
+        "120s",
+    ]);
+    // Helm checks the objects in install order and stops at the first one
+    // that is not ready.
+    cluster.await_object(&format!("{ns}/persistentvolumeclaims/r-claim"));
+    still_waiting(&mut child, "the claim");
+    let status = |path: String, body: &str| assert_eq!(cluster.patch(&path, body), 200, "{path}");
+    status(
+        format!("{ns}/persistentvolumeclaims/r-claim/status"),
+        r#"{"status":{"phase":"Bound"}}"#,
+    );
+    still_waiting(&mut child, "the load balancer");
+    status(
+        format!("{ns}/services/r-lb/status"),
+        r#"{"status":{"loadBalancer":{"ingress":[{"ip":"10.9.8.7"}]}}}"#,
+    );
+    still_waiting(&mut child, "the daemon set");
+    status(
+        format!("{apps}/daemonsets/r-ds/status"),
+        r#"{"status":{"observedGeneration":1,"currentNumberScheduled":1,"numberMisscheduled":0,"desiredNumberScheduled":1,"updatedNumberScheduled":1,"numberReady":1}}"#,
+    );
+    still_waiting(&mut child, "the deployment's replica set");
+    // What the deployment controller would do: a ReplicaSet it controls
+    // with its pod template (plus the hash label), then the counts.
+    let (_, dep) = cluster.api(&format!("{apps}/deployments/r-deploy"));
+    let mut template = dep["spec"]["template"].clone();
+    template["metadata"]["labels"]["pod-template-hash"] = "h1".into();
+    let rs = serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": "r-deploy-h1",
+            "labels": {"app": "r", "pod-template-hash": "h1"},
+            "ownerReferences": [{
+                "apiVersion": "apps/v1", "kind": "Deployment", "name": "r-deploy",
+                "uid": dep["metadata"]["uid"], "controller": true
+            }]
+        },
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "r", "pod-template-hash": "h1"}},
+            "template": template
+        }
+    });
+    assert_eq!(
+        cluster.post(&format!("{apps}/replicasets"), &rs.to_string()),
+        201
+    );
+    still_waiting(&mut child, "the replica set's pods");
+    status(
+        format!("{apps}/replicasets/r-deploy-h1/status"),
+        r#"{"status":{"replicas":1,"fullyLabeledReplicas":1,"readyReplicas":1,"availableReplicas":1,"observedGeneration":1}}"#,
+    );
+    still_waiting(&mut child, "the deployment's observed generation");
+    status(
+        format!("{apps}/deployments/r-deploy/status"),
+        r#"{"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1,"updatedReplicas":1,"availableReplicas":1}}"#,
+    );
+    still_waiting(&mut child, "the stateful set");
+    status(
+        format!("{apps}/statefulsets/r-sts/status"),
+        r#"{"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1,"currentReplicas":1,"updatedReplicas":1,"currentRevision":"r1","updateRevision":"r1"}}"#,
+    );
+    still_waiting(&mut child, "the job (--wait-for-jobs)");
+    status(
+        "/apis/batch/v1/namespaces/rd/jobs/r-job/status".to_string(),
+        r#"{"status":{"succeeded":1}}"#,
+    );
+    let out = child.wait_with_output().unwrap();
+    let text = ok(&out, "install --wait --wait-for-jobs");
+    assert!(text.contains("STATUS: deployed\n"), "{text}");
 }

@@ -4,7 +4,8 @@
 //! `--create-namespace`, `--skip-crds`, `--description`, `--keep-history`,
 //! `--max`, `--install`, `--reuse-values`, `--reset-values`,
 //! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
-//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`), Helm's messages
+//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`, `--no-hooks`,
+//! `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`), Helm's messages
 //! and error prefixes (`INSTALLATION FAILED: `, `UPGRADE FAILED: `).
 
 use std::path::Path;
@@ -13,6 +14,7 @@ use clap::{Arg, ArgAction, ArgMatches};
 
 use super::args::{single, strings, value_args, value_flags};
 use super::{exec_options, read_text, value_options, Outcome};
+use crate::kube::options::{parse_timeout, RunOptions};
 use crate::kube::{actions, block_on, print, upgrade, Cluster, KubeOptions};
 use crate::release::Status;
 
@@ -51,6 +53,27 @@ fn history_max() -> Arg {
     )
 }
 
+/// `--no-hooks`, `--timeout` and, with `wait`, `--wait` (and with `jobs`,
+/// `--wait-for-jobs`; with `atomic`, `--atomic`).
+fn run_args(hooks: &'static str, wait: bool, jobs: bool, atomic: bool) -> Vec<Arg> {
+    let mut args = vec![
+        flag("no-hooks").help(hooks),
+        single("timeout").help(
+            "time to wait for any individual Kubernetes operation (like Jobs for hooks) (default 5m0s)",
+        ),
+    ];
+    if wait {
+        args.push(flag("wait").help("if set, will wait until all Pods, PVCs, Services, and minimum number of Pods of a Deployment, StatefulSet, or ReplicaSet are in a ready state before marking the release as successful. It will wait for as long as --timeout"));
+    }
+    if jobs {
+        args.push(flag("wait-for-jobs").help("if set and --wait enabled, will wait until all Jobs have been completed before marking the release as successful. It will wait for as long as --timeout"));
+    }
+    if atomic {
+        args.push(flag("atomic").help("if set, the operation is undone in case of failure (an install is uninstalled, an upgrade rolled back). The --wait flag will be set automatically if --atomic is used"));
+    }
+    args
+}
+
 /// The clap subcommands.
 pub fn commands() -> Vec<clap::Command> {
     vec![
@@ -64,7 +87,8 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("skip-crds").help("if set, no CRDs will be installed"),
                 flag("replace").help("re-use the given name, only if that name is a deleted release which remains in the history"),
                 single("description").help("add a custom description"),
-            ]),
+            ])
+            .args(run_args("prevent hooks from running during install", true, true, true)),
         clap::Command::new("upgrade")
             .about("upgrade a release")
             .arg(positional(2))
@@ -82,12 +106,14 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("reset-then-reuse-values").help("when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides"),
                 single("description").help("add a custom description"),
                 history_max(),
-            ]),
+            ])
+            .args(run_args("disable pre/post upgrade hooks", true, true, true)),
         clap::Command::new("rollback")
             .about("roll back a release to a previous revision")
             .arg(positional(2))
             .args(global_args())
-            .arg(history_max()),
+            .arg(history_max())
+            .args(run_args("prevent hooks from running during rollback", true, true, false)),
         clap::Command::new("uninstall")
             .about("uninstall a release")
             .arg(positional(1))
@@ -96,7 +122,9 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("keep-history")
                     .help("remove all associated resources and mark the release as deleted, but retain the release history"),
                 single("description").help("add a custom description"),
-            ]),
+            ])
+            .args(run_args("prevent hooks from running during uninstallation", false, false, false))
+            .arg(flag("wait").help("if set, will wait until all the resources are deleted before returning. It will wait for as long as --timeout")),
         clap::Command::new("status")
             .about("display the status of the named release")
             .arg(positional(1))
@@ -129,6 +157,29 @@ pub fn parse(name: &str, m: &ArgMatches) -> ClusterCommand {
         },
         matches: m.clone(),
     }
+}
+
+/// The hook and wait flags the command has.
+fn run_options(c: &ClusterCommand) -> Result<RunOptions, String> {
+    let m = &c.matches;
+    let flag = |name: &str| {
+        m.try_get_one::<bool>(name)
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false)
+    };
+    let timeout = match m.try_get_one::<String>("timeout").ok().flatten() {
+        Some(text) => parse_timeout(text)?,
+        None => RunOptions::default().timeout,
+    };
+    Ok(RunOptions {
+        no_hooks: flag("no-hooks"),
+        wait: flag("wait"),
+        wait_for_jobs: flag("wait-for-jobs"),
+        atomic: flag("atomic"),
+        timeout,
+    })
 }
 
 /// Helm's cobra argument checks: exactly `n` positional arguments.
@@ -208,6 +259,7 @@ async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
     let args = exact_args(c, 2)?;
     let (name, chart_path) = (args[0].clone(), args[1].clone());
     let m = &c.matches;
+    let run = run_options(c)?;
     if !Path::new(&chart_path).exists() {
         return Err(format!(
             "INSTALLATION FAILED: path {} not found",
@@ -227,6 +279,7 @@ async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
         replace: m.get_flag("replace"),
         description: m.get_one::<String>("description").cloned(),
         exec: exec_options(None),
+        run,
     };
     let (release, warnings) = actions::install(cluster, req)
         .await
@@ -237,11 +290,13 @@ async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
 
 async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
     let name = exact_args(c, 1)?.remove(0);
+    let run = run_options(c)?;
     let out = actions::uninstall(
         cluster,
         &name,
         c.matches.get_flag("keep-history"),
         c.matches.get_one::<String>("description").cloned(),
+        &run,
     )
     .await?;
     Ok((out, String::new()))
@@ -262,6 +317,7 @@ async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
     let (name, chart_path) = (args[0].clone(), args[1].clone());
     let m = &c.matches;
     let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
+    let run = run_options(c)?;
     if !Path::new(&chart_path).exists() {
         return Err(format!(
             "path {} not found",
@@ -287,6 +343,7 @@ async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
         description: m.get_one::<String>("description").cloned(),
         max_history,
         exec: exec_options(None),
+        run,
     };
     let quoted = crate::template::strconv::quote(&name);
     let (head, release, warnings) = match upgrade::upgrade(cluster, req).await {
@@ -319,7 +376,8 @@ async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Stri
             .map_err(|_| format!("could not convert revision to a number: strconv.Atoi: parsing {s:?}: invalid syntax"))?,
     };
     let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
-    upgrade::rollback(cluster, &args[0], to, max_history).await?;
+    let run = run_options(c)?;
+    upgrade::rollback(cluster, &args[0], to, max_history, &run).await?;
     Ok((
         "Rollback was a success! Happy Helming!\n".into(),
         String::new(),

@@ -3,30 +3,38 @@
 //! `list.go`) over [`crate::release`]'s records and state checks:
 //!
 //! - install: refuse a name in use (`--replace` re-uses an uninstalled or
-//!   failed one, superseding the latest unless it failed), render with the server's version,
-//!   refuse to adopt objects another release owns, create the namespace
-//!   (`--create-namespace`), apply CRDs, store `pending-install`, apply
-//!   every object (server-side, with Helm's ownership metadata), then store
-//!   `deployed` (or `failed` with Helm's description);
-//! - uninstall: mark `uninstalling`, delete the objects in uninstall order
-//!   (keeping `helm.sh/resource-policy: keep`), then mark `uninstalled`
-//!   (`--keep-history`) or delete every record;
+//!   failed one, superseding the latest unless it failed), create the
+//!   charts' CRDs ([`super::crds`], unless `--skip-crds`), render with the
+//!   server's version, refuse to adopt objects another release owns, create the namespace
+//!   (`--create-namespace`), store `pending-install`, run the
+//!   `pre-install` hooks, apply every object (server-side, with Helm's
+//!   ownership metadata), wait (`--wait`), run the `post-install` hooks,
+//!   then store `deployed`; a failure stores `failed` with Helm's
+//!   description, or with `--atomic` uninstalls the release;
+//! - uninstall: mark `uninstalling`, run the `pre-delete` hooks, delete the
+//!   objects in uninstall order (keeping `helm.sh/resource-policy: keep`),
+//!   wait for them to go (`--wait`), run the `post-delete` hooks, then mark
+//!   `uninstalled` (`--keep-history`) or delete every record;
 //! - status, history, list: read the records.
 //!
-//! Upgrade and rollback are in [`super::upgrade`]. Not yet here: hooks are
-//! recorded but not run, no `--wait`.
+//! Upgrade and rollback are in [`super::upgrade`]; hooks in
+//! [`super::hooks`]; waiting in [`super::wait`].
 
 use std::rc::Rc;
 
 use super::client::Cluster;
+use super::crds::{chart_crds, install_crds};
+use super::hooks::exec_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, sort_for_uninstall, Resource};
+use super::options::RunOptions;
 use super::print;
 use super::secrets::Secrets;
+use super::wait::{wait_for_delete, wait_for_resources, Target};
 use crate::api::{self, RenderOptions};
 use crate::chart::Chart;
 use crate::release::state::{description, plan_install, plan_uninstall, UninstallPlan};
 use crate::release::storage::{latest, sort_by_revision, ERR_RELEASE_NOT_FOUND};
-use crate::release::{Hook, Info, Release, ReleaseChart, Status, Timestamp};
+use crate::release::{Hook, HookEvent, Info, Release, ReleaseChart, Status, Timestamp};
 use crate::template::{DefaultHost, ExecOptions, Host};
 use crate::values::options::ValueOptions;
 
@@ -47,6 +55,8 @@ pub struct InstallRequest {
     /// `--description` (replaces "Install complete").
     pub description: Option<String>,
     pub exec: ExecOptions,
+    /// `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`.
+    pub run: RunOptions,
 }
 
 /// The time now as Helm records it (local time).
@@ -71,8 +81,16 @@ pub async fn install(
     let history = secrets.history(&req.name).await?;
     let plan = plan_install(&history, req.replace)?;
 
-    let kube_version = cluster.server_version().await?;
     let config = req.values.merge(&*req.read_file)?;
+    // Helm creates the CRDs before it renders.
+    let mut crds_created = false;
+    if !req.skip_crds {
+        if let Some(crds) = chart_crds(&req.chart, &config).filter(|c| !c.is_empty()) {
+            install_crds(cluster, &crds).await?;
+            crds_created = true;
+        }
+    }
+    let kube_version = cluster.server_version().await?;
     let options = RenderOptions {
         release_name: req.name.clone(),
         namespace: cluster.namespace.clone(),
@@ -84,33 +102,17 @@ pub async fn install(
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let rendered = api::render_chart(req.chart.clone(), &options, &*req.read_file, Some(host))
         .map_err(|f| f.error.message)?;
-    let mut warnings = rendered.warnings.clone();
-    if !rendered.hooks.is_empty() {
-        warnings.push(format!(
-            "WARNING: chartroom does not run hooks yet: {} hook(s) recorded, not run",
-            rendered.hooks.len()
-        ));
-    }
+    let warnings = rendered.warnings.clone();
 
     if req.create_namespace {
         cluster.ensure_namespace(&cluster.namespace).await?;
-    }
-    if !req.skip_crds {
-        for crd in &rendered.crds {
-            for mut resource in parse_manifest(&crd.content)
-                .map_err(|e| format!("failed to install CRD {}: {e}", crd.filename))?
-            {
-                let api = cluster.prepare(&mut resource).await?;
-                cluster.apply(&api, &resource).await?;
-            }
-        }
     }
 
     let mut resources = parse_manifest(&rendered.release_manifest)
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut apis = Vec::new();
     for resource in &mut resources {
-        let api = resolve_waiting(cluster, resource, !rendered.crds.is_empty()).await?;
+        let api = resolve_waiting(cluster, resource, crds_created).await?;
         if let Some(existing) = cluster.get(&api, resource).await? {
             check_ownership(&existing, &req.name, &cluster.namespace).map_err(|e| {
                 format!(
@@ -151,20 +153,92 @@ pub async fn install(
     }
     secrets.create(&release).await?;
 
-    for (resource, api) in resources.iter().zip(&apis) {
-        if let Err(e) = cluster.apply(api, resource).await {
-            release.set_status(Status::Failed, description::release_failed(&req.name, &e));
-            secrets.update(&release).await?;
-            return Err(e);
-        }
-    }
+    let targets: Vec<Target> = resources.into_iter().zip(apis).collect();
     let done = req
         .description
         .clone()
         .unwrap_or_else(|| description::INSTALL_COMPLETE.to_string());
-    release.set_status(Status::Deployed, done);
-    secrets.update(&release).await?;
-    Ok((release, warnings))
+    match perform_install(cluster, &secrets, &mut release, &targets, &req.run).await {
+        Ok(()) => {
+            release.set_status(Status::Deployed, done);
+            // Helm only logs a failure to record the deployed release.
+            let _ = secrets.update(&release).await;
+            Ok((release, warnings))
+        }
+        Err(e) => Err(fail_install(cluster, &secrets, &mut release, e, &req.run).await),
+    }
+}
+
+/// Helm's `performInstall` after the record is stored: hooks, objects,
+/// the wait. `Err` is the reason the install failed.
+async fn perform_install(
+    cluster: &Cluster,
+    secrets: &Secrets<'_>,
+    release: &mut Release,
+    targets: &[Target],
+    run: &RunOptions,
+) -> Result<(), String> {
+    if !run.no_hooks {
+        exec_hooks(
+            cluster,
+            secrets,
+            release,
+            HookEvent::PreInstall,
+            run.timeout,
+        )
+        .await
+        .map_err(|e| format!("failed pre-install: {e}"))?;
+    }
+    for (resource, api) in targets {
+        cluster.apply(api, resource).await?;
+    }
+    if run.waits() {
+        wait_for_resources(cluster, targets, run.timeout, run.wait_for_jobs).await?;
+    }
+    if !run.no_hooks {
+        exec_hooks(
+            cluster,
+            secrets,
+            release,
+            HookEvent::PostInstall,
+            run.timeout,
+        )
+        .await
+        .map_err(|e| format!("failed post-install: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Helm's `Install.failRelease`: the error to report. The record becomes
+/// `failed` (`Release "NAME" failed: …`); with `--atomic` the release is
+/// uninstalled instead (hooks as `--no-hooks` says, history purged).
+async fn fail_install(
+    cluster: &Cluster,
+    secrets: &Secrets<'_>,
+    release: &mut Release,
+    error: String,
+    run: &RunOptions,
+) -> String {
+    let name = release.name.clone();
+    release.set_status(Status::Failed, description::release_failed(&name, &error));
+    if run.atomic {
+        let undo = RunOptions {
+            wait: false,
+            atomic: false,
+            ..run.clone()
+        };
+        return match uninstall(cluster, &name, false, None, &undo).await {
+            Err(e) => format!(
+                "an error occurred while uninstalling the release. original install error: {error}: {e}"
+            ),
+            Ok(_) => format!(
+                "release {name} failed, and has been uninstalled due to atomic being set: {error}"
+            ),
+        };
+    }
+    // Helm ignores a failure to record here: it has an error to report.
+    let _ = secrets.update(release).await;
+    error
 }
 
 /// Resolves an object's API; right after CRDs were applied, waits up to
@@ -193,6 +267,7 @@ pub async fn uninstall(
     name: &str,
     keep_history: bool,
     user_description: Option<String>,
+    run: &RunOptions,
 ) -> Result<String, String> {
     let secrets = Secrets::new(cluster, Some(&cluster.namespace));
     let history = secrets.history(name).await?;
@@ -220,6 +295,16 @@ pub async fn uninstall(
     if let Some(info) = release.info.as_mut() {
         info.deleted = now();
     }
+    if !run.no_hooks {
+        exec_hooks(
+            cluster,
+            &secrets,
+            &mut release,
+            HookEvent::PreDelete,
+            run.timeout,
+        )
+        .await?;
+    }
     secrets.update(&release).await?;
 
     let mut errors = Vec::new();
@@ -229,16 +314,39 @@ pub async fn uninstall(
         Vec::new()
     });
     sort_for_uninstall(&mut resources);
+    let mut deleted: Vec<Target> = Vec::new();
     for mut resource in resources {
         if keeps(&resource.body) {
             kept.push_str(&format!("[{}] {}\n", resource.kind, resource.name));
             continue;
         }
         let result = match cluster.prepare(&mut resource).await {
-            Ok(api) => cluster.delete(&api, &resource).await.map(|_| ()),
+            Ok(api) => {
+                let result = cluster.delete(&api, &resource).await.map(|_| ());
+                deleted.push((resource, api));
+                result
+            }
             Err(e) => Err(e),
         };
         if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    if run.wait {
+        if let Err(e) = wait_for_delete(cluster, &deleted, run.timeout).await {
+            errors.push(e);
+        }
+    }
+    if !run.no_hooks {
+        if let Err(e) = exec_hooks(
+            cluster,
+            &secrets,
+            &mut release,
+            HookEvent::PostDelete,
+            run.timeout,
+        )
+        .await
+        {
             errors.push(e);
         }
     }

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use ::kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
+use ::kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use ::kube::config::{KubeConfigOptions, Kubeconfig};
 use ::kube::core::GroupVersionKind;
 use ::kube::discovery::{ApiResource, Scope};
@@ -47,6 +47,37 @@ pub fn error_text(e: &::kube::Error) -> String {
     match e {
         ::kube::Error::Api(status) => status.message.clone(),
         other => other.to_string(),
+    }
+}
+
+/// An API call's failure: the HTTP code when the server answered with a
+/// status (`None` for transport errors) and the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: Option<u16>,
+    pub message: String,
+}
+
+impl ApiError {
+    fn from_kube(e: &::kube::Error) -> ApiError {
+        let code = match e {
+            ::kube::Error::Api(status) => Some(status.code),
+            _ => None,
+        };
+        ApiError {
+            code,
+            message: error_text(e),
+        }
+    }
+
+    /// `apierrors.IsAlreadyExists`.
+    pub fn already_exists(&self) -> bool {
+        self.code == Some(409) && self.message.contains("already exists")
+    }
+
+    /// `apierrors.IsNotFound`.
+    pub fn not_found(&self) -> bool {
+        self.code == Some(404)
     }
 }
 
@@ -215,5 +246,60 @@ impl Cluster {
     pub fn secrets(&self, namespace: Option<&str>) -> Api<DynamicObject> {
         let resource = ApiResource::erase::<k8s_openapi::api::core::v1::Secret>(&());
         self.api(&resource, namespace)
+    }
+
+    /// Creates the object (Helm's `Create`; hooks and CRDs are created,
+    /// never applied).
+    pub async fn create(&self, api: &ApiResource, resource: &Resource) -> Result<(), ApiError> {
+        let object: DynamicObject =
+            serde_json::from_value(resource.body.clone()).map_err(|e| ApiError {
+                code: None,
+                message: e.to_string(),
+            })?;
+        self.api(api, resource.namespace.as_deref())
+            .create(&PostParams::default(), &object)
+            .await
+            .map_err(|e| ApiError::from_kube(&e))?;
+        Ok(())
+    }
+
+    /// The object `name` as the server has it (`None` when not found).
+    pub async fn fetch(
+        &self,
+        api: &ApiResource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Json>, ApiError> {
+        match self.api(api, namespace).get(name).await {
+            Ok(o) => serde_json::to_value(o).map(Some).map_err(|e| ApiError {
+                code: None,
+                message: e.to_string(),
+            }),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(ApiError::from_kube(&e)),
+        }
+    }
+
+    /// The objects of `api` in `namespace` matching a label selector.
+    pub async fn list(
+        &self,
+        api: &ApiResource,
+        namespace: Option<&str>,
+        selector: &str,
+    ) -> Result<Vec<Json>, ApiError> {
+        let list = self
+            .api(api, namespace)
+            .list(&ListParams::default().labels(selector))
+            .await
+            .map_err(|e| ApiError::from_kube(&e))?;
+        list.items
+            .into_iter()
+            .map(|o| {
+                serde_json::to_value(o).map_err(|e| ApiError {
+                    code: None,
+                    message: e.to_string(),
+                })
+            })
+            .collect()
     }
 }

@@ -7,15 +7,26 @@
 //! - [`client`]: kubeconfig, discovery, server-side apply, deletes (kube-rs);
 //! - [`secrets`]: Helm's Secret storage driver over [`crate::release`];
 //! - [`actions`]: the operations;
+//! - [`options`]: `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`,
+//!   `--atomic`;
+//! - [`hooks`]: running a release's hooks for an event;
+//! - [`crds`]: the charts' `crds/` files on install;
+//! - [`ready`]: Helm's readiness rules per kind (no cluster access);
+//! - [`wait`]: `--wait`, hook watches and waiting for deletions;
 //! - [`upgrade`]: `upgrade` and `rollback`;
 //! - [`print`]: Helm's human output (status block, history and list tables).
 
 pub mod actions;
 pub mod client;
+pub mod crds;
+pub mod hooks;
 pub mod objects;
+pub mod options;
 pub mod print;
+pub mod ready;
 pub mod secrets;
 pub mod upgrade;
+pub mod wait;
 
 pub use client::{Cluster, KubeOptions};
 

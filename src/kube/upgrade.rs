@@ -5,31 +5,38 @@
 //!   (`--reuse-values`, `--reset-values`, `--reset-then-reuse-values`, or the
 //!   previous values when none are given: [`upgrade_values`]), render as an
 //!   upgrade, refuse to adopt objects another release owns, store
-//!   `pending-upgrade` (pruning to `--history-max` first), apply the new
-//!   objects, delete the ones that left the chart (unless
-//!   `helm.sh/resource-policy: keep` is on the live object), then mark the
-//!   replaced revision `superseded` and the new one `deployed`;
+//!   `pending-upgrade` (pruning to `--history-max` first), run the
+//!   `pre-upgrade` hooks, apply the new objects, delete the ones that left
+//!   the chart (unless `helm.sh/resource-policy: keep` is on the live
+//!   object), wait (`--wait`), run the `post-upgrade` hooks, then mark the
+//!   replaced revision `superseded` and the new one `deployed`; a failure
+//!   marks the new revision `failed` (`Upgrade "NAME" failed: …`) and, with
+//!   `--atomic`, rolls back to the latest deployed or superseded revision;
 //! - `--install` installs when the release has no history, or re-installs
 //!   (Helm's replace) when its latest record is uninstalled;
 //! - rollback: a new revision with the target's chart, values, manifest,
-//!   hooks and notes, described "Rollback to N", applied like an upgrade;
-//!   every deployed revision becomes `superseded`.
-//!
-//! Not yet here: hooks, `--wait`, `--atomic`.
+//!   hooks and notes, described "Rollback to N", applied like an upgrade
+//!   between the `pre-rollback` and `post-rollback` hooks (a failing hook
+//!   leaves the revision `pending-rollback`, as Helm does), waited for with
+//!   `--wait` (`failed` on timeout); every deployed revision becomes
+//!   `superseded`.
 
 use std::rc::Rc;
 
 use super::actions::{install, now, InstallRequest, ReadFile};
 use super::client::Cluster;
+use super::hooks::exec_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, Resource};
+use super::options::RunOptions;
 use super::secrets::Secrets;
+use super::wait::{wait_for_resources, Target};
 use crate::api::{self, RenderOptions};
 use crate::chart::Chart;
 use crate::release::state::{
     description, plan_rollback, plan_upgrade, upgrade_install, UpgradeInstall,
 };
 use crate::release::storage::{list_order, prune_plan, user_labels};
-use crate::release::{Hook, Info, Release, ReleaseChart, Status};
+use crate::release::{Hook, HookEvent, Info, Release, ReleaseChart, Status};
 use crate::template::{DefaultHost, ExecOptions, Host};
 use crate::value::{Map, Value};
 use crate::values::coalesce::{coalesce_tables, coalesce_values};
@@ -125,6 +132,8 @@ pub struct UpgradeRequest {
     /// `--history-max` (0: no limit).
     pub max_history: i64,
     pub exec: ExecOptions,
+    /// `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`.
+    pub run: RunOptions,
 }
 
 /// What an upgrade did.
@@ -173,6 +182,7 @@ pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded,
                 replace,
                 description: req.description,
                 exec: req.exec,
+                run: req.run,
             },
         )
         .await
@@ -229,13 +239,7 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let rendered = api::render_chart(chart.clone(), &options, &*req.read_file, Some(host))
         .map_err(|f| f.error.message)?;
-    let mut warnings = rendered.warnings.clone();
-    if !rendered.hooks.is_empty() {
-        warnings.push(format!(
-            "WARNING: chartroom does not run hooks yet: {} hook(s) recorded, not run",
-            rendered.hooks.len()
-        ));
-    }
+    let warnings = rendered.warnings.clone();
 
     let changes = prepare_update(
         cluster,
@@ -267,10 +271,8 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
     release.set_status(Status::PendingUpgrade, description::UPGRADE_PREPARING);
     store_pruned(&secrets, &history, &release, req.max_history).await?;
 
-    if let Err(e) = apply_update(cluster, changes).await {
-        release.set_status(Status::Failed, description::upgrade_failed(&req.name, &e));
-        secrets.update(&release).await?;
-        return Err(e);
+    if let Err(e) = perform_upgrade(cluster, &secrets, &mut release, changes, &req.run).await {
+        return Err(fail_upgrade(cluster, &secrets, &mut release, e, &req.run).await);
     }
     current.info.get_or_insert_with(Info::default).status = Status::Superseded;
     // Helm only logs a failure here (the record may have been pruned).
@@ -283,12 +285,102 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
     Ok(Upgraded::Upgraded(release, warnings))
 }
 
+/// Helm's `releasingUpgrade` up to success: `pre-upgrade` hooks, the
+/// update, the wait, `post-upgrade` hooks. `Err` is why it failed.
+async fn perform_upgrade(
+    cluster: &Cluster,
+    secrets: &Secrets<'_>,
+    release: &mut Release,
+    changes: Changes,
+    run: &RunOptions,
+) -> Result<(), String> {
+    if !run.no_hooks {
+        exec_hooks(
+            cluster,
+            secrets,
+            release,
+            HookEvent::PreUpgrade,
+            run.timeout,
+        )
+        .await
+        .map_err(|e| format!("pre-upgrade hooks failed: {e}"))?;
+    }
+    let targets = changes.apply.clone();
+    apply_update(cluster, changes).await?;
+    if run.waits() {
+        wait_for_resources(cluster, &targets, run.timeout, run.wait_for_jobs).await?;
+    }
+    if !run.no_hooks {
+        exec_hooks(
+            cluster,
+            secrets,
+            release,
+            HookEvent::PostUpgrade,
+            run.timeout,
+        )
+        .await
+        .map_err(|e| format!("post-upgrade hooks failed: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Helm's `Upgrade.failRelease`: the record becomes `failed`; with
+/// `--atomic` the release is rolled back (waiting) to its latest deployed
+/// or superseded revision. Returns the error to report.
+async fn fail_upgrade(
+    cluster: &Cluster,
+    secrets: &Secrets<'_>,
+    release: &mut Release,
+    error: String,
+    run: &RunOptions,
+) -> String {
+    let name = release.name.clone();
+    release.set_status(Status::Failed, description::upgrade_failed(&name, &error));
+    // Helm ignores a failure to record here: it has an error to report.
+    let _ = secrets.update(release).await;
+    if !run.atomic {
+        return error;
+    }
+    let history = match secrets.history(&name).await {
+        Ok(h) => h,
+        Err(e) => {
+            return format!(
+                "an error occurred while finding last successful release. original upgrade error: {error}: {e}"
+            )
+        }
+    };
+    let Some(target) = history
+        .iter()
+        .filter(|r| matches!(r.status(), Status::Superseded | Status::Deployed))
+        .map(|r| r.version)
+        .max()
+    else {
+        return format!(
+            "unable to find a previously successful release when attempting to rollback. original upgrade error: {error}"
+        );
+    };
+    let undo = RunOptions {
+        wait: true,
+        atomic: false,
+        ..run.clone()
+    };
+    match rollback(cluster, &name, target, 0, &undo).await {
+        Err(e) => format!(
+            "an error occurred while rolling back the release. original upgrade error: {error}: {e}"
+        ),
+        Ok(_) => format!(
+            "release {name} failed, and has been rolled back due to atomic being set: {error}"
+        ),
+    }
+}
+
 /// `helm rollback NAME [REVISION]` (0: the revision before the latest).
 pub async fn rollback(
     cluster: &Cluster,
     name: &str,
     to: i64,
     max_history: i64,
+    run: &RunOptions,
 ) -> Result<Release, String> {
     let secrets = Secrets::new(cluster, Some(&cluster.namespace));
     let history = secrets.history(name).await?;
@@ -333,15 +425,50 @@ pub async fn rollback(
     )
     .await
     {
-        Ok(changes) => apply_update(cluster, changes).await,
+        Ok(changes) => {
+            if !run.no_hooks {
+                exec_hooks(
+                    cluster,
+                    &secrets,
+                    &mut release,
+                    HookEvent::PreRollback,
+                    run.timeout,
+                )
+                .await?;
+            }
+            let targets: Vec<Target> = changes.apply.clone();
+            apply_update(cluster, changes).await.map(|_| targets)
+        }
         Err(e) => Err(e),
     };
-    if let Err(e) = applied {
-        current.info.get_or_insert_with(Info::default).status = Status::Superseded;
-        let _ = secrets.update(&current).await;
-        release.set_status(Status::Failed, description::rollback_failed(name, &e));
-        secrets.update(&release).await?;
-        return Err(e);
+    let targets = match applied {
+        Ok(targets) => targets,
+        Err(e) => {
+            current.info.get_or_insert_with(Info::default).status = Status::Superseded;
+            let _ = secrets.update(&current).await;
+            release.set_status(Status::Failed, description::rollback_failed(name, &e));
+            secrets.update(&release).await?;
+            return Err(e);
+        }
+    };
+    if run.waits() {
+        if let Err(e) = wait_for_resources(cluster, &targets, run.timeout, run.wait_for_jobs).await
+        {
+            release.set_status(Status::Failed, description::release_failed(name, &e));
+            let _ = secrets.update(&current).await;
+            let _ = secrets.update(&release).await;
+            return Err(format!("release {name} failed: {e}"));
+        }
+    }
+    if !run.no_hooks {
+        exec_hooks(
+            cluster,
+            &secrets,
+            &mut release,
+            HookEvent::PostRollback,
+            run.timeout,
+        )
+        .await?;
     }
     for r in history.iter().filter(|r| r.status() == Status::Deployed) {
         let mut r = r.clone();
