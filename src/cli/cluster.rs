@@ -4,8 +4,11 @@
 //! `--create-namespace`, `--skip-crds`, `--description`, `--keep-history`,
 //! `--max`, `--install`, `--reuse-values`, `--reset-values`,
 //! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
-//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`), Helm's messages
-//! and error prefixes (`INSTALLATION FAILED: `, `UPGRADE FAILED: `).
+//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`, `--generate-name`/`-g`,
+//! `--name-template`, `--dry-run[=client|server]`, `-o table|json|yaml`,
+//! `--revision`, `--hide-notes`, `--show-desc`), the `get` subcommands,
+//! Helm's messages and error prefixes (`INSTALLATION FAILED: `,
+//! `UPGRADE FAILED: `).
 
 use std::path::Path;
 
@@ -13,8 +16,9 @@ use clap::{Arg, ArgAction, ArgMatches};
 
 use super::args::{single, strings, value_args, value_flags};
 use super::{exec_options, read_text, value_options, Outcome};
-use crate::kube::{actions, block_on, print, upgrade, Cluster, KubeOptions};
-use crate::release::Status;
+use crate::kube::output::{self, Format};
+use crate::kube::{actions, block_on, dry_run, get, print, upgrade, Cluster, KubeOptions};
+use crate::release::{Release, Status};
 
 /// A parsed cluster command.
 #[derive(Clone, Debug)]
@@ -44,6 +48,47 @@ fn positional(n: usize) -> Arg {
         .action(ArgAction::Append)
 }
 
+/// `-o`/`--output` (`table`, `json` or `yaml`).
+fn output_arg() -> Arg {
+    single("output")
+        .short('o')
+        .help("prints the output in the specified format. Allowed values: table, json, yaml")
+}
+
+/// `--revision N`.
+fn revision_arg() -> Arg {
+    single("revision").help("get the named release with revision")
+}
+
+/// install's and upgrade's `--dry-run[=none|client|server|true|false]`
+/// (`--dry-run` alone means `client`; a value needs `=`, as with pflag's
+/// `NoOptDefVal`).
+fn dry_run_option() -> Arg {
+    Arg::new("dry-run")
+        .long("dry-run")
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("client")
+        .help("simulate an install or upgrade: print the release it would store")
+}
+
+/// `helm get <what>`.
+fn get_command(what: &'static str, about: &'static str) -> clap::Command {
+    let cmd = clap::Command::new(what)
+        .about(about)
+        .arg(positional(1))
+        .args(global_args())
+        .arg(revision_arg());
+    match what {
+        "values" => cmd.args([
+            flag("all").short('a').help("dump all (computed) values"),
+            output_arg(),
+        ]),
+        "metadata" => cmd.arg(output_arg()),
+        _ => cmd,
+    }
+}
+
 /// `--history-max` (Helm's name; `--max-history` is accepted too).
 fn history_max() -> Arg {
     single("history-max").alias("max-history").help(
@@ -56,7 +101,7 @@ pub fn commands() -> Vec<clap::Command> {
     vec![
         clap::Command::new("install")
             .about("install a chart on the cluster")
-            .arg(positional(2))
+            .arg(Arg::new("args").num_args(0..).action(ArgAction::Append))
             .args(global_args())
             .args(value_args())
             .args([
@@ -64,6 +109,13 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("skip-crds").help("if set, no CRDs will be installed"),
                 flag("replace").help("re-use the given name, only if that name is a deleted release which remains in the history"),
                 single("description").help("add a custom description"),
+                flag("generate-name")
+                    .short('g')
+                    .help("generate the name (and omit the NAME parameter)"),
+                single("name-template").help("specify template used to name the release"),
+                dry_run_option(),
+                flag("hide-notes").help("if set, do not show notes in install output"),
+                output_arg(),
             ]),
         clap::Command::new("upgrade")
             .about("upgrade a release")
@@ -82,12 +134,16 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("reset-then-reuse-values").help("when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides"),
                 single("description").help("add a custom description"),
                 history_max(),
+                dry_run_option(),
+                flag("hide-notes").help("if set, do not show notes in upgrade output"),
+                output_arg(),
             ]),
         clap::Command::new("rollback")
             .about("roll back a release to a previous revision")
             .arg(positional(2))
             .args(global_args())
-            .arg(history_max()),
+            .arg(history_max())
+            .arg(flag("dry-run").help("simulate a rollback")),
         clap::Command::new("uninstall")
             .about("uninstall a release")
             .arg(positional(1))
@@ -96,16 +152,24 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("keep-history")
                     .help("remove all associated resources and mark the release as deleted, but retain the release history"),
                 single("description").help("add a custom description"),
+                flag("dry-run").help("simulate a uninstall"),
             ]),
         clap::Command::new("status")
             .about("display the status of the named release")
             .arg(positional(1))
-            .args(global_args()),
+            .args(global_args())
+            .args([
+                revision_arg(),
+                flag("show-desc")
+                    .help("if set, display the description message of the named release"),
+                output_arg(),
+            ]),
         clap::Command::new("history")
             .about("fetch release history")
             .arg(positional(1))
             .args(global_args())
-            .arg(single("max").help("maximum number of revision to include in history")),
+            .arg(single("max").help("maximum number of revision to include in history"))
+            .arg(output_arg()),
         clap::Command::new("list")
             .about("list releases")
             .args(global_args())
@@ -114,12 +178,29 @@ pub fn commands() -> Vec<clap::Command> {
                     .short('A')
                     .help("list releases across all namespaces"),
                 flag("all").short('a').help("show all releases without any filter applied"),
+                flag("short").short('q').help("output short (quiet) listing format"),
+                output_arg(),
+            ]),
+        clap::Command::new("get")
+            .about("download extended information of a named release")
+            .subcommand_required(true)
+            .subcommands([
+                get_command("all", "download all information for a named release"),
+                get_command("values", "download the values file for a named release"),
+                get_command("manifest", "download the manifest for a named release"),
+                get_command("hooks", "download all hooks for a named release"),
+                get_command("notes", "download the notes for a named release"),
+                get_command("metadata", "This command fetches metadata for a given release"),
             ]),
     ]
 }
 
-/// The command for clap's `matches` of subcommand `name`.
+/// The command for clap's `matches` of subcommand `name` (`get` becomes
+/// `get <what>` with the matches of its subcommand).
 pub fn parse(name: &str, m: &ArgMatches) -> ClusterCommand {
+    if let ("get", Some((what, sub))) = (name, m.subcommand()) {
+        return parse(&format!("get {what}"), sub);
+    }
     ClusterCommand {
         name: name.to_string(),
         kube: KubeOptions {
@@ -149,17 +230,30 @@ pub fn run(c: &ClusterCommand) -> Outcome {
     if let Ok(tz) = std::env::var("TZ") {
         let _ = crate::funcs::gotime::zone::set_local_zone(Some(tz.trim_start_matches(':')));
     }
+    let format = match output_format(c) {
+        Ok(f) => f,
+        Err(e) => return Outcome::error(e),
+    };
     let result = block_on(async {
         let cluster = Cluster::connect(&c.kube).await?;
         match c.name.as_str() {
-            "install" => install(c, &cluster).await,
-            "upgrade" => upgrade(c, &cluster).await,
+            "install" => install(c, &cluster, format).await,
+            "upgrade" => upgrade(c, &cluster, format).await,
             "rollback" => rollback(c, &cluster).await,
             "uninstall" => uninstall(c, &cluster).await,
             "status" => {
                 let name = exact_args(c, 1)?.remove(0);
-                let r = actions::status(&cluster, &name).await?;
-                Ok((print::status(&r), String::new()))
+                let revision = int_flag(c, "revision", 0)?;
+                let r = get::release_content(&cluster, &name, revision).await?;
+                let opts = print::StatusOptions {
+                    show_description: c.matches.get_flag("show-desc"),
+                    ..print::StatusOptions::default()
+                };
+                let out = format.write(
+                    || output::release_json(&r, true),
+                    || print::status_with(&r, &opts),
+                )?;
+                Ok((out, String::new()))
             }
             "history" => {
                 let name = exact_args(c, 1)?.remove(0);
@@ -170,7 +264,8 @@ pub fn run(c: &ClusterCommand) -> Outcome {
                     })?,
                 };
                 let h = actions::history(&cluster, &name, max).await?;
-                Ok((print::history(&h), String::new()))
+                let out = format.write(|| output::history_json(&h), || Ok(print::history(&h)))?;
+                Ok((out, String::new()))
             }
             "list" => {
                 let states: Vec<Status> = if c.matches.get_flag("all") {
@@ -189,7 +284,23 @@ pub fn run(c: &ClusterCommand) -> Outcome {
                 };
                 let all_ns = c.matches.get_flag("all-namespaces");
                 let l = actions::list(&cluster, all_ns, &states).await?;
-                Ok((print::list(&l), String::new()))
+                let out = if c.matches.get_flag("short") {
+                    let names: Vec<String> = l.iter().map(|r| r.name.clone()).collect();
+                    format.write(
+                        || Ok(output::strings_json(&names)),
+                        || Ok(names.iter().map(|n| format!("{n}\n")).collect()),
+                    )?
+                } else {
+                    format.write(|| output::list_json(&l), || Ok(print::list(&l)))?
+                };
+                Ok((out, String::new()))
+            }
+            other if other.starts_with("get ") => {
+                let name = exact_args(c, 1)?.remove(0);
+                let revision = int_flag(c, "revision", 0)?;
+                let r = get::release_content(&cluster, &name, revision).await?;
+                let all = c.matches.try_get_one::<bool>("all").ok().flatten() == Some(&true);
+                Ok((get::render(&other[4..], &r, format, all)?, String::new()))
             }
             other => Err(format!("unknown command {other:?}")),
         }
@@ -204,39 +315,168 @@ pub fn run(c: &ClusterCommand) -> Outcome {
     }
 }
 
-async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
-    let args = exact_args(c, 2)?;
-    let (name, chart_path) = (args[0].clone(), args[1].clone());
-    let m = &c.matches;
-    if !Path::new(&chart_path).exists() {
+/// The `-o` format of commands that have the flag (cobra checks it while
+/// parsing flags, before anything runs).
+fn output_format(c: &ClusterCommand) -> Result<Format, String> {
+    let flag = c.matches.try_get_one::<String>("output").ok().flatten();
+    Format::parse(flag.map(String::as_str))
+}
+
+/// install's and upgrade's `--dry-run` value: whether it is a dry run.
+fn dry_run_flag(c: &ClusterCommand) -> Result<bool, String> {
+    dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))
+}
+
+/// Go's `filepath.Base`.
+fn go_base(path: &str) -> &str {
+    if path.is_empty() {
+        return ".";
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/";
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}
+
+/// Helm's `Install.NameAndChart`: the release name and chart from the
+/// arguments, `--name-template` or `--generate-name` (`<chart base>-<unix
+/// time>`, the base cut at its first dot).
+pub fn install_name_and_chart(
+    args: &[String],
+    generate_name: bool,
+    name_template: Option<&str>,
+    unix_now: i64,
+) -> Result<(String, String), String> {
+    if args.len() > 2 {
         return Err(format!(
-            "INSTALLATION FAILED: path {} not found",
-            crate::template::strconv::quote(&chart_path)
+            "expected at most two arguments, unexpected arguments: {}",
+            args[2..].join(", ")
         ));
     }
-    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
-    let chart = crate::chart::load::load_path(&absolute)?;
-    let values = value_options(&strings(m, "values"), &value_flags(m))?;
-    let req = actions::InstallRequest {
+    if args.len() == 2 {
+        if generate_name {
+            return Err("cannot set --generate-name and also specify a name".into());
+        }
+        if name_template.is_some() {
+            return Err("cannot set --name-template and also specify a name".into());
+        }
+        return Ok((args[0].clone(), args[1].clone()));
+    }
+    let chart = args.first().cloned().unwrap_or_default();
+    if let Some(template) = name_template.filter(|t| !t.is_empty()) {
+        return Ok((crate::api::template_name(template)?, chart));
+    }
+    if !generate_name {
+        return Err("must either provide a name or specify --generate-name".into());
+    }
+    let mut base = go_base(&chart);
+    if base == "." || base.is_empty() {
+        base = "chart";
+    }
+    if let Some(dot) = base.find('.') {
+        base = &base[..dot];
+    }
+    Ok((format!("{base}-{unix_now}"), chart))
+}
+
+/// Loads the chart at `chart_path` (Helm's `path "…" not found` first).
+fn load_chart(chart_path: &str) -> Result<crate::chart::Chart, String> {
+    if !Path::new(chart_path).exists() {
+        return Err(format!(
+            "path {} not found",
+            crate::template::strconv::quote(chart_path)
+        ));
+    }
+    let absolute = std::path::absolute(chart_path).unwrap_or_else(|_| chart_path.into());
+    crate::chart::load::load_path(&absolute)
+}
+
+/// What install and upgrade print for the record: the status block, or the
+/// record as JSON or YAML.
+fn print_release(c: &ClusterCommand, format: Format, release: &Release) -> Result<String, String> {
+    let opts = print::StatusOptions {
+        hide_notes: c.matches.get_flag("hide-notes"),
+        ..print::StatusOptions::default()
+    };
+    format.write(
+        || output::release_json(release, false),
+        || print::status_with(release, &opts),
+    )
+}
+
+fn install_request(
+    c: &ClusterCommand,
+    name: String,
+    chart: crate::chart::Chart,
+    replace: bool,
+) -> Result<actions::InstallRequest, String> {
+    let m = &c.matches;
+    Ok(actions::InstallRequest {
         name,
         chart,
-        values,
+        values: value_options(&strings(m, "values"), &value_flags(m))?,
         read_file: Box::new(read_text),
         create_namespace: m.get_flag("create-namespace"),
         skip_crds: m.get_flag("skip-crds"),
-        replace: m.get_flag("replace"),
+        replace,
         description: m.get_one::<String>("description").cloned(),
         exec: exec_options(None),
+    })
+}
+
+/// Helm's `runInstall` from the name on: load, values, dry-run check,
+/// then the install or its dry run. `Err` is unprefixed.
+async fn run_install(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    name: String,
+    chart_path: &str,
+    replace: bool,
+) -> Result<(Release, Vec<String>), String> {
+    let chart = load_chart(chart_path)?;
+    let req = install_request(c, name, chart, replace)?;
+    if dry_run_flag(c)? {
+        dry_run::install(cluster, &req).await
+    } else {
+        actions::install(cluster, req).await
+    }
+}
+
+async fn install(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    format: Format,
+) -> Result<(String, String), String> {
+    let args = strings(&c.matches, "args");
+    if args.is_empty() {
+        return Err("\"chartroom install\" requires at least 1 argument".to_string());
+    }
+    let m = &c.matches;
+    let named = install_name_and_chart(
+        &args,
+        m.get_flag("generate-name"),
+        m.get_one::<String>("name-template").map(String::as_str),
+        crate::kube::secrets::unix_now(),
+    );
+    let installed = match named {
+        Ok((name, chart_path)) => {
+            run_install(c, cluster, name, &chart_path, m.get_flag("replace")).await
+        }
+        Err(e) => Err(e),
     };
-    let (release, warnings) = actions::install(cluster, req)
-        .await
-        .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
+    let (release, warnings) = installed.map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
     let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
-    Ok((print::status(&release), stderr))
+    Ok((print_release(c, format, &release)?, stderr))
 }
 
 async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
     let name = exact_args(c, 1)?.remove(0);
+    if c.matches.get_flag("dry-run") {
+        // Helm's dry run only checks that the release exists.
+        get::release_content(cluster, &name, 0).await?;
+        return Ok((format!("release \"{name}\" uninstalled\n"), String::new()));
+    }
     let out = actions::uninstall(
         cluster,
         &name,
@@ -257,24 +497,16 @@ fn int_flag(c: &ClusterCommand, name: &str, default: i64) -> Result<i64, String>
     }
 }
 
-async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
-    let args = exact_args(c, 2)?;
-    let (name, chart_path) = (args[0].clone(), args[1].clone());
+fn upgrade_request(
+    c: &ClusterCommand,
+    name: String,
+    chart: crate::chart::Chart,
+) -> Result<upgrade::UpgradeRequest, String> {
     let m = &c.matches;
-    let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
-    if !Path::new(&chart_path).exists() {
-        return Err(format!(
-            "path {} not found",
-            crate::template::strconv::quote(&chart_path)
-        ));
-    }
-    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
-    let chart = crate::chart::load::load_path(&absolute)?;
-    let values = value_options(&strings(m, "values"), &value_flags(m))?;
-    let req = upgrade::UpgradeRequest {
-        name: name.clone(),
+    Ok(upgrade::UpgradeRequest {
+        name,
         chart,
-        values,
+        values: value_options(&strings(m, "values"), &value_flags(m))?,
         read_file: Box::new(read_text),
         mode: upgrade::ValuesMode::from_flags(
             m.get_flag("reset-values"),
@@ -285,11 +517,59 @@ async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
         create_namespace: m.get_flag("create-namespace"),
         skip_crds: m.get_flag("skip-crds"),
         description: m.get_one::<String>("description").cloned(),
-        max_history,
+        max_history: int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?,
         exec: exec_options(None),
+    })
+}
+
+/// `upgrade --dry-run`: with `--install` and no release (or an
+/// uninstalled one), the install's dry run.
+async fn upgrade_dry_run(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    req: upgrade::UpgradeRequest,
+    chart_path: &str,
+) -> Result<upgrade::Upgraded, upgrade::UpgradeError> {
+    if req.install {
+        let mut history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
+            .history(&req.name)
+            .await
+            .map_err(upgrade::UpgradeError::Upgrade)?;
+        crate::release::storage::list_order(&mut history);
+        if let crate::release::state::UpgradeInstall::Install { replace } =
+            crate::release::state::upgrade_install(&history)
+        {
+            let (r, w) = run_install(c, cluster, req.name, chart_path, replace)
+                .await
+                .map_err(upgrade::UpgradeError::Install)?;
+            return Ok(upgrade::Upgraded::Installed(r, w));
+        }
+    }
+    let (r, w) = dry_run::upgrade(cluster, &req)
+        .await
+        .map_err(upgrade::UpgradeError::Upgrade)?;
+    Ok(upgrade::Upgraded::Upgraded(r, w))
+}
+
+async fn upgrade(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    format: Format,
+) -> Result<(String, String), String> {
+    let args = exact_args(c, 2)?;
+    let (name, chart_path) = (args[0].clone(), args[1].clone());
+    // Helm reads --history-max while parsing flags.
+    int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
+    let chart = load_chart(&chart_path)?;
+    let dry_run = dry_run_flag(c)?;
+    let req = upgrade_request(c, name.clone(), chart)?;
+    let done = if dry_run {
+        upgrade_dry_run(c, cluster, req, &chart_path).await
+    } else {
+        upgrade::upgrade(cluster, req).await
     };
     let quoted = crate::template::strconv::quote(&name);
-    let (head, release, warnings) = match upgrade::upgrade(cluster, req).await {
+    let (head, release, warnings) = match done {
         Ok(upgrade::Upgraded::Installed(r, w)) => (
             format!("Release {quoted} does not exist. Installing it now.\n"),
             r,
@@ -304,7 +584,16 @@ async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
         Err(upgrade::UpgradeError::Upgrade(e)) => return Err(format!("UPGRADE FAILED: {e}")),
     };
     let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
-    Ok((format!("{head}{}", print::status(&release)), stderr))
+    // The head line is only printed with the table format.
+    let head = if format == Format::Table {
+        head
+    } else {
+        String::new()
+    };
+    Ok((
+        format!("{head}{}", print_release(c, format, &release)?),
+        stderr,
+    ))
 }
 
 async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
@@ -319,9 +608,71 @@ async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Stri
             .map_err(|_| format!("could not convert revision to a number: strconv.Atoi: parsing {s:?}: invalid syntax"))?,
     };
     let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
-    upgrade::rollback(cluster, &args[0], to, max_history).await?;
+    if c.matches.get_flag("dry-run") {
+        // Helm's dry run stops after preparing the rollback.
+        let history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
+            .history(&args[0])
+            .await?;
+        crate::release::state::plan_rollback(&history, to)?;
+    } else {
+        upgrade::rollback(cluster, &args[0], to, max_history).await?;
+    }
     Ok((
         "Rollback was a success! Happy Helming!\n".into(),
         String::new(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn generated_names_use_the_chart_base() {
+        let named = |a: &[&str], g: bool, t: Option<&str>| {
+            install_name_and_chart(&args(a), g, t, 1_700_000_000)
+        };
+        assert_eq!(
+            named(&["./charts/web/"], true, None).unwrap(),
+            ("web-1700000000".to_string(), "./charts/web/".to_string())
+        );
+        assert_eq!(
+            named(&["web-1.2.3.tgz"], true, None).unwrap().0,
+            "web-1-1700000000"
+        );
+        assert_eq!(named(&["."], true, None).unwrap().0, "chart-1700000000");
+        assert_eq!(
+            named(&["web"], false, None).unwrap_err(),
+            "must either provide a name or specify --generate-name"
+        );
+        assert_eq!(
+            named(&["n", "web"], true, None).unwrap_err(),
+            "cannot set --generate-name and also specify a name"
+        );
+        assert_eq!(
+            named(&["n", "web"], false, Some("x")).unwrap_err(),
+            "cannot set --name-template and also specify a name"
+        );
+        assert_eq!(
+            named(&["a", "b", "c", "d"], false, None).unwrap_err(),
+            "expected at most two arguments, unexpected arguments: c, d"
+        );
+        assert_eq!(
+            named(&["web"], false, Some("{{ \"pre\" }}-x")).unwrap().0,
+            "pre-x"
+        );
+        assert_eq!(named(&["n", "web"], false, None).unwrap().0, "n");
+    }
+
+    #[test]
+    fn go_base_like_filepath_base() {
+        assert_eq!(go_base(""), ".");
+        assert_eq!(go_base("///"), "/");
+        assert_eq!(go_base("a/b//"), "b");
+        assert_eq!(go_base("b"), "b");
+    }
 }

@@ -106,6 +106,10 @@ pub async fn install(
         }
     }
 
+    let crds_applied = !req.skip_crds && !rendered.crds.is_empty();
+    super::validate::build(cluster, &rendered.release_manifest, crds_applied)
+        .await
+        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut resources = parse_manifest(&rendered.release_manifest)
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut apis = Vec::new();

@@ -8,14 +8,22 @@
 //! - [`secrets`]: Helm's Secret storage driver over [`crate::release`];
 //! - [`actions`]: the operations;
 //! - [`upgrade`]: `upgrade` and `rollback`;
-//! - [`print`]: Helm's human output (status block, history and list tables).
+//! - [`dry_run`]: `install --dry-run` and `upgrade --dry-run`;
+//! - [`get`]: `get values|manifest|notes|hooks|metadata|all`;
+//! - [`print`]: Helm's human output (status block, history and list tables);
+//! - [`output`]: `-o json|yaml` and Helm's JSON shapes;
+//! - [`validate`]: building a manifest's objects (OpenAPI schema, kinds) before storing.
 
 pub mod actions;
 pub mod client;
+pub mod dry_run;
+pub mod get;
 pub mod objects;
+pub mod output;
 pub mod print;
 pub mod secrets;
 pub mod upgrade;
+pub mod validate;
 
 pub use client::{Cluster, KubeOptions};
 
