@@ -901,6 +901,21 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
             &cluster,
             &["upgrade", "cli", chart, "-n", ns, "--set", mode],
         );
+        // upgrade --install prints its "does not exist" line, then fails.
+        let text = same_as_helm(
+            &cluster,
+            &[
+                "upgrade",
+                "--install",
+                "bad",
+                chart,
+                "-n",
+                ns,
+                "--set",
+                mode,
+            ],
+        );
+        assert_eq!(text, "Release \"bad\" does not exist. Installing it now.\n");
     }
     let failed = cluster.chartroom(&["install", "bad", chart, "-n", ns, "--set", "mode=schema"]);
     assert_eq!(

@@ -10,6 +10,7 @@
 //! Helm's messages and error prefixes (`INSTALLATION FAILED: `,
 //! `UPGRADE FAILED: `).
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use clap::{Arg, ArgAction, ArgMatches};
@@ -234,11 +235,13 @@ pub fn run(c: &ClusterCommand) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::error(e),
     };
+    // What a command printed before it failed (or before its result).
+    let printed = RefCell::new(String::new());
     let result = block_on(async {
         let cluster = Cluster::connect(&c.kube).await?;
         match c.name.as_str() {
             "install" => install(c, &cluster, format).await,
-            "upgrade" => upgrade(c, &cluster, format).await,
+            "upgrade" => upgrade(c, &cluster, format, &printed).await,
             "rollback" => rollback(c, &cluster).await,
             "uninstall" => uninstall(c, &cluster).await,
             "status" => {
@@ -305,13 +308,17 @@ pub fn run(c: &ClusterCommand) -> Outcome {
             other => Err(format!("unknown command {other:?}")),
         }
     });
+    let before = printed.take();
     match result.and_then(|r| r) {
         Ok((stdout, stderr)) => Outcome {
-            stdout,
+            stdout: format!("{before}{stdout}"),
             stderr,
             code: 0,
         },
-        Err(e) => Outcome::error(e),
+        Err(e) => Outcome {
+            stdout: before,
+            ..Outcome::error(e)
+        },
     }
 }
 
@@ -522,78 +529,79 @@ fn upgrade_request(
     })
 }
 
-/// `upgrade --dry-run`: with `--install` and no release (or an
-/// uninstalled one), the install's dry run.
-async fn upgrade_dry_run(
+/// `upgrade --install`'s check: `Some(replace)` when the release has no
+/// history or its latest record is uninstalled (then it is installed).
+async fn installs_instead(
     c: &ClusterCommand,
     cluster: &Cluster,
-    req: upgrade::UpgradeRequest,
-    chart_path: &str,
-) -> Result<upgrade::Upgraded, upgrade::UpgradeError> {
-    if req.install {
-        let mut history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
-            .history(&req.name)
-            .await
-            .map_err(upgrade::UpgradeError::Upgrade)?;
-        crate::release::storage::list_order(&mut history);
-        if let crate::release::state::UpgradeInstall::Install { replace } =
-            crate::release::state::upgrade_install(&history)
-        {
-            let (r, w) = run_install(c, cluster, req.name, chart_path, replace)
-                .await
-                .map_err(upgrade::UpgradeError::Install)?;
-            return Ok(upgrade::Upgraded::Installed(r, w));
-        }
+    name: &str,
+) -> Result<Option<bool>, String> {
+    if !c.matches.get_flag("install") {
+        return Ok(None);
     }
-    let (r, w) = dry_run::upgrade(cluster, &req)
-        .await
-        .map_err(upgrade::UpgradeError::Upgrade)?;
-    Ok(upgrade::Upgraded::Upgraded(r, w))
+    let mut history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
+        .history(name)
+        .await?;
+    crate::release::storage::list_order(&mut history);
+    Ok(match crate::release::state::upgrade_install(&history) {
+        crate::release::state::UpgradeInstall::Install { replace } => Some(replace),
+        crate::release::state::UpgradeInstall::Upgrade => None,
+    })
 }
 
+/// `helm upgrade`. With `--install` and no release, Helm prints its
+/// "does not exist" line (table format) before it installs, so the line is
+/// written to `printed`, which stays printed if the install fails.
 async fn upgrade(
     c: &ClusterCommand,
     cluster: &Cluster,
     format: Format,
+    printed: &RefCell<String>,
 ) -> Result<(String, String), String> {
     let args = exact_args(c, 2)?;
     let (name, chart_path) = (args[0].clone(), args[1].clone());
+    let quoted = crate::template::strconv::quote(&name);
     // Helm reads --history-max while parsing flags.
     int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
-    let chart = load_chart(&chart_path)?;
+    let replace = installs_instead(c, cluster, &name).await?;
+    if replace.is_some() && format == Format::Table {
+        printed.borrow_mut().push_str(&format!(
+            "Release {quoted} does not exist. Installing it now.\n"
+        ));
+    }
     let dry_run = dry_run_flag(c)?;
-    let req = upgrade_request(c, name.clone(), chart)?;
-    let done = if dry_run {
-        upgrade_dry_run(c, cluster, req, &chart_path).await
-    } else {
-        upgrade::upgrade(cluster, req).await
-    };
-    let quoted = crate::template::strconv::quote(&name);
-    let (head, release, warnings) = match done {
-        Ok(upgrade::Upgraded::Installed(r, w)) => (
-            format!("Release {quoted} does not exist. Installing it now.\n"),
-            r,
-            w,
-        ),
-        Ok(upgrade::Upgraded::Upgraded(r, w)) => (
-            format!("Release {quoted} has been upgraded. Happy Helming!\n"),
-            r,
-            w,
-        ),
-        Err(upgrade::UpgradeError::Install(e)) => return Err(e),
-        Err(upgrade::UpgradeError::Upgrade(e)) => return Err(format!("UPGRADE FAILED: {e}")),
+    let (release, warnings) = match replace {
+        Some(replace) if dry_run => run_install(c, cluster, name, &chart_path, replace).await?,
+        _ => {
+            let chart = load_chart(&chart_path)?;
+            let req = upgrade_request(c, name, chart)?;
+            let done = if dry_run {
+                dry_run::upgrade(cluster, &req)
+                    .await
+                    .map(|(r, w)| upgrade::Upgraded::Upgraded(r, w))
+                    .map_err(upgrade::UpgradeError::Upgrade)
+            } else {
+                upgrade::upgrade(cluster, req).await
+            };
+            match done {
+                Ok(upgrade::Upgraded::Installed(r, w)) => (r, w),
+                Ok(upgrade::Upgraded::Upgraded(r, w)) => {
+                    if format == Format::Table {
+                        printed.borrow_mut().push_str(&format!(
+                            "Release {quoted} has been upgraded. Happy Helming!\n"
+                        ));
+                    }
+                    (r, w)
+                }
+                Err(upgrade::UpgradeError::Install(e)) => return Err(e),
+                Err(upgrade::UpgradeError::Upgrade(e)) => {
+                    return Err(format!("UPGRADE FAILED: {e}"))
+                }
+            }
+        }
     };
     let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
-    // The head line is only printed with the table format.
-    let head = if format == Format::Table {
-        head
-    } else {
-        String::new()
-    };
-    Ok((
-        format!("{head}{}", print_release(c, format, &release)?),
-        stderr,
-    ))
+    Ok((print_release(c, format, &release)?, stderr))
 }
 
 async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
