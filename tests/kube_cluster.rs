@@ -929,6 +929,33 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
     );
     assert!(secrets(&cluster, ns, "bad").is_empty());
     assert_eq!(revisions(&cluster, ns, "cli"), [1, 2]);
+    // --disable-openapi-validation: the server rejects the object, and the
+    // failed revision is stored, by chartroom as by helm.
+    for (tool, release) in [("chartroom", "unchecked"), ("helm", "unchecked-by-helm")] {
+        let args = [
+            "install",
+            release,
+            chart,
+            "-n",
+            ns,
+            "--set",
+            "mode=schema",
+            "--disable-openapi-validation",
+        ];
+        let out = match tool {
+            "helm" => cluster.helm(&args).unwrap(),
+            _ => cluster.chartroom(&args),
+        };
+        assert!(
+            stderr(&out).starts_with("Error: INSTALLATION FAILED: ")
+                && !stderr(&out).contains("error validating"),
+            "{tool}: {}",
+            stderr(&out)
+        );
+        let s = secrets(&cluster, ns, release);
+        assert_eq!(s.len(), 1, "{tool}");
+        assert_eq!(s[0]["metadata"]["labels"]["status"], "failed", "{tool}");
+    }
 
     // --reuse-values and friends: numbers read back from the record are
     // float64 (Go prints 1e+06), new --set ones int64, as helm renders them.

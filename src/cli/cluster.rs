@@ -73,6 +73,13 @@ fn dry_run_option() -> Arg {
         .help("simulate an install or upgrade: print the release it would store")
 }
 
+/// `--disable-openapi-validation`.
+fn disable_openapi_validation() -> Arg {
+    flag("disable-openapi-validation").help(
+        "if set, the installation process will not validate rendered templates against the Kubernetes OpenAPI Schema",
+    )
+}
+
 /// `helm get <what>`.
 fn get_command(what: &'static str, about: &'static str) -> clap::Command {
     let cmd = clap::Command::new(what)
@@ -116,6 +123,7 @@ pub fn commands() -> Vec<clap::Command> {
                 single("name-template").help("specify template used to name the release"),
                 dry_run_option(),
                 flag("hide-notes").help("if set, do not show notes in install output"),
+                disable_openapi_validation(),
                 output_arg(),
             ]),
         clap::Command::new("upgrade")
@@ -137,6 +145,7 @@ pub fn commands() -> Vec<clap::Command> {
                 history_max(),
                 dry_run_option(),
                 flag("hide-notes").help("if set, do not show notes in upgrade output"),
+                disable_openapi_validation(),
                 output_arg(),
             ]),
         clap::Command::new("rollback")
@@ -429,6 +438,7 @@ fn install_request(
         replace,
         description: m.get_one::<String>("description").cloned(),
         exec: exec_options(None),
+        disable_openapi_validation: m.get_flag("disable-openapi-validation"),
     })
 }
 
@@ -526,6 +536,7 @@ fn upgrade_request(
         description: m.get_one::<String>("description").cloned(),
         max_history: int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?,
         exec: exec_options(None),
+        disable_openapi_validation: m.get_flag("disable-openapi-validation"),
     })
 }
 

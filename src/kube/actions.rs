@@ -47,6 +47,8 @@ pub struct InstallRequest {
     /// `--description` (replaces "Install complete").
     pub description: Option<String>,
     pub exec: ExecOptions,
+    /// `--disable-openapi-validation`.
+    pub disable_openapi_validation: bool,
 }
 
 /// The time now as Helm records it (local time).
@@ -107,9 +109,14 @@ pub async fn install(
     }
 
     let crds_applied = !req.skip_crds && !rendered.crds.is_empty();
-    super::validate::build(cluster, &rendered.release_manifest, crds_applied)
-        .await
-        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
+    super::validate::build(
+        cluster,
+        &rendered.release_manifest,
+        crds_applied,
+        !req.disable_openapi_validation,
+    )
+    .await
+    .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut resources = parse_manifest(&rendered.release_manifest)
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut apis = Vec::new();

@@ -51,9 +51,14 @@ pub async fn install(
     let rendered = api::render_chart(req.chart.clone(), &options, &*req.read_file, Some(host))
         .map_err(|f| f.error.message)?;
 
-    super::validate::build(cluster, &rendered.release_manifest, false)
-        .await
-        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
+    super::validate::build(
+        cluster,
+        &rendered.release_manifest,
+        false,
+        !req.disable_openapi_validation,
+    )
+    .await
+    .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let resources = parse_manifest(&rendered.release_manifest)
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     for mut resource in resources {
@@ -128,7 +133,13 @@ pub async fn upgrade(
         api::render_chart_values(chart.clone(), &options, config.deep_clone(), Some(host))
             .map_err(|f| f.error.message)?;
     // Helm's `prepareUpgrade` builds the new manifest (its error unwrapped).
-    super::validate::build(cluster, &rendered.release_manifest, false).await?;
+    super::validate::build(
+        cluster,
+        &rendered.release_manifest,
+        false,
+        !req.disable_openapi_validation,
+    )
+    .await?;
     prepare_update(
         cluster,
         &req.name,

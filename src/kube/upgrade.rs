@@ -125,6 +125,8 @@ pub struct UpgradeRequest {
     /// `--history-max` (0: no limit).
     pub max_history: i64,
     pub exec: ExecOptions,
+    /// `--disable-openapi-validation`.
+    pub disable_openapi_validation: bool,
 }
 
 /// What an upgrade did.
@@ -173,6 +175,7 @@ pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded,
                 replace,
                 description: req.description,
                 exec: req.exec,
+                disable_openapi_validation: req.disable_openapi_validation,
             },
         )
         .await
@@ -226,7 +229,13 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
     }
 
     // Helm's `prepareUpgrade` builds the new manifest (its error unwrapped).
-    super::validate::build(cluster, &rendered.release_manifest, false).await?;
+    super::validate::build(
+        cluster,
+        &rendered.release_manifest,
+        false,
+        !req.disable_openapi_validation,
+    )
+    .await?;
     let changes = prepare_update(
         cluster,
         &req.name,

@@ -426,17 +426,25 @@ fn text<'a>(v: &'a Json, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Json::as_str).unwrap_or("")
 }
 
-/// Helm's `Build` of `manifest` with validation: `Err` is the text Helm
-/// wraps in `unable to build kubernetes objects from … manifest: `.
+/// Helm's `Build` of `manifest`, with OpenAPI validation when `schema`
+/// (Helm's `!DisableOpenAPIValidation`): `Err` is the text Helm wraps in
+/// `unable to build kubernetes objects from … manifest: `.
 /// `wait_for_kinds` retries unknown kinds for up to ten seconds (right
 /// after CRDs were created).
-pub async fn build(cluster: &Cluster, manifest: &str, wait_for_kinds: bool) -> Result<(), String> {
+pub async fn build(
+    cluster: &Cluster,
+    manifest: &str,
+    wait_for_kinds: bool,
+    schema: bool,
+) -> Result<(), String> {
     let docs = documents(manifest);
     if docs.is_empty() {
         return Ok(());
     }
-    let doc = cluster.get_json("/openapi", "v2").await?;
-    let api = OpenApi::from_document(&doc);
+    let api = match schema {
+        true => OpenApi::from_document(&cluster.get_json("/openapi", "v2").await?),
+        false => OpenApi::default(),
+    };
     let mut errors = Vec::new();
     for obj in &docs {
         if let Err(e) = api.validate(obj) {
