@@ -957,6 +957,30 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
         assert_eq!(s[0]["metadata"]["labels"]["status"], "failed", "{tool}");
     }
 
+    // list's selection flags (no two releases of the namespace share a
+    // name; --date is left out: helm orders equal seconds at random).
+    for args in [
+        "list -a",
+        "list --failed",
+        "list --deployed --failed -r",
+        "list -r -m 2",
+        "list --offset 1 -m 2",
+        "list --offset 99",
+        "list --no-headers",
+        "list --time-format 2006-01-02",
+        "list -o json --time-format 15:04",
+        "list -f ^un",
+        "list -f (",
+        "list --superseded",
+        "list --pending",
+        "list -a -q",
+    ] {
+        let mut argv: Vec<&str> = args.split(' ').collect();
+        argv.extend(["-n", ns]);
+        let (mine, helms) = both(&cluster, &argv);
+        assert_eq!(mine, helms, "chartroom {args} differs from helm");
+    }
+
     // --reuse-values and friends: numbers read back from the record are
     // float64 (Go prints 1e+06), new --set ones int64, as helm renders them.
     let steps: [&[&str]; 4] = [

@@ -18,8 +18,8 @@ use clap::{Arg, ArgAction, ArgMatches};
 use super::args::{single, strings, value_args, value_flags};
 use super::{exec_options, read_text, value_options, Outcome};
 use crate::kube::output::{self, Format};
-use crate::kube::{actions, block_on, dry_run, get, print, upgrade, Cluster, KubeOptions};
-use crate::release::{Release, Status};
+use crate::kube::{actions, block_on, dry_run, get, list, print, upgrade, Cluster, KubeOptions};
+use crate::release::Release;
 
 /// A parsed cluster command.
 #[derive(Clone, Debug)]
@@ -189,6 +189,19 @@ pub fn commands() -> Vec<clap::Command> {
                     .help("list releases across all namespaces"),
                 flag("all").short('a').help("show all releases without any filter applied"),
                 flag("short").short('q').help("output short (quiet) listing format"),
+                flag("deployed").help("show deployed releases. If no other is specified, this will be automatically enabled"),
+                flag("failed").help("show failed releases"),
+                flag("pending").help("show pending releases"),
+                flag("superseded").help("show superseded releases"),
+                flag("uninstalled").help("show uninstalled releases (if 'helm uninstall --keep-history' was used)"),
+                flag("uninstalling").help("show releases that are currently being uninstalled"),
+                single("filter").short('f').help("a regular expression (Perl compatible). Any releases that match the expression will be included in the results"),
+                flag("date").short('d').help("sort by release date"),
+                flag("reverse").short('r').help("reverse the sort order"),
+                single("max").short('m').help("maximum number of releases to fetch (default 256)"),
+                single("offset").help("next release index in the list, used to offset from start value"),
+                flag("no-headers").help("don't print headers when using the default output format"),
+                single("time-format").help("format time using golang time formatter"),
                 output_arg(),
             ]),
         clap::Command::new("get")
@@ -279,34 +292,7 @@ pub fn run(c: &ClusterCommand) -> Outcome {
                 let out = format.write(|| output::history_json(&h), || Ok(print::history(&h)))?;
                 Ok((out, String::new()))
             }
-            "list" => {
-                let states: Vec<Status> = if c.matches.get_flag("all") {
-                    vec![
-                        Status::Deployed,
-                        Status::Uninstalled,
-                        Status::Uninstalling,
-                        Status::PendingInstall,
-                        Status::PendingUpgrade,
-                        Status::PendingRollback,
-                        Status::Superseded,
-                        Status::Failed,
-                    ]
-                } else {
-                    vec![Status::Deployed, Status::Failed]
-                };
-                let all_ns = c.matches.get_flag("all-namespaces");
-                let l = actions::list(&cluster, all_ns, &states).await?;
-                let out = if c.matches.get_flag("short") {
-                    let names: Vec<String> = l.iter().map(|r| r.name.clone()).collect();
-                    format.write(
-                        || Ok(output::strings_json(&names)),
-                        || Ok(names.iter().map(|n| format!("{n}\n")).collect()),
-                    )?
-                } else {
-                    format.write(|| output::list_json(&l), || Ok(print::list(&l)))?
-                };
-                Ok((out, String::new()))
-            }
+            "list" => list_releases(c, &cluster, format).await,
             other if other.starts_with("get ") => {
                 let name = exact_args(c, 1)?.remove(0);
                 let revision = int_flag(c, "revision", 0)?;
@@ -506,10 +492,14 @@ async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Str
 
 /// An integer flag, with the error text of cobra's `IntVar`.
 fn int_flag(c: &ClusterCommand, name: &str, default: i64) -> Result<i64, String> {
+    let shown = match (c.name.as_str(), name) {
+        ("list", "max") => "-m, --max".to_string(),
+        _ => format!("--{name}"),
+    };
     match c.matches.get_one::<String>(name) {
         None => Ok(default),
         Some(s) => s.parse().map_err(|_| {
-            format!("invalid argument {s:?} for \"--{name}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
+            format!("invalid argument {s:?} for \"{shown}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
         }),
     }
 }
@@ -538,6 +528,57 @@ fn upgrade_request(
         exec: exec_options(None),
         disable_openapi_validation: m.get_flag("disable-openapi-validation"),
     })
+}
+
+/// `helm list`.
+async fn list_releases(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    format: Format,
+) -> Result<(String, String), String> {
+    let m = &c.matches;
+    let count = |name: &str, default: i64| -> Result<usize, String> {
+        Ok(usize::try_from(int_flag(c, name, default)?).unwrap_or(0))
+    };
+    let opts = list::ListOptions {
+        all: m.get_flag("all"),
+        deployed: m.get_flag("deployed"),
+        failed: m.get_flag("failed"),
+        pending: m.get_flag("pending"),
+        superseded: m.get_flag("superseded"),
+        uninstalled: m.get_flag("uninstalled"),
+        uninstalling: m.get_flag("uninstalling"),
+        filter: m.get_one::<String>("filter").cloned(),
+        by_date: m.get_flag("date"),
+        reverse: m.get_flag("reverse"),
+        limit: count("max", 256)?,
+        offset: count("offset", 0)?,
+    };
+    let namespace = (!m.get_flag("all-namespaces")).then_some(cluster.namespace.as_str());
+    let records = crate::kube::secrets::Secrets::new(cluster, namespace)
+        .all()
+        .await?;
+    let shown = list::select(&records, &opts)?;
+    let time_format = m.get_one::<String>("time-format").map(String::as_str);
+    let out = if m.get_flag("short") {
+        let names: Vec<String> = shown.iter().map(|r| r.name.clone()).collect();
+        format.write(
+            || Ok(output::strings_json(&names)),
+            || Ok(names.iter().map(|n| format!("{n}\n")).collect()),
+        )?
+    } else {
+        format.write(
+            || output::list_json(&shown, time_format),
+            || {
+                Ok(print::list_table(
+                    &shown,
+                    m.get_flag("no-headers"),
+                    time_format,
+                ))
+            },
+        )?
+    };
+    Ok((out, String::new()))
 }
 
 /// `upgrade --install`'s check: `Some(replace)` when the release has no

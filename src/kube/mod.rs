@@ -10,6 +10,7 @@
 //! - [`upgrade`]: `upgrade` and `rollback`;
 //! - [`dry_run`]: `install --dry-run` and `upgrade --dry-run`;
 //! - [`get`]: `get values|manifest|notes|hooks|metadata|all`;
+//! - [`list`]: which releases `list` shows, sorted and paged;
 //! - [`print`]: Helm's human output (status block, history and list tables);
 //! - [`output`]: `-o json|yaml` and Helm's JSON shapes;
 //! - [`validate`]: building a manifest's objects (OpenAPI schema, kinds) before storing.
@@ -18,6 +19,7 @@ pub mod actions;
 pub mod client;
 pub mod dry_run;
 pub mod get;
+pub mod list;
 pub mod objects;
 pub mod output;
 pub mod print;

@@ -10,7 +10,7 @@
 //! ([`crate::yaml::json_to_yaml`]), so numbers, key order and quoting
 //! follow the JSON.
 
-use super::print::{in_record_zone, list_time};
+use super::print::{in_record_zone, list_updated};
 use crate::chart::Metadata;
 use crate::funcs::gotime::format::format;
 use crate::release::codec;
@@ -135,7 +135,7 @@ pub fn history_json(records: &[Release]) -> Result<String, String> {
 
 /// `helm list -o json`: `releaseElement` rows (the revision is a string,
 /// `updated` is Go's `Time.String` or `-`).
-pub fn list_json(releases: &[Release]) -> Result<String, String> {
+pub fn list_json(releases: &[Release], time_format: Option<&str>) -> Result<String, String> {
     let mut out = String::new();
     push_array(&mut out, releases, |out, r| {
         let info = r.info.clone().unwrap_or_default();
@@ -143,12 +143,7 @@ pub fn list_json(releases: &[Release]) -> Result<String, String> {
         o.string("name", &r.name);
         o.string("namespace", &r.namespace);
         o.string("revision", &r.version.to_string());
-        let updated = if info.last_deployed.is_zero() {
-            "-".to_string()
-        } else {
-            list_time(&info.last_deployed)
-        };
-        o.string("updated", &updated);
+        o.string("updated", &list_updated(&info.last_deployed, time_format));
         o.string("status", info.status.as_str());
         o.string("chart", &chart_column(r));
         o.string("app_version", &app_version_column(r));
@@ -312,14 +307,14 @@ mod tests {
 
     #[test]
     fn list_rows_have_string_revisions() {
-        let json = list_json(&[rel()]).unwrap();
+        let json = list_json(&[rel()], None).unwrap();
         assert!(
             json.starts_with(
                 r#"[{"name":"web","namespace":"apps","revision":"3","updated":"2023-11-14 "#
             ),
             "{json}"
         );
-        assert_eq!(list_json(&[]).unwrap(), "[]");
+        assert_eq!(list_json(&[], None).unwrap(), "[]");
     }
 
     #[test]

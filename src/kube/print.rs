@@ -175,22 +175,40 @@ pub fn history(records: &[Release]) -> String {
 
 /// The `helm list` table of the releases given (already filtered).
 pub fn list(releases: &[Release]) -> String {
-    let mut rows = vec![row(&[
-        "NAME",
-        "NAMESPACE",
-        "REVISION",
-        "UPDATED",
-        "STATUS",
-        "CHART",
-        "APP VERSION",
-    ])];
+    list_table(releases, false, None)
+}
+
+/// `helm list`'s `UPDATED`: `-` for a zero time, else the time as
+/// `Time.String` prints it, or in the `--time-format` layout.
+pub fn list_updated(t: &Timestamp, time_format: Option<&str>) -> String {
+    match time_format.filter(|f| !f.is_empty()) {
+        _ if t.is_zero() => "-".to_string(),
+        None => list_time(t),
+        Some(layout) => format(&in_record_zone(t).local(), layout),
+    }
+}
+
+/// The `helm list` table, with `--no-headers` and `--time-format`.
+pub fn list_table(releases: &[Release], no_headers: bool, time_format: Option<&str>) -> String {
+    let mut rows = Vec::new();
+    if !no_headers {
+        rows.push(row(&[
+            "NAME",
+            "NAMESPACE",
+            "REVISION",
+            "UPDATED",
+            "STATUS",
+            "CHART",
+            "APP VERSION",
+        ]));
+    }
     for r in releases {
         let info = r.info.clone().unwrap_or_default();
         rows.push(vec![
             r.name.clone(),
             r.namespace.clone(),
             r.version.to_string(),
-            list_time(&info.last_deployed),
+            list_updated(&info.last_deployed, time_format),
             info.status.to_string(),
             chart_name(r),
             app_version(r),
