@@ -788,7 +788,7 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
     let text = same_as_helm(&cluster, &["install", "dry", chart, "-n", ns, "--dry-run"]);
     assert!(text.contains("STATUS: pending-install\n"), "{text}");
     assert!(text.contains("\nHOOKS:\n---\n# Source: cli/templates/test-hook.yaml\n"));
-    assert!(text.contains("\nMANIFEST:\n---\n# Source: cli/templates/configmap.yaml\n"));
+    assert!(text.contains("\nMANIFEST:\n---\n# Source: cli/templates/secret.yaml\n"));
     same_as_helm(
         &cluster,
         &["install", "dry", chart, "-n", ns, "--dry-run", "-o", "json"],
@@ -828,6 +828,65 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
     same_as_helm(&cluster, &["rollback", "cli", "1", "-n", ns, "--dry-run"]);
     same_as_helm(&cluster, &["uninstall", "cli", "-n", ns, "--dry-run"]);
     same_as_helm(&cluster, &["uninstall", "nope", "-n", ns, "--dry-run"]);
+    // Subchart notes: helm joins the notes in Go's map order (either way
+    // round), so only what comes before them is compared exactly.
+    let (mine, helms) = both(
+        &cluster,
+        &[
+            "install",
+            "dry",
+            chart,
+            "-n",
+            ns,
+            "--dry-run",
+            "--render-subchart-notes",
+        ],
+    );
+    let head = |t: &str| without_times(t.split("NOTES:\n").next().unwrap_or_default());
+    assert_eq!(head(&mine.0), head(&helms.0));
+    for text in [&mine.0, &helms.0] {
+        assert!(text.contains("Notes of the child chart.\n"), "{text}");
+        assert!(text.contains("Notes for dry <revision 1>.\n"), "{text}");
+    }
+    // helm v3.14+ flags: --hide-secret (dry runs only), --skip-schema-validation.
+    let text = ok(
+        &cluster.chartroom(&[
+            "install",
+            "dry",
+            chart,
+            "-n",
+            ns,
+            "--dry-run",
+            "--hide-secret",
+        ]),
+        "--hide-secret",
+    );
+    assert!(text.contains("# Source: cli/templates/secret.yaml\n# HIDDEN: The Secret output has been suppressed\n"), "{text}");
+    assert_eq!(
+        stderr(&cluster.chartroom(&["install", "dry", chart, "-n", ns, "--hide-secret"])),
+        "Error: INSTALLATION FAILED: Hiding Kubernetes secrets requires a dry-run mode\n"
+    );
+    assert_eq!(
+        stderr(&cluster.chartroom(&["upgrade", "cli", chart, "-n", ns, "--hide-secret"])),
+        "Error: UPGRADE FAILED: Hiding Kubernetes secrets requires a dry-run mode\n"
+    );
+    let schema = [
+        "install",
+        "dry",
+        chart,
+        "-n",
+        ns,
+        "--dry-run",
+        "--set",
+        "small=x",
+    ];
+    assert!(stderr(&cluster.chartroom(&schema)).contains("- at '/small': got string, want integer"));
+    let skipped: Vec<&str> = schema
+        .iter()
+        .copied()
+        .chain(["--skip-schema-validation"])
+        .collect();
+    ok(&cluster.chartroom(&skipped), "--skip-schema-validation");
     let bad_option = cluster.chartroom(&["install", "dry", chart, "-n", ns, "--dry-run=maybe"]);
     assert_eq!(
         stderr(&bad_option),

@@ -124,6 +124,11 @@ pub fn commands() -> Vec<clap::Command> {
                 dry_run_option(),
                 flag("hide-notes").help("if set, do not show notes in install output"),
                 disable_openapi_validation(),
+                flag("skip-schema-validation").help("if set, disables JSON schema validation"),
+                flag("render-subchart-notes")
+                    .help("if set, render subchart notes along with the parent"),
+                flag("hide-secret")
+                    .help("hide Kubernetes Secrets when also using the --dry-run flag"),
                 output_arg(),
             ]),
         clap::Command::new("upgrade")
@@ -146,6 +151,11 @@ pub fn commands() -> Vec<clap::Command> {
                 dry_run_option(),
                 flag("hide-notes").help("if set, do not show notes in upgrade output"),
                 disable_openapi_validation(),
+                flag("skip-schema-validation").help("if set, disables JSON schema validation"),
+                flag("render-subchart-notes")
+                    .help("if set, render subchart notes along with the parent"),
+                flag("hide-secret")
+                    .help("hide Kubernetes Secrets when also using the --dry-run flag"),
                 output_arg(),
             ]),
         clap::Command::new("rollback")
@@ -324,9 +334,24 @@ fn output_format(c: &ClusterCommand) -> Result<Format, String> {
     Format::parse(flag.map(String::as_str))
 }
 
-/// install's and upgrade's `--dry-run` value: whether it is a dry run.
+/// install's and upgrade's `--dry-run` value: whether it is a dry run
+/// (`--hide-secret` needs one, as Helm checks first).
 fn dry_run_flag(c: &ClusterCommand) -> Result<bool, String> {
-    dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))
+    let dry_run =
+        dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))?;
+    if !dry_run && c.matches.get_flag("hide-secret") {
+        return Err("Hiding Kubernetes secrets requires a dry-run mode".into());
+    }
+    Ok(dry_run)
+}
+
+/// install's and upgrade's rendering flags.
+fn render_flags(c: &ClusterCommand) -> actions::RenderFlags {
+    actions::RenderFlags {
+        skip_schema_validation: c.matches.get_flag("skip-schema-validation"),
+        render_subchart_notes: c.matches.get_flag("render-subchart-notes"),
+        hide_secret: c.matches.get_flag("hide-secret"),
+    }
 }
 
 /// Go's `filepath.Base`.
@@ -425,6 +450,7 @@ fn install_request(
         description: m.get_one::<String>("description").cloned(),
         exec: exec_options(None),
         disable_openapi_validation: m.get_flag("disable-openapi-validation"),
+        render: render_flags(c),
     })
 }
 
@@ -527,6 +553,7 @@ fn upgrade_request(
         max_history: int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?,
         exec: exec_options(None),
         disable_openapi_validation: m.get_flag("disable-openapi-validation"),
+        render: render_flags(c),
     })
 }
 
@@ -621,11 +648,19 @@ async fn upgrade(
             "Release {quoted} does not exist. Installing it now.\n"
         ));
     }
-    let dry_run = dry_run_flag(c)?;
+    let dry_run =
+        dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))?;
     let (release, warnings) = match replace {
         Some(replace) if dry_run => run_install(c, cluster, name, &chart_path, replace).await?,
         _ => {
             let chart = load_chart(&chart_path)?;
+            if let Err(e) = dry_run_flag(c) {
+                // An upgrade fails, an install reports it as is.
+                return Err(match replace {
+                    Some(_) => e,
+                    None => format!("UPGRADE FAILED: {e}"),
+                });
+            }
             let req = upgrade_request(c, name, chart)?;
             let done = if dry_run {
                 dry_run::upgrade(cluster, &req)

@@ -49,6 +49,32 @@ pub struct InstallRequest {
     pub exec: ExecOptions,
     /// `--disable-openapi-validation`.
     pub disable_openapi_validation: bool,
+    /// `--skip-schema-validation`, `--render-subchart-notes`, `--hide-secret`.
+    pub render: RenderFlags,
+}
+
+/// The rendering flags `install` and `upgrade` share.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderFlags {
+    /// `--skip-schema-validation`: values are not checked against
+    /// `values.schema.json`.
+    pub skip_schema_validation: bool,
+    /// `--render-subchart-notes`.
+    pub render_subchart_notes: bool,
+    /// `--hide-secret` (dry runs only): Secrets are left out of the
+    /// manifest shown.
+    pub hide_secret: bool,
+}
+
+impl RenderFlags {
+    /// How the rendered objects are assembled.
+    pub fn output(&self) -> crate::action::OutputOptions {
+        crate::action::OutputOptions {
+            render_subchart_notes: self.render_subchart_notes,
+            hide_secret: self.hide_secret,
+            ..crate::action::OutputOptions::default()
+        }
+    }
 }
 
 /// The time now as Helm records it (local time).
@@ -81,6 +107,8 @@ pub async fn install(
         values: req.values.clone(),
         kube_version: Some(kube_version),
         exec: req.exec,
+        skip_schema_validation: req.render.skip_schema_validation,
+        output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());

@@ -45,6 +45,8 @@ pub async fn install(
         values: req.values.clone(),
         kube_version: Some(cluster.server_version().await?),
         exec: req.exec,
+        skip_schema_validation: req.render.skip_schema_validation,
+        output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
@@ -126,6 +128,8 @@ pub async fn upgrade(
         revision: plan.revision,
         kube_version: Some(cluster.server_version().await?),
         exec: req.exec,
+        skip_schema_validation: req.render.skip_schema_validation,
+        output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());

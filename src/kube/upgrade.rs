@@ -19,7 +19,7 @@
 
 use std::rc::Rc;
 
-use super::actions::{install, now, InstallRequest, ReadFile};
+use super::actions::{install, now, InstallRequest, ReadFile, RenderFlags};
 use super::client::Cluster;
 use super::objects::{check_ownership, keeps, parse_manifest, Resource};
 use super::secrets::Secrets;
@@ -127,6 +127,8 @@ pub struct UpgradeRequest {
     pub exec: ExecOptions,
     /// `--disable-openapi-validation`.
     pub disable_openapi_validation: bool,
+    /// `--skip-schema-validation`, `--render-subchart-notes`, `--hide-secret`.
+    pub render: RenderFlags,
 }
 
 /// What an upgrade did.
@@ -176,6 +178,7 @@ pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded,
                 description: req.description,
                 exec: req.exec,
                 disable_openapi_validation: req.disable_openapi_validation,
+                render: req.render,
             },
         )
         .await
@@ -214,6 +217,8 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
         revision: plan.revision,
         kube_version: Some(cluster.server_version().await?),
         exec: req.exec,
+        skip_schema_validation: req.render.skip_schema_validation,
+        output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
