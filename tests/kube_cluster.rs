@@ -39,8 +39,6 @@ fn env_value(env: &str, key: &str) -> Option<String> {
     })
 }
 
-/// Starts a cluster; a failed start is tried again twice (clusters of
-/// tests running in parallel can race for the free ports they pick).
 fn start_cluster(tag: &str) -> Result<ClusterDir, String> {
     let dir =
         std::env::temp_dir().join(format!("chartroom-kube-test-{tag}-{}", std::process::id()));
@@ -570,8 +568,18 @@ fn upgrade_rollback_history_max_and_helm_interop() {
         "USER-SUPPLIED VALUES:\nextra: false\ngreeting: one\nkept: true\n"
     );
 
-    // a failed upgrade, then max history: the deployed revision is kept
-    let bad = cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--set", "port=abc"]);
+    // an object the API schema rejects fails the upgrade before a record
+    // is stored, as helm's client-side validation does
+    let invalid = cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--set", "port=abc"]);
+    assert_eq!(
+        stderr(&invalid),
+        "Error: UPGRADE FAILED: error validating \"\": error validating data: ValidationError(Service.spec.ports[0].port): invalid type for io.k8s.api.core.v1.ServicePort.port: got \"string\", expected \"integer\"\n"
+    );
+    assert_eq!(revisions(&cluster, ns, "app"), [1, 2, 3, 4, 5, 6]);
+
+    // a failed upgrade (the server rejects the port), then max history:
+    // the deployed revision is kept
+    let bad = cluster.chartroom(&["upgrade", "app", chart, "-n", ns, "--set", "port=70000"]);
     assert!(
         stderr(&bad).starts_with("Error: UPGRADE FAILED: failed to apply Service \"app-svc\""),
         "{}",
@@ -628,6 +636,488 @@ fn upgrade_rollback_history_max_and_helm_interop() {
     let h = cluster.helm(&["upgrade", "app", chart, "-n", ns]).unwrap();
     assert_eq!(stderr(&h), stderr(&locked));
     assert_eq!(revisions(&cluster, ns, "app"), [6, 8, 9, 10]);
+}
+
+/// Dates and times blanked (`LAST DEPLOYED`, history's `UPDATED`, JSON and
+/// YAML times), for outputs of two runs made at different moments.
+fn without_times(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = match line.split_once("LAST DEPLOYED: ") {
+            Some((head, _)) => format!("{head}LAST DEPLOYED: TIME"),
+            None => line.to_string(),
+        };
+        // RFC 3339 times inside quotes: "2026-01-02T03:04:05.123Z".
+        let mut cleaned = String::new();
+        let mut rest = line.as_str();
+        while let Some(i) = rest.find("\"20") {
+            cleaned.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            match after.find('"') {
+                Some(end) if after[..end].contains('T') && after[..end].contains(':') => {
+                    cleaned.push_str("\"TIME\"");
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    cleaned.push('"');
+                    rest = after;
+                }
+            }
+        }
+        cleaned.push_str(rest);
+        out.push_str(&cleaned);
+        out.push('\n');
+    }
+    out
+}
+
+/// chartroom and helm run with the same arguments: (stdout, stderr, code) each.
+fn both(c: &ClusterDir, args: &[&str]) -> ((String, String, i32), (String, String, i32)) {
+    let text = |o: &Output| {
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr(o),
+            o.status.code().unwrap_or(-1),
+        )
+    };
+    let h = c
+        .helm(args)
+        .expect("helm v3.10.1 in ~/.cache/chartroom/npm");
+    (text(&c.chartroom(args)), text(&h))
+}
+
+/// Asserts chartroom and helm print the same for `args` (times blanked).
+fn same_as_helm(c: &ClusterDir, args: &[&str]) -> String {
+    let (mine, helms) = both(c, args);
+    assert_eq!(
+        (without_times(&mine.0), &mine.1, mine.2),
+        (without_times(&helms.0), &helms.1, helms.2),
+        "chartroom {args:?} differs from helm"
+    );
+    mine.0
+}
+
+#[test]
+fn cli_outputs_get_dry_run_generated_names_and_validation() {
+    let Some(cluster) = cluster_or_skip("cli") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/cli");
+    let chart = chart.to_str().unwrap();
+    let ns = "tools";
+
+    // install -o json: the stored record, as JSON.
+    let out = cluster.chartroom(&[
+        "install",
+        "cli",
+        chart,
+        "-n",
+        ns,
+        "--create-namespace",
+        "--set",
+        "big=1000000",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&out, "install -o json")).unwrap();
+    assert_eq!(json["name"], "cli");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["info"]["status"], "deployed");
+    assert_eq!(json["chart"]["metadata"]["version"], "0.2.0");
+    assert_eq!(json["config"]["big"], 1000000);
+    let (_, cm) = cluster.api(&format!("/api/v1/namespaces/{ns}/configmaps/cli-cm"));
+    assert_eq!(cm["data"]["big"], "1000000 int64");
+    ok(
+        &cluster.chartroom(&["upgrade", "cli", chart, "-n", ns, "--set", "greeting=hi"]),
+        "upgrade",
+    );
+
+    // Reads of chartroom's release print what helm v3.10.1 prints.
+    let mut compared = 0;
+    for args in [
+        "status cli -o json",
+        "status cli -o yaml",
+        "status cli --show-desc",
+        "status cli --revision 1",
+        "history cli -o json",
+        "history cli -o yaml",
+        "list -o json",
+        "list -o yaml",
+        "list -q",
+        "list -q -o json",
+        "get values cli",
+        "get values cli -o json",
+        "get values cli -o yaml",
+        "get values cli --all",
+        "get values cli -a -o json",
+        "get values cli --revision 1",
+        "get manifest cli",
+        "get manifest cli --revision 1",
+        "get notes cli",
+        "get notes cli --revision 1",
+        "get hooks cli",
+        "get values nope",
+        "status cli -o xml",
+    ] {
+        let mut argv: Vec<&str> = args.split(' ').collect();
+        argv.extend(["-n", ns]);
+        let (mine, helms) = both(&cluster, &argv);
+        assert_eq!(mine, helms, "chartroom {args} differs from helm");
+        compared += 1;
+    }
+    assert_eq!(compared, 23);
+    // `get all`: helm v3.21.4 adds the chart lines v3.10.1 lacks.
+    let (mine, helms) = both(&cluster, &["get", "all", "cli", "-n", ns]);
+    let expected = helms.0.replacen(
+        "REVISION: 2\n",
+        "REVISION: 2\nCHART: cli\nVERSION: 0.2.0\nAPP_VERSION: 2.0\n",
+        1,
+    );
+    assert_eq!(mine.0, expected);
+    assert!(mine
+        .0
+        .contains("\nHOOKS:\n---\n# Source: cli/templates/test-hook.yaml\n"));
+    // `get metadata` (helm v3.13+).
+    let meta = ok(
+        &cluster.chartroom(&["get", "metadata", "cli", "-n", ns, "-o", "json"]),
+        "get metadata",
+    );
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    assert_eq!(meta["annotations"]["tier"], "<test>");
+    assert_eq!(meta["revision"], 2);
+    assert_eq!(meta["appVersion"], "2.0");
+    let table = ok(
+        &cluster.chartroom(&["get", "metadata", "cli", "-n", ns]),
+        "get metadata",
+    );
+    assert!(table.starts_with("NAME: cli\nCHART: cli\nVERSION: 0.2.0\nAPP_VERSION: 2.0\nANNOTATIONS: team=tools,tier=<test>\nDEPENDENCIES: \nNAMESPACE: tools\nREVISION: 2\nSTATUS: deployed\nDEPLOYED_AT: "), "{table}");
+
+    // --dry-run: helm's output, nothing stored or applied.
+    let text = same_as_helm(&cluster, &["install", "dry", chart, "-n", ns, "--dry-run"]);
+    assert!(text.contains("STATUS: pending-install\n"), "{text}");
+    assert!(text.contains("\nHOOKS:\n---\n# Source: cli/templates/test-hook.yaml\n"));
+    assert!(text.contains("\nMANIFEST:\n---\n# Source: cli/templates/secret.yaml\n"));
+    same_as_helm(
+        &cluster,
+        &["install", "dry", chart, "-n", ns, "--dry-run", "-o", "json"],
+    );
+    same_as_helm(&cluster, &["install", "cli", chart, "-n", ns, "--dry-run"]);
+    let text = same_as_helm(
+        &cluster,
+        &[
+            "upgrade",
+            "cli",
+            chart,
+            "-n",
+            ns,
+            "--dry-run",
+            "--set",
+            "greeting=yo",
+        ],
+    );
+    assert!(text.starts_with("Release \"cli\" has been upgraded. Happy Helming!\n"));
+    assert!(text.contains("REVISION: 3\n") && text.contains("greeting: \"yo\""));
+    same_as_helm(
+        &cluster,
+        &["upgrade", "cli", chart, "-n", ns, "--dry-run", "-o", "yaml"],
+    );
+    same_as_helm(
+        &cluster,
+        &[
+            "upgrade",
+            "fresh",
+            chart,
+            "-n",
+            ns,
+            "--install",
+            "--dry-run",
+        ],
+    );
+    same_as_helm(&cluster, &["rollback", "cli", "1", "-n", ns, "--dry-run"]);
+    same_as_helm(&cluster, &["uninstall", "cli", "-n", ns, "--dry-run"]);
+    same_as_helm(&cluster, &["uninstall", "nope", "-n", ns, "--dry-run"]);
+    // Subchart notes: helm joins the notes in Go's map order (either way
+    // round), so only what comes before them is compared exactly.
+    let (mine, helms) = both(
+        &cluster,
+        &[
+            "install",
+            "dry",
+            chart,
+            "-n",
+            ns,
+            "--dry-run",
+            "--render-subchart-notes",
+        ],
+    );
+    let head = |t: &str| without_times(t.split("NOTES:\n").next().unwrap_or_default());
+    assert_eq!(head(&mine.0), head(&helms.0));
+    for text in [&mine.0, &helms.0] {
+        assert!(text.contains("Notes of the child chart.\n"), "{text}");
+        assert!(text.contains("Notes for dry <revision 1>.\n"), "{text}");
+    }
+    // helm v3.14+ flags: --hide-secret (dry runs only), --skip-schema-validation.
+    let text = ok(
+        &cluster.chartroom(&[
+            "install",
+            "dry",
+            chart,
+            "-n",
+            ns,
+            "--dry-run",
+            "--hide-secret",
+        ]),
+        "--hide-secret",
+    );
+    assert!(text.contains("# Source: cli/templates/secret.yaml\n# HIDDEN: The Secret output has been suppressed\n"), "{text}");
+    assert_eq!(
+        stderr(&cluster.chartroom(&["install", "dry", chart, "-n", ns, "--hide-secret"])),
+        "Error: INSTALLATION FAILED: Hiding Kubernetes secrets requires a dry-run mode\n"
+    );
+    assert_eq!(
+        stderr(&cluster.chartroom(&["upgrade", "cli", chart, "-n", ns, "--hide-secret"])),
+        "Error: UPGRADE FAILED: Hiding Kubernetes secrets requires a dry-run mode\n"
+    );
+    let schema = [
+        "install",
+        "dry",
+        chart,
+        "-n",
+        ns,
+        "--dry-run",
+        "--set",
+        "small=x",
+    ];
+    assert!(stderr(&cluster.chartroom(&schema)).contains("- at '/small': got string, want integer"));
+    let skipped: Vec<&str> = schema
+        .iter()
+        .copied()
+        .chain(["--skip-schema-validation"])
+        .collect();
+    ok(&cluster.chartroom(&skipped), "--skip-schema-validation");
+    let bad_option = cluster.chartroom(&["install", "dry", chart, "-n", ns, "--dry-run=maybe"]);
+    assert_eq!(
+        stderr(&bad_option),
+        "Error: INSTALLATION FAILED: Invalid dry-run flag. Flag must one of the following: false, true, none, client, server\n"
+    );
+    ok(
+        &cluster.chartroom(&["install", "dry", chart, "-n", ns, "--dry-run=server"]),
+        "--dry-run=server",
+    );
+    assert!(secrets(&cluster, ns, "dry").is_empty());
+    assert!(secrets(&cluster, ns, "fresh").is_empty());
+    assert_eq!(revisions(&cluster, ns, "cli"), [1, 2]);
+    assert_eq!(
+        cluster
+            .api(&format!("/api/v1/namespaces/{ns}/configmaps/dry-cm"))
+            .0,
+        404
+    );
+    let (_, cm) = cluster.api(&format!("/api/v1/namespaces/{ns}/configmaps/cli-cm"));
+    assert_eq!(cm["data"]["greeting"], "hi");
+
+    // --generate-name and --name-template.
+    let out = cluster.chartroom(&["install", chart, "-n", ns, "-g", "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&out, "install -g")).unwrap();
+    let name = json["name"].as_str().unwrap().to_string();
+    let stamp = name.strip_prefix("cli-").expect("cli-<unix time>");
+    assert!(
+        stamp.len() >= 10 && stamp.bytes().all(|b| b.is_ascii_digit()),
+        "{name}"
+    );
+    assert_eq!(revisions(&cluster, ns, &name), [1]);
+    let out = cluster.chartroom(&[
+        "install",
+        chart,
+        "-n",
+        ns,
+        "--name-template",
+        "{{ \"named\" | upper | lower }}-x",
+    ]);
+    assert!(ok(&out, "--name-template").starts_with("NAME: named-x\n"));
+    for args in [
+        vec!["install", chart, "-n", ns],
+        vec!["install", "a", chart, "-n", ns, "-g"],
+        vec!["install", "a", chart, "extra", "-n", ns],
+    ] {
+        same_as_helm(&cluster, &args);
+    }
+
+    // Objects the API schema rejects and kinds no server serves fail the
+    // install or upgrade before any record is stored, with helm's message.
+    for mode in ["mode=schema", "mode=kind"] {
+        let text = same_as_helm(
+            &cluster,
+            &["install", "bad", chart, "-n", ns, "--set", mode],
+        );
+        assert!(text.is_empty());
+        same_as_helm(
+            &cluster,
+            &[
+                "install",
+                "bad",
+                chart,
+                "-n",
+                ns,
+                "--set",
+                mode,
+                "--dry-run",
+            ],
+        );
+        same_as_helm(
+            &cluster,
+            &["upgrade", "cli", chart, "-n", ns, "--set", mode],
+        );
+        // upgrade --install prints its "does not exist" line, then fails.
+        let text = same_as_helm(
+            &cluster,
+            &[
+                "upgrade",
+                "--install",
+                "bad",
+                chart,
+                "-n",
+                ns,
+                "--set",
+                mode,
+            ],
+        );
+        assert_eq!(text, "Release \"bad\" does not exist. Installing it now.\n");
+    }
+    let failed = cluster.chartroom(&["install", "bad", chart, "-n", ns, "--set", "mode=schema"]);
+    assert_eq!(
+        stderr(&failed),
+        "Error: INSTALLATION FAILED: unable to build kubernetes objects from release manifest: error validating \"\": error validating data: [ValidationError(Service.spec): unknown field \"bogus\" in io.k8s.api.core.v1.ServiceSpec, ValidationError(Service.spec.ports[0].port): invalid type for io.k8s.api.core.v1.ServicePort.port: got \"string\", expected \"integer\"]\n"
+    );
+    let failed = cluster.chartroom(&["upgrade", "cli", chart, "-n", ns, "--set", "mode=kind"]);
+    assert_eq!(
+        stderr(&failed),
+        "Error: UPGRADE FAILED: resource mapping not found for name: \"cli-widget\" namespace: \"\" from \"\": no matches for kind \"Widget\" in version \"example.com/v1\"\nensure CRDs are installed first\n"
+    );
+    assert!(secrets(&cluster, ns, "bad").is_empty());
+    assert_eq!(revisions(&cluster, ns, "cli"), [1, 2]);
+    // --disable-openapi-validation: the server rejects the object, and the
+    // failed revision is stored, by chartroom as by helm.
+    for (tool, release) in [("chartroom", "unchecked"), ("helm", "unchecked-by-helm")] {
+        let args = [
+            "install",
+            release,
+            chart,
+            "-n",
+            ns,
+            "--set",
+            "mode=schema",
+            "--disable-openapi-validation",
+        ];
+        let out = match tool {
+            "helm" => cluster.helm(&args).unwrap(),
+            _ => cluster.chartroom(&args),
+        };
+        assert!(
+            stderr(&out).starts_with("Error: INSTALLATION FAILED: ")
+                && !stderr(&out).contains("error validating"),
+            "{tool}: {}",
+            stderr(&out)
+        );
+        let s = secrets(&cluster, ns, release);
+        assert_eq!(s.len(), 1, "{tool}");
+        assert_eq!(s[0]["metadata"]["labels"]["status"], "failed", "{tool}");
+    }
+
+    // list's selection flags (no two releases of the namespace share a
+    // name; --date is left out: helm orders equal seconds at random).
+    for args in [
+        "list -a",
+        "list --failed",
+        "list --deployed --failed -r",
+        "list -r -m 2",
+        "list --offset 1 -m 2",
+        "list --offset 99",
+        "list --no-headers",
+        "list --time-format 2006-01-02",
+        "list -o json --time-format 15:04",
+        "list -f ^un",
+        "list -f (",
+        "list --superseded",
+        "list --pending",
+        "list -a -q",
+    ] {
+        let mut argv: Vec<&str> = args.split(' ').collect();
+        argv.extend(["-n", ns]);
+        let (mine, helms) = both(&cluster, &argv);
+        assert_eq!(mine, helms, "chartroom {args} differs from helm");
+    }
+
+    // --reuse-values and friends: numbers read back from the record are
+    // float64 (Go prints 1e+06), new --set ones int64, as helm renders them.
+    let steps: [&[&str]; 4] = [
+        &[
+            "install",
+            "nums",
+            chart,
+            "--create-namespace",
+            "--set",
+            "big=1000000",
+        ],
+        &[
+            "upgrade",
+            "nums",
+            chart,
+            "--reuse-values",
+            "--set",
+            "small=2000000",
+        ],
+        &["upgrade", "nums", chart],
+        &[
+            "upgrade",
+            "nums",
+            chart,
+            "--reset-values",
+            "--set",
+            "small=4000000",
+        ],
+    ];
+    let mut seen = Vec::new();
+    for step in steps {
+        let mine: Vec<&str> = step.iter().copied().chain(["-n", "mine"]).collect();
+        let theirs: Vec<&str> = step.iter().copied().chain(["-n", "theirs"]).collect();
+        ok(&cluster.chartroom(&mine), "chartroom step");
+        ok(&cluster.helm(&theirs).unwrap(), "helm step");
+        let a = ok(
+            &cluster.chartroom(&["get", "manifest", "nums", "-n", "mine"]),
+            "get manifest",
+        );
+        let b = ok(
+            &cluster
+                .helm(&["get", "manifest", "nums", "-n", "theirs"])
+                .unwrap(),
+            "helm get manifest",
+        );
+        assert_eq!(a, b, "after {step:?}");
+        let line = |key: &str| {
+            a.lines()
+                .find(|l| l.trim_start().starts_with(key))
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        seen.push((line("big:"), line("small:")));
+    }
+    assert_eq!(
+        seen,
+        [
+            ("big: \"1000000 int64\"".into(), "small: \" <nil>\"".into()),
+            (
+                "big: \"1e+06 float64\"".into(),
+                "small: \"2000000 int64\"".into()
+            ),
+            (
+                "big: \"1e+06 float64\"".into(),
+                "small: \"2e+06 float64\"".into()
+            ),
+            ("big: \" <nil>\"".into(), "small: \"4000000 int64\"".into()),
+        ]
+    );
 }
 
 impl ClusterDir {

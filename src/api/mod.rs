@@ -137,9 +137,25 @@ pub fn template_name(text: &str) -> Result<String, String> {
 /// Errors carry Helm's text and, where the render failed, the partial output
 /// `helm template --debug` prints.
 pub fn render_chart(
-    mut chart: Chart,
+    chart: Chart,
     options: &RenderOptions,
     read_file: &dyn Fn(&str) -> Result<String, String>,
+    host: Option<Rc<dyn Host>>,
+) -> Result<TemplateOutput, RenderFailure> {
+    let vals = options.values.merge(read_file).map_err(|message| {
+        RenderFailure::plain(message, ErrorKind::Values, &chart.metadata.name)
+    })?;
+    render_chart_values(chart, options, vals, host)
+}
+
+/// [`render_chart`] with the user's values already merged (`options.values`
+/// is not read): an upgrade that re-uses a release's values renders with
+/// them as Helm holds them, numbers read back from the record being
+/// `float64` and new `--set` ones `int64`.
+pub fn render_chart_values(
+    mut chart: Chart,
+    options: &RenderOptions,
+    vals: Map,
     host: Option<Rc<dyn Host>>,
 ) -> Result<TemplateOutput, RenderFailure> {
     let root = chart.metadata.name.clone();
@@ -147,10 +163,6 @@ pub fn render_chart(
         let root = root.clone();
         move |message: String| RenderFailure::plain(message, stage, &root)
     };
-    let vals = options
-        .values
-        .merge(read_file)
-        .map_err(fail(ErrorKind::Values))?;
 
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}

@@ -279,7 +279,7 @@ pub fn parse_args(args: Vec<String>) -> Result<Command, Outcome> {
         #[cfg(feature = "kube")]
         Some((
             name @ ("install" | "upgrade" | "rollback" | "uninstall" | "status" | "history"
-            | "list"),
+            | "list" | "get"),
             m,
         )) => Ok(Command::Cluster(super::cluster::parse(name, m))),
         _ => Ok(Command::Help(cli().render_help().to_string())),

@@ -5,9 +5,13 @@
 //! `--max`, `--install`, `--reuse-values`, `--reset-values`,
 //! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
 //! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`, `--no-hooks`,
-//! `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`), Helm's messages
-//! and error prefixes (`INSTALLATION FAILED: `, `UPGRADE FAILED: `).
+//! `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`, `--generate-name`/`-g`,
+//! `--name-template`, `--dry-run[=client|server]`, `-o table|json|yaml`,
+//! `--revision`, `--hide-notes`, `--show-desc`), the `get` subcommands,
+//! Helm's messages and error prefixes (`INSTALLATION FAILED: `,
+//! `UPGRADE FAILED: `).
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use clap::{Arg, ArgAction, ArgMatches};
@@ -15,8 +19,9 @@ use clap::{Arg, ArgAction, ArgMatches};
 use super::args::{single, strings, value_args, value_flags};
 use super::{exec_options, read_text, value_options, Outcome};
 use crate::kube::options::{parse_timeout, RunOptions};
-use crate::kube::{actions, block_on, print, upgrade, Cluster, KubeOptions};
-use crate::release::Status;
+use crate::kube::output::{self, Format};
+use crate::kube::{actions, block_on, dry_run, get, list, print, upgrade, Cluster, KubeOptions};
+use crate::release::Release;
 
 /// A parsed cluster command.
 #[derive(Clone, Debug)]
@@ -44,6 +49,54 @@ fn positional(n: usize) -> Arg {
     Arg::new("args")
         .num_args(0..=n.max(1))
         .action(ArgAction::Append)
+}
+
+/// `-o`/`--output` (`table`, `json` or `yaml`).
+fn output_arg() -> Arg {
+    single("output")
+        .short('o')
+        .help("prints the output in the specified format. Allowed values: table, json, yaml")
+}
+
+/// `--revision N`.
+fn revision_arg() -> Arg {
+    single("revision").help("get the named release with revision")
+}
+
+/// install's and upgrade's `--dry-run[=none|client|server|true|false]`
+/// (`--dry-run` alone means `client`; a value needs `=`, as with pflag's
+/// `NoOptDefVal`).
+fn dry_run_option() -> Arg {
+    Arg::new("dry-run")
+        .long("dry-run")
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("client")
+        .help("simulate an install or upgrade: print the release it would store")
+}
+
+/// `--disable-openapi-validation`.
+fn disable_openapi_validation() -> Arg {
+    flag("disable-openapi-validation").help(
+        "if set, the installation process will not validate rendered templates against the Kubernetes OpenAPI Schema",
+    )
+}
+
+/// `helm get <what>`.
+fn get_command(what: &'static str, about: &'static str) -> clap::Command {
+    let cmd = clap::Command::new(what)
+        .about(about)
+        .arg(positional(1))
+        .args(global_args())
+        .arg(revision_arg());
+    match what {
+        "values" => cmd.args([
+            flag("all").short('a').help("dump all (computed) values"),
+            output_arg(),
+        ]),
+        "metadata" => cmd.arg(output_arg()),
+        _ => cmd,
+    }
 }
 
 /// `--history-max` (Helm's name; `--max-history` is accepted too).
@@ -79,7 +132,7 @@ pub fn commands() -> Vec<clap::Command> {
     vec![
         clap::Command::new("install")
             .about("install a chart on the cluster")
-            .arg(positional(2))
+            .arg(Arg::new("args").num_args(0..).action(ArgAction::Append))
             .args(global_args())
             .args(value_args())
             .args([
@@ -87,6 +140,19 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("skip-crds").help("if set, no CRDs will be installed"),
                 flag("replace").help("re-use the given name, only if that name is a deleted release which remains in the history"),
                 single("description").help("add a custom description"),
+                flag("generate-name")
+                    .short('g')
+                    .help("generate the name (and omit the NAME parameter)"),
+                single("name-template").help("specify template used to name the release"),
+                dry_run_option(),
+                flag("hide-notes").help("if set, do not show notes in install output"),
+                disable_openapi_validation(),
+                flag("skip-schema-validation").help("if set, disables JSON schema validation"),
+                flag("render-subchart-notes")
+                    .help("if set, render subchart notes along with the parent"),
+                flag("hide-secret")
+                    .help("hide Kubernetes Secrets when also using the --dry-run flag"),
+                output_arg(),
             ])
             .args(run_args("prevent hooks from running during install", true, true, true)),
         clap::Command::new("upgrade")
@@ -106,6 +172,15 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("reset-then-reuse-values").help("when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides"),
                 single("description").help("add a custom description"),
                 history_max(),
+                dry_run_option(),
+                flag("hide-notes").help("if set, do not show notes in upgrade output"),
+                disable_openapi_validation(),
+                flag("skip-schema-validation").help("if set, disables JSON schema validation"),
+                flag("render-subchart-notes")
+                    .help("if set, render subchart notes along with the parent"),
+                flag("hide-secret")
+                    .help("hide Kubernetes Secrets when also using the --dry-run flag"),
+                output_arg(),
             ])
             .args(run_args("disable pre/post upgrade hooks", true, true, true)),
         clap::Command::new("rollback")
@@ -113,6 +188,7 @@ pub fn commands() -> Vec<clap::Command> {
             .arg(positional(2))
             .args(global_args())
             .arg(history_max())
+            .arg(flag("dry-run").help("simulate a rollback"))
             .args(run_args("prevent hooks from running during rollback", true, true, false)),
         clap::Command::new("uninstall")
             .about("uninstall a release")
@@ -122,18 +198,26 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("keep-history")
                     .help("remove all associated resources and mark the release as deleted, but retain the release history"),
                 single("description").help("add a custom description"),
+                flag("dry-run").help("simulate a uninstall"),
             ])
             .args(run_args("prevent hooks from running during uninstallation", false, false, false))
             .arg(flag("wait").help("if set, will wait until all the resources are deleted before returning. It will wait for as long as --timeout")),
         clap::Command::new("status")
             .about("display the status of the named release")
             .arg(positional(1))
-            .args(global_args()),
+            .args(global_args())
+            .args([
+                revision_arg(),
+                flag("show-desc")
+                    .help("if set, display the description message of the named release"),
+                output_arg(),
+            ]),
         clap::Command::new("history")
             .about("fetch release history")
             .arg(positional(1))
             .args(global_args())
-            .arg(single("max").help("maximum number of revision to include in history")),
+            .arg(single("max").help("maximum number of revision to include in history"))
+            .arg(output_arg()),
         clap::Command::new("list")
             .about("list releases")
             .args(global_args())
@@ -142,12 +226,42 @@ pub fn commands() -> Vec<clap::Command> {
                     .short('A')
                     .help("list releases across all namespaces"),
                 flag("all").short('a').help("show all releases without any filter applied"),
+                flag("short").short('q').help("output short (quiet) listing format"),
+                flag("deployed").help("show deployed releases. If no other is specified, this will be automatically enabled"),
+                flag("failed").help("show failed releases"),
+                flag("pending").help("show pending releases"),
+                flag("superseded").help("show superseded releases"),
+                flag("uninstalled").help("show uninstalled releases (if 'helm uninstall --keep-history' was used)"),
+                flag("uninstalling").help("show releases that are currently being uninstalled"),
+                single("filter").short('f').help("a regular expression (Perl compatible). Any releases that match the expression will be included in the results"),
+                flag("date").short('d').help("sort by release date"),
+                flag("reverse").short('r').help("reverse the sort order"),
+                single("max").short('m').help("maximum number of releases to fetch (default 256)"),
+                single("offset").help("next release index in the list, used to offset from start value"),
+                flag("no-headers").help("don't print headers when using the default output format"),
+                single("time-format").help("format time using golang time formatter"),
+                output_arg(),
+            ]),
+        clap::Command::new("get")
+            .about("download extended information of a named release")
+            .subcommand_required(true)
+            .subcommands([
+                get_command("all", "download all information for a named release"),
+                get_command("values", "download the values file for a named release"),
+                get_command("manifest", "download the manifest for a named release"),
+                get_command("hooks", "download all hooks for a named release"),
+                get_command("notes", "download the notes for a named release"),
+                get_command("metadata", "This command fetches metadata for a given release"),
             ]),
     ]
 }
 
-/// The command for clap's `matches` of subcommand `name`.
+/// The command for clap's `matches` of subcommand `name` (`get` becomes
+/// `get <what>` with the matches of its subcommand).
 pub fn parse(name: &str, m: &ArgMatches) -> ClusterCommand {
+    if let ("get", Some((what, sub))) = (name, m.subcommand()) {
+        return parse(&format!("get {what}"), sub);
+    }
     ClusterCommand {
         name: name.to_string(),
         kube: KubeOptions {
@@ -200,17 +314,32 @@ pub fn run(c: &ClusterCommand) -> Outcome {
     if let Ok(tz) = std::env::var("TZ") {
         let _ = crate::funcs::gotime::zone::set_local_zone(Some(tz.trim_start_matches(':')));
     }
+    let format = match output_format(c) {
+        Ok(f) => f,
+        Err(e) => return Outcome::error(e),
+    };
+    // What a command printed before it failed (or before its result).
+    let printed = RefCell::new(String::new());
     let result = block_on(async {
         let cluster = Cluster::connect(&c.kube).await?;
         match c.name.as_str() {
-            "install" => install(c, &cluster).await,
-            "upgrade" => upgrade(c, &cluster).await,
+            "install" => install(c, &cluster, format).await,
+            "upgrade" => upgrade(c, &cluster, format, &printed).await,
             "rollback" => rollback(c, &cluster).await,
             "uninstall" => uninstall(c, &cluster).await,
             "status" => {
                 let name = exact_args(c, 1)?.remove(0);
-                let r = actions::status(&cluster, &name).await?;
-                Ok((print::status(&r), String::new()))
+                let revision = int_flag(c, "revision", 0)?;
+                let r = get::release_content(&cluster, &name, revision).await?;
+                let opts = print::StatusOptions {
+                    show_description: c.matches.get_flag("show-desc"),
+                    ..print::StatusOptions::default()
+                };
+                let out = format.write(
+                    || output::release_json(&r, true),
+                    || print::status_with(&r, &opts),
+                )?;
+                Ok((out, String::new()))
             }
             "history" => {
                 let name = exact_args(c, 1)?.remove(0);
@@ -221,76 +350,215 @@ pub fn run(c: &ClusterCommand) -> Outcome {
                     })?,
                 };
                 let h = actions::history(&cluster, &name, max).await?;
-                Ok((print::history(&h), String::new()))
+                let out = format.write(|| output::history_json(&h), || Ok(print::history(&h)))?;
+                Ok((out, String::new()))
             }
-            "list" => {
-                let states: Vec<Status> = if c.matches.get_flag("all") {
-                    vec![
-                        Status::Deployed,
-                        Status::Uninstalled,
-                        Status::Uninstalling,
-                        Status::PendingInstall,
-                        Status::PendingUpgrade,
-                        Status::PendingRollback,
-                        Status::Superseded,
-                        Status::Failed,
-                    ]
-                } else {
-                    vec![Status::Deployed, Status::Failed]
-                };
-                let all_ns = c.matches.get_flag("all-namespaces");
-                let l = actions::list(&cluster, all_ns, &states).await?;
-                Ok((print::list(&l), String::new()))
+            "list" => list_releases(c, &cluster, format).await,
+            other if other.starts_with("get ") => {
+                let name = exact_args(c, 1)?.remove(0);
+                let revision = int_flag(c, "revision", 0)?;
+                let r = get::release_content(&cluster, &name, revision).await?;
+                let all = c.matches.try_get_one::<bool>("all").ok().flatten() == Some(&true);
+                Ok((get::render(&other[4..], &r, format, all)?, String::new()))
             }
             other => Err(format!("unknown command {other:?}")),
         }
     });
+    let before = printed.take();
     match result.and_then(|r| r) {
         Ok((stdout, stderr)) => Outcome {
-            stdout,
+            stdout: format!("{before}{stdout}"),
             stderr,
             code: 0,
         },
-        Err(e) => Outcome::error(e),
+        Err(e) => Outcome {
+            stdout: before,
+            ..Outcome::error(e)
+        },
     }
 }
 
-async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
-    let args = exact_args(c, 2)?;
-    let (name, chart_path) = (args[0].clone(), args[1].clone());
-    let m = &c.matches;
-    let run = run_options(c)?;
-    if !Path::new(&chart_path).exists() {
+/// The `-o` format of commands that have the flag (cobra checks it while
+/// parsing flags, before anything runs).
+fn output_format(c: &ClusterCommand) -> Result<Format, String> {
+    let flag = c.matches.try_get_one::<String>("output").ok().flatten();
+    Format::parse(flag.map(String::as_str))
+}
+
+/// install's and upgrade's `--dry-run` value: whether it is a dry run
+/// (`--hide-secret` needs one, as Helm checks first).
+fn dry_run_flag(c: &ClusterCommand) -> Result<bool, String> {
+    let dry_run =
+        dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))?;
+    if !dry_run && c.matches.get_flag("hide-secret") {
+        return Err("Hiding Kubernetes secrets requires a dry-run mode".into());
+    }
+    Ok(dry_run)
+}
+
+/// install's and upgrade's rendering flags.
+fn render_flags(c: &ClusterCommand) -> actions::RenderFlags {
+    actions::RenderFlags {
+        skip_schema_validation: c.matches.get_flag("skip-schema-validation"),
+        render_subchart_notes: c.matches.get_flag("render-subchart-notes"),
+        hide_secret: c.matches.get_flag("hide-secret"),
+    }
+}
+
+/// Go's `filepath.Base`.
+fn go_base(path: &str) -> &str {
+    if path.is_empty() {
+        return ".";
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/";
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}
+
+/// Helm's `Install.NameAndChart`: the release name and chart from the
+/// arguments, `--name-template` or `--generate-name` (`<chart base>-<unix
+/// time>`, the base cut at its first dot).
+pub fn install_name_and_chart(
+    args: &[String],
+    generate_name: bool,
+    name_template: Option<&str>,
+    unix_now: i64,
+) -> Result<(String, String), String> {
+    if args.len() > 2 {
         return Err(format!(
-            "INSTALLATION FAILED: path {} not found",
-            crate::template::strconv::quote(&chart_path)
+            "expected at most two arguments, unexpected arguments: {}",
+            args[2..].join(", ")
         ));
     }
-    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
-    let chart = crate::chart::load::load_path(&absolute)?;
-    let values = value_options(&strings(m, "values"), &value_flags(m))?;
-    let req = actions::InstallRequest {
+    if args.len() == 2 {
+        if generate_name {
+            return Err("cannot set --generate-name and also specify a name".into());
+        }
+        if name_template.is_some() {
+            return Err("cannot set --name-template and also specify a name".into());
+        }
+        return Ok((args[0].clone(), args[1].clone()));
+    }
+    let chart = args.first().cloned().unwrap_or_default();
+    if let Some(template) = name_template.filter(|t| !t.is_empty()) {
+        return Ok((crate::api::template_name(template)?, chart));
+    }
+    if !generate_name {
+        return Err("must either provide a name or specify --generate-name".into());
+    }
+    let mut base = go_base(&chart);
+    if base == "." || base.is_empty() {
+        base = "chart";
+    }
+    if let Some(dot) = base.find('.') {
+        base = &base[..dot];
+    }
+    Ok((format!("{base}-{unix_now}"), chart))
+}
+
+/// Loads the chart at `chart_path` (Helm's `path "…" not found` first).
+fn load_chart(chart_path: &str) -> Result<crate::chart::Chart, String> {
+    if !Path::new(chart_path).exists() {
+        return Err(format!(
+            "path {} not found",
+            crate::template::strconv::quote(chart_path)
+        ));
+    }
+    let absolute = std::path::absolute(chart_path).unwrap_or_else(|_| chart_path.into());
+    crate::chart::load::load_path(&absolute)
+}
+
+/// What install and upgrade print for the record: the status block, or the
+/// record as JSON or YAML.
+fn print_release(c: &ClusterCommand, format: Format, release: &Release) -> Result<String, String> {
+    let opts = print::StatusOptions {
+        hide_notes: c.matches.get_flag("hide-notes"),
+        ..print::StatusOptions::default()
+    };
+    format.write(
+        || output::release_json(release, false),
+        || print::status_with(release, &opts),
+    )
+}
+
+fn install_request(
+    c: &ClusterCommand,
+    name: String,
+    chart: crate::chart::Chart,
+    replace: bool,
+) -> Result<actions::InstallRequest, String> {
+    let m = &c.matches;
+    Ok(actions::InstallRequest {
         name,
         chart,
-        values,
+        values: value_options(&strings(m, "values"), &value_flags(m))?,
         read_file: Box::new(read_text),
         create_namespace: m.get_flag("create-namespace"),
         skip_crds: m.get_flag("skip-crds"),
-        replace: m.get_flag("replace"),
+        replace,
         description: m.get_one::<String>("description").cloned(),
         exec: exec_options(None),
-        run,
+        run: run_options(c)?,
+        disable_openapi_validation: m.get_flag("disable-openapi-validation"),
+        render: render_flags(c),
+    })
+}
+
+/// Helm's `runInstall` from the name on: load, values, dry-run check,
+/// then the install or its dry run. `Err` is unprefixed.
+async fn run_install(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    name: String,
+    chart_path: &str,
+    replace: bool,
+) -> Result<(Release, Vec<String>), String> {
+    let chart = load_chart(chart_path)?;
+    let req = install_request(c, name, chart, replace)?;
+    if dry_run_flag(c)? {
+        dry_run::install(cluster, &req).await
+    } else {
+        actions::install(cluster, req).await
+    }
+}
+
+async fn install(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    format: Format,
+) -> Result<(String, String), String> {
+    let args = strings(&c.matches, "args");
+    if args.is_empty() {
+        return Err("\"chartroom install\" requires at least 1 argument".to_string());
+    }
+    let m = &c.matches;
+    let named = install_name_and_chart(
+        &args,
+        m.get_flag("generate-name"),
+        m.get_one::<String>("name-template").map(String::as_str),
+        crate::kube::secrets::unix_now(),
+    );
+    let installed = match named {
+        Ok((name, chart_path)) => {
+            run_install(c, cluster, name, &chart_path, m.get_flag("replace")).await
+        }
+        Err(e) => Err(e),
     };
-    let (release, warnings) = actions::install(cluster, req)
-        .await
-        .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
+    let (release, warnings) = installed.map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
     let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
-    Ok((print::status(&release), stderr))
+    Ok((print_release(c, format, &release)?, stderr))
 }
 
 async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
     let name = exact_args(c, 1)?.remove(0);
     let run = run_options(c)?;
+    if c.matches.get_flag("dry-run") {
+        // Helm's dry run only checks that the release exists.
+        get::release_content(cluster, &name, 0).await?;
+        return Ok((format!("release \"{name}\" uninstalled\n"), String::new()));
+    }
     let out = actions::uninstall(
         cluster,
         &name,
@@ -304,33 +572,28 @@ async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Str
 
 /// An integer flag, with the error text of cobra's `IntVar`.
 fn int_flag(c: &ClusterCommand, name: &str, default: i64) -> Result<i64, String> {
+    let shown = match (c.name.as_str(), name) {
+        ("list", "max") => "-m, --max".to_string(),
+        _ => format!("--{name}"),
+    };
     match c.matches.get_one::<String>(name) {
         None => Ok(default),
         Some(s) => s.parse().map_err(|_| {
-            format!("invalid argument {s:?} for \"--{name}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
+            format!("invalid argument {s:?} for \"{shown}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
         }),
     }
 }
 
-async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
-    let args = exact_args(c, 2)?;
-    let (name, chart_path) = (args[0].clone(), args[1].clone());
+fn upgrade_request(
+    c: &ClusterCommand,
+    name: String,
+    chart: crate::chart::Chart,
+) -> Result<upgrade::UpgradeRequest, String> {
     let m = &c.matches;
-    let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
-    let run = run_options(c)?;
-    if !Path::new(&chart_path).exists() {
-        return Err(format!(
-            "path {} not found",
-            crate::template::strconv::quote(&chart_path)
-        ));
-    }
-    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
-    let chart = crate::chart::load::load_path(&absolute)?;
-    let values = value_options(&strings(m, "values"), &value_flags(m))?;
-    let req = upgrade::UpgradeRequest {
-        name: name.clone(),
+    Ok(upgrade::UpgradeRequest {
+        name,
         chart,
-        values,
+        values: value_options(&strings(m, "values"), &value_flags(m))?,
         read_file: Box::new(read_text),
         mode: upgrade::ValuesMode::from_flags(
             m.get_flag("reset-values"),
@@ -341,27 +604,146 @@ async fn upgrade(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
         create_namespace: m.get_flag("create-namespace"),
         skip_crds: m.get_flag("skip-crds"),
         description: m.get_one::<String>("description").cloned(),
-        max_history,
+        max_history: int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?,
         exec: exec_options(None),
-        run,
+        run: run_options(c)?,
+        disable_openapi_validation: m.get_flag("disable-openapi-validation"),
+        render: render_flags(c),
+    })
+}
+
+/// `helm list`.
+async fn list_releases(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    format: Format,
+) -> Result<(String, String), String> {
+    let m = &c.matches;
+    let count = |name: &str, default: i64| -> Result<usize, String> {
+        Ok(usize::try_from(int_flag(c, name, default)?).unwrap_or(0))
     };
+    let opts = list::ListOptions {
+        all: m.get_flag("all"),
+        deployed: m.get_flag("deployed"),
+        failed: m.get_flag("failed"),
+        pending: m.get_flag("pending"),
+        superseded: m.get_flag("superseded"),
+        uninstalled: m.get_flag("uninstalled"),
+        uninstalling: m.get_flag("uninstalling"),
+        filter: m.get_one::<String>("filter").cloned(),
+        by_date: m.get_flag("date"),
+        reverse: m.get_flag("reverse"),
+        limit: count("max", 256)?,
+        offset: count("offset", 0)?,
+    };
+    let namespace = (!m.get_flag("all-namespaces")).then_some(cluster.namespace.as_str());
+    let records = crate::kube::secrets::Secrets::new(cluster, namespace)
+        .all()
+        .await?;
+    let shown = list::select(&records, &opts)?;
+    let time_format = m.get_one::<String>("time-format").map(String::as_str);
+    let out = if m.get_flag("short") {
+        let names: Vec<String> = shown.iter().map(|r| r.name.clone()).collect();
+        format.write(
+            || Ok(output::strings_json(&names)),
+            || Ok(names.iter().map(|n| format!("{n}\n")).collect()),
+        )?
+    } else {
+        format.write(
+            || output::list_json(&shown, time_format),
+            || {
+                Ok(print::list_table(
+                    &shown,
+                    m.get_flag("no-headers"),
+                    time_format,
+                ))
+            },
+        )?
+    };
+    Ok((out, String::new()))
+}
+
+/// `upgrade --install`'s check: `Some(replace)` when the release has no
+/// history or its latest record is uninstalled (then it is installed).
+async fn installs_instead(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    name: &str,
+) -> Result<Option<bool>, String> {
+    if !c.matches.get_flag("install") {
+        return Ok(None);
+    }
+    let mut history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
+        .history(name)
+        .await?;
+    crate::release::storage::list_order(&mut history);
+    Ok(match crate::release::state::upgrade_install(&history) {
+        crate::release::state::UpgradeInstall::Install { replace } => Some(replace),
+        crate::release::state::UpgradeInstall::Upgrade => None,
+    })
+}
+
+/// `helm upgrade`. With `--install` and no release, Helm prints its
+/// "does not exist" line (table format) before it installs, so the line is
+/// written to `printed`, which stays printed if the install fails.
+async fn upgrade(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    format: Format,
+    printed: &RefCell<String>,
+) -> Result<(String, String), String> {
+    let args = exact_args(c, 2)?;
+    let (name, chart_path) = (args[0].clone(), args[1].clone());
     let quoted = crate::template::strconv::quote(&name);
-    let (head, release, warnings) = match upgrade::upgrade(cluster, req).await {
-        Ok(upgrade::Upgraded::Installed(r, w)) => (
-            format!("Release {quoted} does not exist. Installing it now.\n"),
-            r,
-            w,
-        ),
-        Ok(upgrade::Upgraded::Upgraded(r, w)) => (
-            format!("Release {quoted} has been upgraded. Happy Helming!\n"),
-            r,
-            w,
-        ),
-        Err(upgrade::UpgradeError::Install(e)) => return Err(e),
-        Err(upgrade::UpgradeError::Upgrade(e)) => return Err(format!("UPGRADE FAILED: {e}")),
+    // Helm reads --history-max while parsing flags.
+    int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
+    let replace = installs_instead(c, cluster, &name).await?;
+    if replace.is_some() && format == Format::Table {
+        printed.borrow_mut().push_str(&format!(
+            "Release {quoted} does not exist. Installing it now.\n"
+        ));
+    }
+    let dry_run =
+        dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))?;
+    let (release, warnings) = match replace {
+        Some(replace) if dry_run => run_install(c, cluster, name, &chart_path, replace).await?,
+        _ => {
+            let chart = load_chart(&chart_path)?;
+            if let Err(e) = dry_run_flag(c) {
+                // An upgrade fails, an install reports it as is.
+                return Err(match replace {
+                    Some(_) => e,
+                    None => format!("UPGRADE FAILED: {e}"),
+                });
+            }
+            let req = upgrade_request(c, name, chart)?;
+            let done = if dry_run {
+                dry_run::upgrade(cluster, &req)
+                    .await
+                    .map(|(r, w)| upgrade::Upgraded::Upgraded(r, w))
+                    .map_err(upgrade::UpgradeError::Upgrade)
+            } else {
+                upgrade::upgrade(cluster, req).await
+            };
+            match done {
+                Ok(upgrade::Upgraded::Installed(r, w)) => (r, w),
+                Ok(upgrade::Upgraded::Upgraded(r, w)) => {
+                    if format == Format::Table {
+                        printed.borrow_mut().push_str(&format!(
+                            "Release {quoted} has been upgraded. Happy Helming!\n"
+                        ));
+                    }
+                    (r, w)
+                }
+                Err(upgrade::UpgradeError::Install(e)) => return Err(e),
+                Err(upgrade::UpgradeError::Upgrade(e)) => {
+                    return Err(format!("UPGRADE FAILED: {e}"))
+                }
+            }
+        }
     };
     let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
-    Ok((format!("{head}{}", print::status(&release)), stderr))
+    Ok((print_release(c, format, &release)?, stderr))
 }
 
 async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
@@ -377,9 +759,71 @@ async fn rollback(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Stri
     };
     let max_history = int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
     let run = run_options(c)?;
-    upgrade::rollback(cluster, &args[0], to, max_history, &run).await?;
+    if c.matches.get_flag("dry-run") {
+        // Helm's dry run stops after preparing the rollback.
+        let history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
+            .history(&args[0])
+            .await?;
+        crate::release::state::plan_rollback(&history, to)?;
+    } else {
+        upgrade::rollback(cluster, &args[0], to, max_history, &run).await?;
+    }
     Ok((
         "Rollback was a success! Happy Helming!\n".into(),
         String::new(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn generated_names_use_the_chart_base() {
+        let named = |a: &[&str], g: bool, t: Option<&str>| {
+            install_name_and_chart(&args(a), g, t, 1_700_000_000)
+        };
+        assert_eq!(
+            named(&["./charts/web/"], true, None).unwrap(),
+            ("web-1700000000".to_string(), "./charts/web/".to_string())
+        );
+        assert_eq!(
+            named(&["web-1.2.3.tgz"], true, None).unwrap().0,
+            "web-1-1700000000"
+        );
+        assert_eq!(named(&["."], true, None).unwrap().0, "chart-1700000000");
+        assert_eq!(
+            named(&["web"], false, None).unwrap_err(),
+            "must either provide a name or specify --generate-name"
+        );
+        assert_eq!(
+            named(&["n", "web"], true, None).unwrap_err(),
+            "cannot set --generate-name and also specify a name"
+        );
+        assert_eq!(
+            named(&["n", "web"], false, Some("x")).unwrap_err(),
+            "cannot set --name-template and also specify a name"
+        );
+        assert_eq!(
+            named(&["a", "b", "c", "d"], false, None).unwrap_err(),
+            "expected at most two arguments, unexpected arguments: c, d"
+        );
+        assert_eq!(
+            named(&["web"], false, Some("{{ \"pre\" }}-x")).unwrap().0,
+            "pre-x"
+        );
+        assert_eq!(named(&["n", "web"], false, None).unwrap().0, "n");
+    }
+
+    #[test]
+    fn go_base_like_filepath_base() {
+        assert_eq!(go_base(""), ".");
+        assert_eq!(go_base("///"), "/");
+        assert_eq!(go_base("a/b//"), "b");
+        assert_eq!(go_base("b"), "b");
+    }
 }

@@ -57,6 +57,34 @@ pub struct InstallRequest {
     pub exec: ExecOptions,
     /// `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`.
     pub run: RunOptions,
+    /// `--disable-openapi-validation`.
+    pub disable_openapi_validation: bool,
+    /// `--skip-schema-validation`, `--render-subchart-notes`, `--hide-secret`.
+    pub render: RenderFlags,
+}
+
+/// The rendering flags `install` and `upgrade` share.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderFlags {
+    /// `--skip-schema-validation`: values are not checked against
+    /// `values.schema.json`.
+    pub skip_schema_validation: bool,
+    /// `--render-subchart-notes`.
+    pub render_subchart_notes: bool,
+    /// `--hide-secret` (dry runs only): Secrets are left out of the
+    /// manifest shown.
+    pub hide_secret: bool,
+}
+
+impl RenderFlags {
+    /// How the rendered objects are assembled.
+    pub fn output(&self) -> crate::action::OutputOptions {
+        crate::action::OutputOptions {
+            render_subchart_notes: self.render_subchart_notes,
+            hide_secret: self.hide_secret,
+            ..crate::action::OutputOptions::default()
+        }
+    }
 }
 
 /// The time now as Helm records it (local time).
@@ -97,6 +125,8 @@ pub async fn install(
         values: req.values.clone(),
         kube_version: Some(kube_version),
         exec: req.exec,
+        skip_schema_validation: req.render.skip_schema_validation,
+        output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
@@ -108,6 +138,14 @@ pub async fn install(
         cluster.ensure_namespace(&cluster.namespace).await?;
     }
 
+    super::validate::build(
+        cluster,
+        &rendered.release_manifest,
+        crds_created,
+        !req.disable_openapi_validation,
+    )
+    .await
+    .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut resources = parse_manifest(&rendered.release_manifest)
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut apis = Vec::new();

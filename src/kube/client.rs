@@ -124,6 +124,17 @@ impl Cluster {
         Ok(info.git_version)
     }
 
+    /// A GET of a non-resource path (`/openapi` + `/v2`) as JSON.
+    pub async fn get_json(&self, path: &str, name: &str) -> Result<Json, String> {
+        let request = ::kube::core::Request::new(path)
+            .get(name, &Default::default())
+            .map_err(|e| e.to_string())?;
+        self.client
+            .request::<Json>(request)
+            .await
+            .map_err(|e| error_text(&e))
+    }
+
     /// The API resource of `kind` in `api_version` and whether it is
     /// namespaced, from discovery.
     pub async fn resolve(

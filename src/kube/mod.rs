@@ -14,18 +14,28 @@
 //! - [`ready`]: Helm's readiness rules per kind (no cluster access);
 //! - [`wait`]: `--wait`, hook watches and waiting for deletions;
 //! - [`upgrade`]: `upgrade` and `rollback`;
-//! - [`print`]: Helm's human output (status block, history and list tables).
+//! - [`dry_run`]: `install --dry-run` and `upgrade --dry-run`;
+//! - [`get`]: `get values|manifest|notes|hooks|metadata|all`;
+//! - [`list`]: which releases `list` shows, sorted and paged;
+//! - [`print`]: Helm's human output (status block, history and list tables);
+//! - [`output`]: `-o json|yaml` and Helm's JSON shapes;
+//! - [`validate`]: building a manifest's objects (OpenAPI schema, kinds) before storing.
 
 pub mod actions;
 pub mod client;
 pub mod crds;
+pub mod dry_run;
+pub mod get;
 pub mod hooks;
+pub mod list;
 pub mod objects;
 pub mod options;
+pub mod output;
 pub mod print;
 pub mod ready;
 pub mod secrets;
 pub mod upgrade;
+pub mod validate;
 pub mod wait;
 
 pub use client::{Cluster, KubeOptions};

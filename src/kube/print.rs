@@ -16,7 +16,7 @@ const ANSIC: &str = "Mon Jan _2 15:04:05 2006";
 const LIST_TIME: &str = "2006-01-02 15:04:05.999999999 -0700 MST";
 
 /// The time at the offset the record holds (Go keeps the parsed zone).
-fn in_record_zone(t: &Timestamp) -> Time {
+pub(crate) fn in_record_zone(t: &Timestamp) -> Time {
     let loc = if t.offset() == 0 {
         Location::utc()
     } else {
@@ -35,8 +35,34 @@ pub fn list_time(t: &Timestamp) -> String {
     format(&in_record_zone(t).local(), LIST_TIME)
 }
 
+/// What Helm's `statusPrinter` is asked to show beyond the block.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusOptions {
+    /// `--debug` (and `helm get all`): the user-supplied and computed
+    /// values, the hooks and the manifest.
+    pub debug: bool,
+    /// `--show-desc`.
+    pub show_description: bool,
+    /// `helm get all`: chart name, version and app version.
+    pub show_metadata: bool,
+    /// `--hide-notes`.
+    pub hide_notes: bool,
+}
+
 /// The status block of `helm status` (and `helm install`).
 pub fn status(release: &Release) -> String {
+    status_with(release, &StatusOptions::default()).unwrap_or_default()
+}
+
+/// `output.EncodeYAML` of a values map (`None`: Go's nil map).
+fn values_yaml(values: Option<&crate::value::Map>) -> Result<String, String> {
+    super::output::encode_yaml(&super::output::values_json(values)?)
+}
+
+/// The status block with `statusPrinter`'s options; a record described
+/// `Dry run complete` also shows its hooks and manifest, as Helm does.
+/// `Err` is a values encoding failure of the debug section.
+pub fn status_with(release: &Release, opts: &StatusOptions) -> Result<String, String> {
     let info = release.info.clone().unwrap_or_default();
     let mut out = format!("NAME: {}\n", release.name);
     if !info.last_deployed.is_zero() {
@@ -45,6 +71,20 @@ pub fn status(release: &Release) -> String {
     out.push_str(&format!("NAMESPACE: {}\n", release.namespace));
     out.push_str(&format!("STATUS: {}\n", info.status));
     out.push_str(&format!("REVISION: {}\n", release.version));
+    if opts.show_metadata {
+        let md = release
+            .chart
+            .as_ref()
+            .and_then(|c| c.metadata.clone())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "CHART: {}\nVERSION: {}\nAPP_VERSION: {}\n",
+            md.name, md.version, md.app_version
+        ));
+    }
+    if opts.show_description {
+        out.push_str(&format!("DESCRIPTION: {}\n", info.description));
+    }
     let tests: Vec<_> = release
         .hooks
         .iter()
@@ -65,27 +105,46 @@ pub fn status(release: &Release) -> String {
             h.last_run.phase.as_str()
         ));
     }
-    if !info.notes.is_empty() {
+    if opts.debug {
+        let config = (!release.config.is_empty()).then_some(&release.config);
+        out.push_str("USER-SUPPLIED VALUES:\n");
+        out.push_str(&values_yaml(config)?);
+        out.push('\n');
+        let computed = computed_values(release)?;
+        out.push_str("COMPUTED VALUES:\n");
+        out.push_str(&values_yaml(Some(&computed))?);
+        out.push('\n');
+    }
+    if info.description.eq_ignore_ascii_case("Dry run complete") || opts.debug {
+        out.push_str("HOOKS:\n");
+        for h in &release.hooks {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
+        }
+        out.push_str(&format!("MANIFEST:\n{}\n", release.manifest));
+    }
+    if !opts.hide_notes && !info.notes.is_empty() {
         out.push_str(&format!("NOTES:\n{}\n", info.notes.trim()));
     }
-    out
+    Ok(out)
+}
+
+/// `chartutil.CoalesceValues(release.Chart, release.Config)`: the record's
+/// chart defaults (a record keeps no subcharts) under its user values.
+pub fn computed_values(release: &Release) -> Result<crate::value::Map, String> {
+    let chart = release
+        .chart
+        .as_ref()
+        .map(|c| c.to_chart())
+        .unwrap_or_default();
+    crate::values::coalesce::coalesce_values(&chart, &release.config).map(|c| c.values)
 }
 
 fn app_version(release: &Release) -> String {
-    release
-        .chart
-        .as_ref()
-        .and_then(|c| c.metadata.as_ref())
-        .map(|m| m.app_version.clone())
-        .unwrap_or_default()
+    super::output::app_version_column(release)
 }
 
 fn chart_name(release: &Release) -> String {
-    release
-        .chart
-        .as_ref()
-        .map(|c| c.name_version())
-        .unwrap_or_default()
+    super::output::chart_column(release)
 }
 
 /// The `helm history` table, oldest revision first.
@@ -116,22 +175,40 @@ pub fn history(records: &[Release]) -> String {
 
 /// The `helm list` table of the releases given (already filtered).
 pub fn list(releases: &[Release]) -> String {
-    let mut rows = vec![row(&[
-        "NAME",
-        "NAMESPACE",
-        "REVISION",
-        "UPDATED",
-        "STATUS",
-        "CHART",
-        "APP VERSION",
-    ])];
+    list_table(releases, false, None)
+}
+
+/// `helm list`'s `UPDATED`: `-` for a zero time, else the time as
+/// `Time.String` prints it, or in the `--time-format` layout.
+pub fn list_updated(t: &Timestamp, time_format: Option<&str>) -> String {
+    match time_format.filter(|f| !f.is_empty()) {
+        _ if t.is_zero() => "-".to_string(),
+        None => list_time(t),
+        Some(layout) => format(&in_record_zone(t).local(), layout),
+    }
+}
+
+/// The `helm list` table, with `--no-headers` and `--time-format`.
+pub fn list_table(releases: &[Release], no_headers: bool, time_format: Option<&str>) -> String {
+    let mut rows = Vec::new();
+    if !no_headers {
+        rows.push(row(&[
+            "NAME",
+            "NAMESPACE",
+            "REVISION",
+            "UPDATED",
+            "STATUS",
+            "CHART",
+            "APP VERSION",
+        ]));
+    }
     for r in releases {
         let info = r.info.clone().unwrap_or_default();
         rows.push(vec![
             r.name.clone(),
             r.namespace.clone(),
             r.version.to_string(),
-            list_time(&info.last_deployed),
+            list_updated(&info.last_deployed, time_format),
             info.status.to_string(),
             chart_name(r),
             app_version(r),

@@ -23,7 +23,7 @@
 
 use std::rc::Rc;
 
-use super::actions::{install, now, InstallRequest, ReadFile};
+use super::actions::{install, now, InstallRequest, ReadFile, RenderFlags};
 use super::client::Cluster;
 use super::hooks::exec_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, Resource};
@@ -38,9 +38,9 @@ use crate::release::state::{
 use crate::release::storage::{list_order, prune_plan, user_labels};
 use crate::release::{Hook, HookEvent, Info, Release, ReleaseChart, Status};
 use crate::template::{DefaultHost, ExecOptions, Host};
-use crate::value::{Map, Value};
+use crate::value::Map;
 use crate::values::coalesce::{coalesce_tables, coalesce_values};
-use crate::values::options::{ValueOptions, ValuesFile};
+use crate::values::options::ValueOptions;
 
 /// Helm's default `--history-max`.
 pub const DEFAULT_MAX_HISTORY: i64 = 10;
@@ -134,6 +134,10 @@ pub struct UpgradeRequest {
     pub exec: ExecOptions,
     /// `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`.
     pub run: RunOptions,
+    /// `--disable-openapi-validation`.
+    pub disable_openapi_validation: bool,
+    /// `--skip-schema-validation`, `--render-subchart-notes`, `--hide-secret`.
+    pub render: RenderFlags,
 }
 
 /// What an upgrade did.
@@ -183,6 +187,8 @@ pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded,
                 description: req.description,
                 exec: req.exec,
                 run: req.run,
+                disable_openapi_validation: req.disable_openapi_validation,
+                render: req.render,
             },
         )
         .await
@@ -213,34 +219,32 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
 
     let given = req.values.merge(&*req.read_file)?;
     let mut chart = req.chart.clone();
-    let (config, reused) = upgrade_values(req.mode, &mut chart, given, &current)?;
-    let render_values = if reused {
-        let text = crate::yaml::to_json(&Value::Map(config.clone())).map_err(|e| e.to_string())?;
-        ValueOptions {
-            files: vec![ValuesFile {
-                name: "previous values".into(),
-                text,
-            }],
-            ..ValueOptions::default()
-        }
-    } else {
-        req.values.clone()
-    };
+    let (config, _) = upgrade_values(req.mode, &mut chart, given, &current)?;
     let options = RenderOptions {
         release_name: req.name.clone(),
         namespace: cluster.namespace.clone(),
         is_upgrade: true,
         revision: plan.revision,
-        values: render_values,
         kube_version: Some(cluster.server_version().await?),
         exec: req.exec,
+        skip_schema_validation: req.render.skip_schema_validation,
+        output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered = api::render_chart(chart.clone(), &options, &*req.read_file, Some(host))
-        .map_err(|f| f.error.message)?;
+    let rendered =
+        api::render_chart_values(chart.clone(), &options, config.deep_clone(), Some(host))
+            .map_err(|f| f.error.message)?;
     let warnings = rendered.warnings.clone();
 
+    // Helm's `prepareUpgrade` builds the new manifest (its error unwrapped).
+    super::validate::build(
+        cluster,
+        &rendered.release_manifest,
+        false,
+        !req.disable_openapi_validation,
+    )
+    .await?;
     let changes = prepare_update(
         cluster,
         &req.name,
@@ -525,7 +529,7 @@ fn identity(r: &Resource) -> (String, String, String, String) {
 /// Resolves both manifests, checks that objects new to the release are
 /// not owned by another (`Unable to continue with {verb}: …`) and puts
 /// Helm's ownership metadata on the target objects.
-async fn prepare_update(
+pub(crate) async fn prepare_update(
     cluster: &Cluster,
     name: &str,
     current_manifest: &str,
@@ -589,6 +593,7 @@ async fn apply_update(cluster: &Cluster, changes: Changes) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Value;
 
     fn map(yaml: &str) -> Map {
         crate::yaml::from_yaml_map(yaml).unwrap()

@@ -278,6 +278,13 @@ fn write_metadata(out: &mut String, md: &Metadata) -> Result<(), String> {
     Ok(())
 }
 
+/// `json.Marshal` of a chart's dependency list (`helm get metadata`).
+pub fn dependencies_json(deps: &[Dependency]) -> Result<String, String> {
+    let mut out = String::new();
+    write_dependencies(&mut out, deps)?;
+    Ok(out)
+}
+
 fn write_dependencies(out: &mut String, deps: &[Dependency]) -> Result<(), String> {
     out.push('[');
     for (i, d) in deps.iter().enumerate() {

@@ -21,20 +21,20 @@
 use crate::value::{Map, Value};
 
 /// Writes one JSON object's members in order.
-pub(super) struct ObjectWriter<'a> {
+pub(crate) struct ObjectWriter<'a> {
     out: &'a mut String,
     empty: bool,
 }
 
 impl<'a> ObjectWriter<'a> {
-    pub(super) fn new(out: &'a mut String) -> Self {
+    pub(crate) fn new(out: &'a mut String) -> Self {
         out.push('{');
         ObjectWriter { out, empty: true }
     }
 
     /// Starts a member and returns the buffer to write its value into.
     /// `name` is one of Helm's JSON names, which need no escaping.
-    pub(super) fn key(&mut self, name: &str) -> &mut String {
+    pub(crate) fn key(&mut self, name: &str) -> &mut String {
         if !self.empty {
             self.out.push(',');
         }
@@ -46,13 +46,13 @@ impl<'a> ObjectWriter<'a> {
     }
 
     /// A string member.
-    pub(super) fn string(&mut self, name: &str, value: &str) {
+    pub(crate) fn string(&mut self, name: &str, value: &str) {
         let out = self.key(name);
         push_string(out, value);
     }
 
     /// A string member with `omitempty`.
-    pub(super) fn string_omitempty(&mut self, name: &str, value: &str) {
+    pub(crate) fn string_omitempty(&mut self, name: &str, value: &str) {
         if !value.is_empty() {
             self.string(name, value);
         }
@@ -74,13 +74,13 @@ impl<'a> ObjectWriter<'a> {
         out.push(']');
     }
 
-    pub(super) fn end(self) {
+    pub(crate) fn end(self) {
         self.out.push('}');
     }
 }
 
 /// Appends `s` as `json.Marshal` writes a string (HTML-safe escaping).
-pub(super) fn push_string(out: &mut String, s: &str) {
+pub(crate) fn push_string(out: &mut String, s: &str) {
     // A string always encodes.
     if let Ok(text) = crate::yaml::to_json(&Value::from(s)) {
         out.push_str(&text);
@@ -88,7 +88,7 @@ pub(super) fn push_string(out: &mut String, s: &str) {
 }
 
 /// Appends a dynamic value as `json.Marshal` writes it.
-pub(super) fn push_value(out: &mut String, v: &Value) -> Result<(), String> {
+pub(crate) fn push_value(out: &mut String, v: &Value) -> Result<(), String> {
     let text = crate::yaml::to_json(v).map_err(|e| e.to_string())?;
     out.push_str(&text);
     Ok(())
@@ -192,7 +192,7 @@ impl Decoder {
     }
 
     /// A string (or a Go string type named `go_type`).
-    pub(super) fn string(&mut self, v: &Value, go_type: &str) -> Option<String> {
+    pub(crate) fn string(&mut self, v: &Value, go_type: &str) -> Option<String> {
         match v {
             Value::String(s) => Some(s.to_string()),
             Value::Nil => None,

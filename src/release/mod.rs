@@ -24,7 +24,7 @@
 mod base64;
 pub mod chart;
 pub mod codec;
-mod json;
+pub(crate) mod json;
 pub mod state;
 pub mod storage;
 pub mod time;
