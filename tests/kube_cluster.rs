@@ -1249,3 +1249,73 @@ fn wait_follows_helms_readiness_rules() {
     let text = ok(&out, "install --wait --wait-for-jobs");
     assert!(text.contains("STATUS: deployed\n"), "{text}");
 }
+
+/// The data of ConfigMap `name` in `ns`.
+fn config_data(c: &ClusterDir, ns: &str, name: &str) -> serde_json::Value {
+    let (code, body) = c.api(&format!("/api/v1/namespaces/{ns}/configmaps/{name}"));
+    assert_eq!(code, 200, "configmap {ns}/{name}");
+    body["data"].clone()
+}
+
+#[test]
+fn capabilities_come_from_the_cluster() {
+    let Some(cluster) = cluster_or_skip("caps") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/caps");
+    let chart = chart.to_str().unwrap();
+    ok(
+        &cluster.chartroom(&["install", "c", chart, "-n", "capsc", "--create-namespace"]),
+        "chartroom install",
+    );
+    let data = config_data(&cluster, "capsc", "c-caps");
+    let expected = [
+        ("kubeVersion", "v1.20.2"),
+        ("version", "v1.20.2"),
+        ("major", "1"),
+        ("minor", "20"),
+        ("below121", "true"),
+        ("has.v1", "true"),
+        ("has.apps_v1", "true"),
+        // group/version/Kind entries, subresources' kinds included
+        ("has.apps_v1_Deployment", "true"),
+        ("has.apps_v1_Scale", "true"),
+        ("has.v1_Pod", "true"),
+        ("has.v1_Eviction", "true"),
+        // served by 1.20, not in helm template's default set
+        ("has.apiregistration.k8s.io_v1", "true"),
+        ("has.autoscaling_v2beta2", "true"),
+        // in the default set, not served by 1.20
+        ("has.autoscaling_v2", "false"),
+        ("has.policy_v1", "false"),
+        // the chart's own CRD is created before discovery
+        ("has.caps.example.com_v1", "true"),
+        ("has.caps.example.com_v1_Gadget", "true"),
+        ("has.example.com_v1", "false"),
+    ];
+    for (key, value) in expected {
+        assert_eq!(data[key], value, "{key}");
+    }
+    // The chart picks the PodDisruptionBudget version the server has.
+    let (code, _) = cluster.api("/apis/policy/v1beta1/namespaces/capsc/poddisruptionbudgets/c-pdb");
+    assert_eq!(code, 200);
+
+    // Upgrades render with the cluster's capabilities too.
+    ok(
+        &cluster.chartroom(&["upgrade", "c", chart, "-n", "capsc", "--set", "note=second"]),
+        "chartroom upgrade",
+    );
+    let upgraded = config_data(&cluster, "capsc", "c-caps");
+    assert_eq!(upgraded["note"], "second");
+    for (key, value) in expected {
+        assert_eq!(upgraded[key], value, "{key} after upgrade");
+    }
+
+    // helm v3.10.1 renders the same chart on the same server alike.
+    if let Some(out) = cluster.helm(&["install", "h", chart, "-n", "capsh", "--create-namespace"]) {
+        ok(&out, "helm install");
+        let mut by_helm = config_data(&cluster, "capsh", "h-caps");
+        by_helm["note"] = data["note"].clone();
+        assert_eq!(by_helm, data);
+    }
+}

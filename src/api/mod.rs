@@ -137,8 +137,21 @@ pub fn template_name(text: &str) -> Result<String, String> {
 /// Errors carry Helm's text and, where the render failed, the partial output
 /// `helm template --debug` prints.
 pub fn render_chart(
+    chart: Chart,
+    options: &RenderOptions,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+    host: Option<Rc<dyn Host>>,
+) -> Result<TemplateOutput, RenderFailure> {
+    render_with_capabilities(chart, options, None, read_file, host)
+}
+
+/// [`render_chart`] with `.Capabilities` given (as Helm's install and
+/// upgrade take them from the cluster) instead of built from
+/// `options.kube_version` and `options.api_versions`.
+pub fn render_with_capabilities(
     mut chart: Chart,
     options: &RenderOptions,
+    given: Option<&Capabilities>,
     read_file: &dyn Fn(&str) -> Result<String, String>,
     host: Option<Rc<dyn Host>>,
 ) -> Result<TemplateOutput, RenderFailure> {
@@ -168,8 +181,11 @@ pub fn render_chart(
     validate_release_name(&options.release_name).map_err(fail(ErrorKind::Options))?;
     dependencies::process_dependencies(&mut chart, &vals, true).map_err(fail(ErrorKind::Chart))?;
 
-    let caps = Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
-        .map_err(fail(ErrorKind::Options))?;
+    let caps = match given {
+        Some(caps) => caps.clone(),
+        None => Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
+            .map_err(fail(ErrorKind::Options))?,
+    };
     let top = to_render_values(&chart, &vals, options, &caps).map_err(|details| RenderFailure {
         error: TemplateError {
             message: details.helm_message.clone(),

@@ -5,9 +5,10 @@
 //! - install: refuse a name in use (`--replace` re-uses an uninstalled or
 //!   failed one, superseding the latest unless it failed), create the
 //!   charts' CRDs ([`super::crds`], unless `--skip-crds`), render with the
-//!   server's version, refuse to adopt objects another release owns, create the namespace
-//!   (`--create-namespace`), store `pending-install`, run the
-//!   `pre-install` hooks, apply every object (server-side, with Helm's
+//!   cluster's capabilities ([`super::capabilities`]), refuse to adopt
+//!   objects another release owns, create the namespace
+//!   (`--create-namespace`), store `pending-install`, run the `pre-install`
+//!   hooks, apply every object (server-side, with Helm's
 //!   ownership metadata), wait (`--wait`), run the `post-install` hooks,
 //!   then store `deployed`; a failure stores `failed` with Helm's
 //!   description, or with `--atomic` uninstalls the release;
@@ -90,18 +91,23 @@ pub async fn install(
             crds_created = true;
         }
     }
-    let kube_version = cluster.server_version().await?;
+    let caps = cluster.capabilities().await?;
     let options = RenderOptions {
         release_name: req.name.clone(),
         namespace: cluster.namespace.clone(),
         values: req.values.clone(),
-        kube_version: Some(kube_version),
         exec: req.exec,
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered = api::render_chart(req.chart.clone(), &options, &*req.read_file, Some(host))
-        .map_err(|f| f.error.message)?;
+    let rendered = api::render_with_capabilities(
+        req.chart.clone(),
+        &options,
+        Some(&caps),
+        &*req.read_file,
+        Some(host),
+    )
+    .map_err(|f| f.error.message)?;
     let warnings = rendered.warnings.clone();
 
     if req.create_namespace {

@@ -14,7 +14,9 @@ use ::kube::discovery::{ApiResource, Scope};
 use ::kube::{Client, Config};
 use serde_json::Value as Json;
 
+use super::capabilities::{from_discovery, Discovered};
 use super::objects::Resource;
+use crate::api::capabilities::Capabilities;
 
 /// The field manager of server-side apply (Helm 4's).
 pub const FIELD_MANAGER: &str = "helm";
@@ -122,6 +124,56 @@ impl Cluster {
             .await
             .map_err(|e| format!("Kubernetes cluster unreachable: {}", error_text(&e)))?;
         Ok(info.git_version)
+    }
+
+    /// `.Capabilities` as Helm takes them from the cluster: `/version`, then
+    /// discovery of every group version (a group version whose resources
+    /// cannot be listed is skipped, as Helm ignores partial discovery
+    /// failures).
+    pub async fn capabilities(&self) -> Result<Capabilities, String> {
+        let info = self.client.apiserver_version().await.map_err(|e| {
+            format!(
+                "could not get server version from Kubernetes: {}",
+                error_text(&e)
+            )
+        })?;
+        let unreachable = |e: ::kube::Error| {
+            format!(
+                "could not get apiVersions from Kubernetes: {}",
+                error_text(&e)
+            )
+        };
+        let mut group_versions: Vec<String> = self
+            .client
+            .list_core_api_versions()
+            .await
+            .map_err(unreachable)?
+            .versions;
+        let groups = self.client.list_api_groups().await.map_err(unreachable)?;
+        for g in &groups.groups {
+            group_versions.extend(g.versions.iter().map(|v| v.group_version.clone()));
+        }
+        let mut resources = Vec::new();
+        for gv in &group_versions {
+            let list = if gv.contains('/') {
+                self.client.list_api_group_resources(gv).await
+            } else {
+                self.client.list_core_api_resources(gv).await
+            };
+            if let Ok(list) = list {
+                resources.push(Discovered {
+                    group_version: gv.clone(),
+                    kinds: list.resources.into_iter().map(|r| r.kind).collect(),
+                });
+            }
+        }
+        Ok(from_discovery(
+            &info.git_version,
+            &info.major,
+            &info.minor,
+            &group_versions,
+            &resources,
+        ))
     }
 
     /// The API resource of `kind` in `api_version` and whether it is

@@ -4,6 +4,7 @@
 //!
 //! - [`objects`]: manifest objects, Helm's ownership metadata and checks,
 //!   resource policy, uninstall order (no cluster access; unit tested);
+//! - [`capabilities`]: `.Capabilities` from `/version` and discovery;
 //! - [`client`]: kubeconfig, discovery, server-side apply, deletes (kube-rs);
 //! - [`secrets`]: Helm's Secret storage driver over [`crate::release`];
 //! - [`actions`]: the operations;
@@ -17,6 +18,7 @@
 //! - [`print`]: Helm's human output (status block, history and list tables).
 
 pub mod actions;
+pub mod capabilities;
 pub mod client;
 pub mod crds;
 pub mod hooks;

@@ -232,13 +232,19 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
         is_upgrade: true,
         revision: plan.revision,
         values: render_values,
-        kube_version: Some(cluster.server_version().await?),
         exec: req.exec,
         ..RenderOptions::default()
     };
+    let caps = cluster.capabilities().await?;
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered = api::render_chart(chart.clone(), &options, &*req.read_file, Some(host))
-        .map_err(|f| f.error.message)?;
+    let rendered = api::render_with_capabilities(
+        chart.clone(),
+        &options,
+        Some(&caps),
+        &*req.read_file,
+        Some(host),
+    )
+    .map_err(|f| f.error.message)?;
     let warnings = rendered.warnings.clone();
 
     let changes = prepare_update(
