@@ -1319,3 +1319,216 @@ fn capabilities_come_from_the_cluster() {
         assert_eq!(by_helm, data);
     }
 }
+
+impl ClusterDir {
+    /// DELETE `path`: the HTTP code.
+    fn delete(&self, path: &str) -> u16 {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
+            .arg(&self.ca)
+            .arg("-H")
+            .arg(format!("Authorization: Bearer {}", self.token))
+            .args(["-X", "DELETE"])
+            .arg(format!("{}{path}", self.server))
+            .output()
+            .expect("curl runs");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0)
+    }
+
+    /// Waits (up to 60 s) until GET `path` finds nothing.
+    fn await_gone(&self, path: &str) {
+        for _ in 0..300 {
+            if self.api(path).0 == 404 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("{path} never went away");
+    }
+}
+
+/// The status label of each stored record of a release, by revision.
+fn status_labels(c: &ClusterDir, ns: &str, release: &str) -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = secrets(c, ns, release)
+        .iter()
+        .map(|s| {
+            let labels = &s["metadata"]["labels"];
+            (
+                labels["version"].as_str().unwrap().parse().unwrap(),
+                labels["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn uninstall_failures_keep_history_and_reinstall() {
+    let Some(cluster) = cluster_or_skip("uninstall") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/caps");
+    let chart = chart.to_str().unwrap();
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+
+    // Argument and name checks, as helm v3.21.4 words them.
+    let none = cluster.chartroom(&["uninstall", "nothing", "-n", "u"]);
+    assert_eq!(
+        stderr(&none),
+        "Error: uninstall: Release not loaded: nothing: release: not found\n"
+    );
+    let ignored = cluster.chartroom(&["uninstall", "nothing", "-n", "u", "--ignore-not-found"]);
+    assert_eq!(
+        ok(&ignored, "--ignore-not-found"),
+        "release \"nothing\" uninstalled\n"
+    );
+    let bad = cluster.chartroom(&["uninstall", "Bad_Name", "-n", "u"]);
+    assert_eq!(
+        stderr(&bad),
+        "Error: uninstall: Release name is invalid: Bad_Name\n"
+    );
+    let cascade = cluster.chartroom(&["uninstall", "x", "-n", "u", "--cascade", "sideways"]);
+    assert_eq!(
+        stderr(&cascade),
+        "Error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n"
+    );
+
+    // A deletion that fails (the kind of an object is gone): nothing is
+    // deleted, the record stays uninstalling, and helm v3.10.1 agrees.
+    let mut releases = vec![("c", "uc")];
+    ok(
+        &cluster.chartroom(&[
+            "install",
+            "c",
+            chart,
+            "-n",
+            "uc",
+            "--create-namespace",
+            "--set",
+            "gadget=true",
+        ]),
+        "chartroom install",
+    );
+    let helm = cluster.helm(&[
+        "install",
+        "h",
+        chart,
+        "-n",
+        "uh",
+        "--create-namespace",
+        "--set",
+        "gadget=true",
+    ]);
+    if let Some(out) = helm {
+        ok(&out, "helm install");
+        releases.push(("h", "uh"));
+    }
+    let crd = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.caps.example.com";
+    assert_eq!(cluster.delete(crd), 200);
+    cluster.await_gone(crd);
+    for (name, ns) in &releases {
+        let out = cluster.chartroom(&["uninstall", name, "-n", ns]);
+        assert_eq!(
+            stderr(&out),
+            format!("Error: failed to delete release: {name}\n")
+        );
+        assert_eq!(
+            status_labels(&cluster, ns, name),
+            [(1, "uninstalling".to_string())]
+        );
+        let (code, _) = cluster.api(&format!("/api/v1/namespaces/{ns}/configmaps/{name}-caps"));
+        assert_eq!(code, 200, "nothing is deleted");
+        if let Some(h) = cluster.helm(&["uninstall", name, "-n", ns]) {
+            assert_eq!(stderr(&h), stderr(&out), "helm on {name}");
+            assert_eq!(
+                status_labels(&cluster, ns, name),
+                [(1, "uninstalling".to_string())]
+            );
+        }
+        let status = ok(&cluster.chartroom(&["status", name, "-n", ns]), "status");
+        assert!(status.contains("\nSTATUS: uninstalling\n"), "{status}");
+    }
+
+    // --keep-history: the record is kept as uninstalled, with the given
+    // description; a second --keep-history is refused; install --replace
+    // re-uses the name, superseding it.
+    ok(
+        &cluster.chartroom(&["install", "w", web, "-n", "uw", "--create-namespace"]),
+        "install web",
+    );
+    let out = ok(
+        &cluster.chartroom(&[
+            "uninstall",
+            "w",
+            "-n",
+            "uw",
+            "--keep-history",
+            "--description",
+            "gone for now",
+        ]),
+        "uninstall --keep-history",
+    );
+    assert!(out.ends_with("release \"w\" uninstalled\n"), "{out}");
+    assert_eq!(
+        status_labels(&cluster, "uw", "w"),
+        [(1, "uninstalled".to_string())]
+    );
+    let history = ok(&cluster.chartroom(&["history", "w", "-n", "uw"]), "history");
+    assert_eq!(
+        history_rows(&history),
+        rows(&[(1, "uninstalled", "gone for now")])
+    );
+    let again = cluster.chartroom(&["uninstall", "w", "-n", "uw", "--keep-history"]);
+    assert_eq!(
+        stderr(&again),
+        "Error: the release named \"w\" is already deleted\n"
+    );
+    let reused = cluster.chartroom(&["install", "w", web, "-n", "uw"]);
+    assert_eq!(
+        stderr(&reused),
+        "Error: INSTALLATION FAILED: cannot re-use a name that is still in use\n"
+    );
+    let out = ok(
+        &cluster.chartroom(&["install", "w", web, "-n", "uw", "--replace"]),
+        "install --replace",
+    );
+    assert!(out.contains("\nREVISION: 2\n"), "{out}");
+    let history = ok(&cluster.chartroom(&["history", "w", "-n", "uw"]), "history");
+    assert_eq!(
+        history_rows(&history),
+        rows(&[
+            (1, "superseded", "superseded by new release"),
+            (2, "deployed", "Install complete"),
+        ])
+    );
+    if let Some(h) = cluster.helm(&["history", "w", "-n", "uw"]) {
+        assert_eq!(ok(&h, "helm history"), history);
+    }
+
+    // Several names: each is uninstalled in turn; a purge after
+    // --keep-history removes every record.
+    ok(
+        &cluster.chartroom(&["install", "w2", web, "-n", "uw", "--set", "port=8081"]),
+        "install w2",
+    );
+    let out = ok(
+        &cluster.chartroom(&["uninstall", "w", "w2", "-n", "uw", "--keep-history"]),
+        "uninstall two",
+    );
+    assert!(out.contains("release \"w\" uninstalled\n"), "{out}");
+    assert!(out.ends_with("release \"w2\" uninstalled\n"), "{out}");
+    assert_eq!(
+        status_labels(&cluster, "uw", "w"),
+        [
+            (1, "superseded".to_string()),
+            (2, "uninstalled".to_string())
+        ]
+    );
+    ok(&cluster.chartroom(&["uninstall", "w", "-n", "uw"]), "purge");
+    assert!(secrets(&cluster, "uw", "w").is_empty());
+}

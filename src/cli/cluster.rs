@@ -2,6 +2,7 @@
 //! `rollback`, `uninstall`, `status`, `history` and `list` with Helm's flag
 //! names (`--namespace`/`-n`, `--kubeconfig`, `--kube-context`,
 //! `--create-namespace`, `--skip-crds`, `--description`, `--keep-history`,
+//! `--ignore-not-found`, `--cascade`,
 //! `--max`, `--install`, `--reuse-values`, `--reset-values`,
 //! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
 //! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`, `--no-hooks`,
@@ -116,9 +117,11 @@ pub fn commands() -> Vec<clap::Command> {
             .args(run_args("prevent hooks from running during rollback", true, true, false)),
         clap::Command::new("uninstall")
             .about("uninstall a release")
-            .arg(positional(1))
+            .arg(Arg::new("args").num_args(0..).action(ArgAction::Append))
             .args(global_args())
             .args([
+                flag("ignore-not-found").help("Treat \"release not found\" as a successful uninstall"),
+                single("cascade").help("Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents. Defaults to background."),
                 flag("keep-history")
                     .help("remove all associated resources and mark the release as deleted, but retain the release history"),
                 single("description").help("add a custom description"),
@@ -288,17 +291,25 @@ async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Strin
     Ok((print::status(&release), stderr))
 }
 
+/// `helm uninstall NAME...`: each release in turn, stopping at the first
+/// failure (whose error is then the only output).
 async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
-    let name = exact_args(c, 1)?.remove(0);
-    let run = run_options(c)?;
-    let out = actions::uninstall(
-        cluster,
-        &name,
-        c.matches.get_flag("keep-history"),
-        c.matches.get_one::<String>("description").cloned(),
-        &run,
-    )
-    .await?;
+    let names = strings(&c.matches, "args");
+    if names.is_empty() {
+        return Err("\"chartroom uninstall\" requires at least 1 argument".to_string());
+    }
+    let cascade = c.matches.get_one::<String>("cascade");
+    let options = actions::UninstallOptions {
+        keep_history: c.matches.get_flag("keep-history"),
+        description: c.matches.get_one::<String>("description").cloned(),
+        ignore_not_found: c.matches.get_flag("ignore-not-found"),
+        cascade: actions::Cascade::parse(cascade.map_or("background", |s| s.as_str()))?,
+        run: run_options(c)?,
+    };
+    let mut out = String::new();
+    for name in names {
+        out.push_str(&actions::uninstall_with(cluster, &name, &options).await?);
+    }
     Ok((out, String::new()))
 }
 

@@ -13,9 +13,11 @@
 //!   then store `deployed`; a failure stores `failed` with Helm's
 //!   description, or with `--atomic` uninstalls the release;
 //! - uninstall: mark `uninstalling`, run the `pre-delete` hooks, delete the
-//!   objects in uninstall order (keeping `helm.sh/resource-policy: keep`),
-//!   wait for them to go (`--wait`), run the `post-delete` hooks, then mark
-//!   `uninstalled` (`--keep-history`) or delete every record;
+//!   objects in uninstall order (keeping `helm.sh/resource-policy: keep`;
+//!   a failure stops here: `failed to delete release: NAME`), wait for them
+//!   to go (`--wait`), run the `post-delete` hooks, then mark `uninstalled`
+//!   and supersede other deployed records (`--keep-history`) or delete
+//!   every record;
 //! - status, history, list: read the records.
 //!
 //! Upgrade and rollback are in [`super::upgrade`]; hooks in
@@ -267,27 +269,104 @@ async fn resolve_waiting(
     }
 }
 
-/// `helm uninstall`: what it prints. `Err` is Helm's error text.
+/// `helm uninstall --cascade`: the deletion propagation policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cascade {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+impl Cascade {
+    /// The flag's value, with the error text of Helm's `validateCascadeFlag`.
+    pub fn parse(text: &str) -> Result<Cascade, String> {
+        match text {
+            "background" => Ok(Cascade::Background),
+            "foreground" => Ok(Cascade::Foreground),
+            "orphan" => Ok(Cascade::Orphan),
+            other => Err(format!(
+                "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            )),
+        }
+    }
+
+    /// The API's `propagationPolicy`.
+    pub fn policy(self) -> &'static str {
+        match self {
+            Cascade::Background => "Background",
+            Cascade::Foreground => "Foreground",
+            Cascade::Orphan => "Orphan",
+        }
+    }
+}
+
+/// What `helm uninstall` takes besides the cluster and the name.
+#[derive(Clone, Debug, Default)]
+pub struct UninstallOptions {
+    /// `--keep-history`.
+    pub keep_history: bool,
+    /// `--description` (replaces "Uninstallation complete").
+    pub description: Option<String>,
+    /// `--ignore-not-found`: a release that cannot be loaded is no error.
+    pub ignore_not_found: bool,
+    /// `--cascade`.
+    pub cascade: Cascade,
+    /// `--no-hooks`, `--wait`, `--timeout`.
+    pub run: RunOptions,
+}
+
+/// `helm uninstall` with the common options (no `--ignore-not-found`,
+/// background cascade).
 pub async fn uninstall(
     cluster: &Cluster,
     name: &str,
     keep_history: bool,
-    user_description: Option<String>,
+    description: Option<String>,
     run: &RunOptions,
 ) -> Result<String, String> {
-    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
-    let history = secrets.history(name).await?;
-    if history.is_empty() {
-        return Err(format!(
-            "uninstall: Release not loaded: {name}: {ERR_RELEASE_NOT_FOUND}"
-        ));
-    }
+    let options = UninstallOptions {
+        keep_history,
+        description,
+        run: run.clone(),
+        ..UninstallOptions::default()
+    };
+    uninstall_with(cluster, name, &options).await
+}
+
+/// `helm uninstall` (v3.21.4's `Uninstall.Run`): what it prints before
+/// `release "NAME" uninstalled`. `Err` is Helm's error text. A failed
+/// pre-delete hook leaves the stored record as it was; a failed deletion
+/// (`failed to delete release: NAME`) leaves it `uninstalling`, with no
+/// post-delete hooks and no purge; errors after the deletions (waiting,
+/// post-delete hooks, purging) are reported together after the record is
+/// finished.
+pub async fn uninstall_with(
+    cluster: &Cluster,
+    name: &str,
+    options: &UninstallOptions,
+) -> Result<String, String> {
     let done = format!("release \"{name}\" uninstalled\n");
-    let latest_version = match plan_uninstall(name, &history, keep_history)? {
+    let run = &options.run;
+    if api::validate_release_name(name).is_err() {
+        return Err(format!("uninstall: Release name is invalid: {name}"));
+    }
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let history = match secrets.history(name).await {
+        Ok(h) if !h.is_empty() => h,
+        _ if options.ignore_not_found => return Ok(done),
+        Ok(_) => {
+            return Err(format!(
+                "uninstall: Release not loaded: {name}: {ERR_RELEASE_NOT_FOUND}"
+            ))
+        }
+        Err(e) => return Err(format!("uninstall: Release not loaded: {name}: {e}")),
+    };
+    let latest_version = match plan_uninstall(name, &history, options.keep_history)? {
         UninstallPlan::PurgeOnly => {
-            for r in &history {
-                secrets.delete(name, r.version).await?;
-            }
+            purge(&secrets, &history)
+                .await
+                .map_err(|e| format!("uninstall: Failed to purge the release: {e}"))?;
             return Ok(done);
         }
         UninstallPlan::Uninstall { latest } => latest,
@@ -311,33 +390,14 @@ pub async fn uninstall(
         )
         .await?;
     }
-    secrets.update(&release).await?;
+    // Helm only logs a failure to store the record from here on.
+    let _ = secrets.update(&release).await;
 
+    let (deleted, kept) = match delete_release(cluster, &release, options.cascade).await {
+        Ok(done) => done,
+        Err(_) => return Err(format!("failed to delete release: {name}")),
+    };
     let mut errors = Vec::new();
-    let mut kept = String::new();
-    let mut resources = parse_manifest(&release.manifest).unwrap_or_else(|e| {
-        errors.push(e);
-        Vec::new()
-    });
-    sort_for_uninstall(&mut resources);
-    let mut deleted: Vec<Target> = Vec::new();
-    for mut resource in resources {
-        if keeps(&resource.body) {
-            kept.push_str(&format!("[{}] {}\n", resource.kind, resource.name));
-            continue;
-        }
-        let result = match cluster.prepare(&mut resource).await {
-            Ok(api) => {
-                let result = cluster.delete(&api, &resource).await.map(|_| ());
-                deleted.push((resource, api));
-                result
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
     if run.wait {
         if let Err(e) = wait_for_delete(cluster, &deleted, run.timeout).await {
             errors.push(e);
@@ -357,25 +417,28 @@ pub async fn uninstall(
         }
     }
 
-    let desc = user_description.unwrap_or_else(|| description::UNINSTALL_COMPLETE.to_string());
+    let desc = options
+        .description
+        .clone()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| description::UNINSTALL_COMPLETE.to_string());
     release.set_status(Status::Uninstalled, desc);
     let mut out = String::new();
     if !kept.is_empty() {
         out = format!("These resources were kept due to the resource policy:\n{kept}\n");
     }
-    if keep_history {
-        for r in history.iter().filter(|r| r.version != release.version) {
-            if r.status() == Status::Deployed {
+    if options.keep_history {
+        let _ = secrets.update(&release).await;
+        // v3.21.4 supersedes every other deployed record (v3.10.1 does not).
+        for r in secrets.history(name).await? {
+            if r.version != release.version && r.status() == Status::Deployed {
                 let mut r = r.clone();
                 r.info.get_or_insert_with(Info::default).status = Status::Superseded;
-                secrets.update(&r).await?;
+                let _ = secrets.update(&r).await;
             }
         }
-        secrets.update(&release).await?;
-    } else {
-        for r in &history {
-            secrets.delete(name, r.version).await?;
-        }
+    } else if let Err(e) = purge(&secrets, &history).await {
+        errors.push(format!("uninstall: Failed to purge the release: {e}"));
     }
     if !errors.is_empty() {
         return Err(format!(
@@ -386,6 +449,58 @@ pub async fn uninstall(
     }
     out.push_str(&done);
     Ok(out)
+}
+
+/// Deletes every record of the history (Helm's `purgeReleases`: the first
+/// failure stops it).
+async fn purge(secrets: &Secrets<'_>, history: &[Release]) -> Result<(), String> {
+    for r in history {
+        secrets.delete(&r.name, r.version).await?;
+    }
+    Ok(())
+}
+
+/// Helm's `deleteRelease`: the release's objects in uninstall order, those
+/// with `helm.sh/resource-policy: keep` left (listed as `[Kind] name`
+/// lines). Every object's API is resolved before anything is deleted (an
+/// unknown kind deletes nothing); each deletion is tried, one already gone
+/// counting as deleted. `Err` holds the errors (Helm only logs them).
+async fn delete_release(
+    cluster: &Cluster,
+    release: &Release,
+    cascade: Cascade,
+) -> Result<(Vec<Target>, String), Vec<String>> {
+    let mut resources = parse_manifest(&release.manifest).map_err(|e| {
+        vec![format!(
+            "corrupted release record. You must manually delete the resources: {e}"
+        )]
+    })?;
+    sort_for_uninstall(&mut resources);
+    let mut kept = String::new();
+    let mut targets: Vec<Target> = Vec::new();
+    for mut resource in resources {
+        if keeps(&resource.body) {
+            kept.push_str(&format!("[{}] {}\n", resource.kind, resource.name));
+            continue;
+        }
+        let api = cluster.prepare(&mut resource).await.map_err(|e| {
+            vec![format!(
+                "unable to build kubernetes objects for delete: {e}"
+            )]
+        })?;
+        targets.push((resource, api));
+    }
+    let mut errors = Vec::new();
+    for (resource, api) in &targets {
+        if let Err(e) = cluster.delete_with(api, resource, cascade.policy()).await {
+            errors.push(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok((targets, kept))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The latest record of a release (`helm status`).

@@ -256,9 +256,25 @@ impl Cluster {
     /// Deletes the object (background propagation, as Helm); `false` when
     /// it was already gone.
     pub async fn delete(&self, api: &ApiResource, resource: &Resource) -> Result<bool, String> {
+        self.delete_with(api, resource, "Background").await
+    }
+
+    /// Deletes the object with propagation policy `policy` (`Background`,
+    /// `Foreground` or `Orphan`); `false` when it was already gone.
+    pub async fn delete_with(
+        &self,
+        api: &ApiResource,
+        resource: &Resource,
+        policy: &str,
+    ) -> Result<bool, String> {
+        let params = match policy {
+            "Foreground" => DeleteParams::foreground(),
+            "Orphan" => DeleteParams::orphan(),
+            _ => DeleteParams::background(),
+        };
         match self
             .api(api, resource.namespace.as_deref())
-            .delete(&resource.name, &DeleteParams::background())
+            .delete(&resource.name, &params)
             .await
         {
             Ok(_) => Ok(true),
