@@ -1321,7 +1321,8 @@ fn capabilities_come_from_the_cluster() {
 }
 
 impl ClusterDir {
-    /// DELETE `path`: the HTTP code.
+    /// DELETE `path` (background propagation: no garbage collector runs
+    /// to remove an orphan finalizer): the HTTP code.
     fn delete(&self, path: &str) -> u16 {
         let out = Command::new("curl")
             .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
@@ -1329,7 +1330,10 @@ impl ClusterDir {
             .arg("-H")
             .arg(format!("Authorization: Bearer {}", self.token))
             .args(["-X", "DELETE"])
-            .arg(format!("{}{path}", self.server))
+            .arg(format!(
+                "{}{path}?propagationPolicy=Background",
+                self.server
+            ))
             .output()
             .expect("curl runs");
         String::from_utf8_lossy(&out.stdout)
@@ -1531,4 +1535,42 @@ fn uninstall_failures_keep_history_and_reinstall() {
     );
     ok(&cluster.chartroom(&["uninstall", "w", "-n", "uw"]), "purge");
     assert!(secrets(&cluster, "uw", "w").is_empty());
+}
+
+#[test]
+fn hook_objects_deleted_while_watched_end_their_watch() {
+    use chartroom::release::{HookPhase, Status};
+    let Some(cluster) = cluster_or_skip("gone") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/hooked");
+    let chart = chart.to_str().unwrap();
+    let job = "/apis/batch/v1/namespaces/gone/jobs/g-pre-job";
+    let pod = "/api/v1/namespaces/gone/pods/g-post-pod";
+    let child = cluster.chartroom_spawn(&[
+        "install",
+        "g",
+        chart,
+        "-n",
+        "gone",
+        "--create-namespace",
+        "--timeout",
+        "60s",
+    ]);
+    // Helm's watch takes a Deleted event as the end of the hook.
+    cluster.await_object(job);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(cluster.delete(job), 200);
+    cluster.await_object(pod);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(cluster.delete(pod), 200);
+    let out = child.wait_with_output().unwrap();
+    let text = ok(&out, "install with hooks deleted while watched");
+    assert!(text.contains("STATUS: deployed\n"), "{text}");
+    let r = records(&cluster, "gone", "g").remove(0);
+    assert_eq!(r.status(), Status::Deployed);
+    for name in ["g-pre-job", "g-post-pod"] {
+        let h = r.hooks.iter().find(|h| h.name == name).unwrap();
+        assert_eq!(h.last_run.phase, HookPhase::Succeeded, "{name}");
+    }
 }
