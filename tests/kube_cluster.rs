@@ -1574,3 +1574,122 @@ fn hook_objects_deleted_while_watched_end_their_watch() {
         assert_eq!(h.last_run.phase, HookPhase::Succeeded, "{name}");
     }
 }
+
+#[test]
+fn list_filters_and_history_max_match_helm() {
+    let Some(cluster) = cluster_or_skip("list") else {
+        return;
+    };
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+    let ns = "ls";
+    let second = std::time::Duration::from_millis(1100);
+    // a: deployed at revision 3 over two superseded ones
+    ok(
+        &cluster.chartroom(&["install", "a", web, "-n", ns, "--create-namespace"]),
+        "install a",
+    );
+    for _ in 0..2 {
+        std::thread::sleep(second);
+        ok(
+            &cluster.chartroom(&["upgrade", "a", web, "-n", ns]),
+            "upgrade a",
+        );
+    }
+    // b: failed
+    std::thread::sleep(second);
+    let failed = cluster.chartroom(&["install", "b", web, "-n", ns, "--set", "port=abc"]);
+    assert!(!failed.status.success());
+    // c: uninstalled, history kept
+    std::thread::sleep(second);
+    ok(
+        &cluster.chartroom(&["install", "c", web, "-n", ns]),
+        "install c",
+    );
+    ok(
+        &cluster.chartroom(&["uninstall", "c", "-n", ns, "--keep-history"]),
+        "uninstall c",
+    );
+    // d: an interrupted upgrade (pending-upgrade)
+    std::thread::sleep(second);
+    ok(
+        &cluster.chartroom(&["install", "d", web, "-n", ns]),
+        "install d",
+    );
+    store_pending_copy(&cluster, ns, "d", "pending-upgrade");
+    // e: in another namespace
+    ok(
+        &cluster.chartroom(&["install", "e", web, "-n", "ls2", "--create-namespace"]),
+        "install e",
+    );
+
+    let cases: &[&[&str]] = &[
+        &[],
+        &["-a"],
+        &["--all"],
+        &["--deployed"],
+        &["--failed"],
+        &["--pending"],
+        &["--uninstalled"],
+        &["--superseded"],
+        &["--superseded", "--deployed"],
+        &["--deployed", "--failed", "--uninstalled"],
+        &["--filter", "^[ab]"],
+        &["-a", "-f", "c|d"],
+        &["-q"],
+        &["-a", "--short"],
+        &["-a", "-d"],
+        &["-a", "-d", "-r"],
+        &["-a", "-r"],
+        &["-a", "-m", "2", "--offset", "1"],
+        &["-a", "--offset", "9"],
+        &["-A"],
+        &["-A", "-a", "-q"],
+        &["-f", "[a"],
+        &["--max", "x"],
+    ];
+    let mut compared = 0;
+    for case in cases {
+        let mut args = vec!["list", "-n", ns];
+        args.extend_from_slice(case);
+        let ours = cluster.chartroom(&args);
+        let Some(theirs) = cluster.helm(&args) else {
+            continue;
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "list {case:?}"
+        );
+        let ours_err = stderr(&ours);
+        let theirs_err = stderr(&theirs);
+        let first = |s: &str| s.lines().next().unwrap_or("").replace("helm", "chartroom");
+        assert_eq!(first(&ours_err), first(&theirs_err), "list {case:?} stderr");
+        assert_eq!(ours.status.success(), theirs.status.success(), "{case:?}");
+        compared += 1;
+    }
+    // Spot checks that hold without helm too.
+    let short = ok(
+        &cluster.chartroom(&["list", "-n", ns, "-a", "-q"]),
+        "list -a -q",
+    );
+    assert_eq!(short, "a\nb\nc\nd\n");
+    let superseded = ok(
+        &cluster.chartroom(&["list", "-n", ns, "--superseded"]),
+        "list --superseded",
+    );
+    assert_eq!(superseded.lines().count(), 3, "{superseded}");
+
+    for max in ["1", "2", "0", "-1", "9"] {
+        let args = ["history", "a", "-n", ns, "--max", max];
+        let ours = ok(&cluster.chartroom(&args), "history --max");
+        let rows = ours.lines().count() - 1;
+        let expected = max.parse::<i64>().unwrap().clamp(0, 3) as usize;
+        assert_eq!(rows, expected, "history --max {max}");
+        if let Some(theirs) = cluster.helm(&args) {
+            assert_eq!(ours, ok(&theirs, "helm history --max"), "--max {max}");
+            compared += 1;
+        }
+    }
+    eprintln!("list/history cases compared with helm: {compared}");
+}

@@ -5,7 +5,8 @@
 //! `--ignore-not-found`, `--cascade`,
 //! `--max`, `--install`, `--reuse-values`, `--reset-values`,
 //! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
-//! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`, `--no-hooks`,
+//! `--all-namespaces`/`-A`, `--all`/`-a`, `list`'s state, order and
+//! paging flags and `--short`/`-q`, `-f`/`--set*`, `--no-hooks`,
 //! `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`), Helm's messages
 //! and error prefixes (`INSTALLATION FAILED: `, `UPGRADE FAILED: `).
 
@@ -17,7 +18,6 @@ use super::args::{single, strings, value_args, value_flags};
 use super::{exec_options, read_text, value_options, Outcome};
 use crate::kube::options::{parse_timeout, RunOptions};
 use crate::kube::{actions, block_on, print, upgrade, Cluster, KubeOptions};
-use crate::release::Status;
 
 /// A parsed cluster command.
 #[derive(Clone, Debug)]
@@ -73,6 +73,27 @@ fn run_args(hooks: &'static str, wait: bool, jobs: bool, atomic: bool) -> Vec<Ar
         args.push(flag("atomic").help("if set, the operation is undone in case of failure (an install is uninstalled, an upgrade rolled back). The --wait flag will be set automatically if --atomic is used"));
     }
     args
+}
+
+/// `helm list`'s state, order and paging flags and `--short`/`-q`.
+fn list_args() -> Vec<Arg> {
+    vec![
+        flag("deployed").help("show deployed releases. If no other is specified, this will be automatically enabled"),
+        flag("failed").help("show failed releases"),
+        flag("pending").help("show pending releases"),
+        flag("uninstalled").help("show uninstalled releases (if 'helm uninstall --keep-history' was used)"),
+        flag("uninstalling").help("show releases that are currently being uninstalled"),
+        flag("superseded").help("show superseded releases"),
+        flag("date").short('d').help("sort by release date"),
+        flag("reverse").short('r').help("reverse the sort order"),
+        flag("short").short('q').help("output short (quiet) listing format"),
+        single("max")
+            .short('m')
+            .allow_negative_numbers(true)
+            .help("maximum number of releases to fetch (default 256)"),
+        single("offset").allow_negative_numbers(true).help("next release index in the list, used to offset from start value"),
+        single("filter").short('f').help("a regular expression (Perl compatible). Any releases that match the expression will be included in the results"),
+    ]
 }
 
 /// The clap subcommands.
@@ -136,7 +157,11 @@ pub fn commands() -> Vec<clap::Command> {
             .about("fetch release history")
             .arg(positional(1))
             .args(global_args())
-            .arg(single("max").help("maximum number of revision to include in history")),
+            .arg(
+                single("max")
+                    .allow_negative_numbers(true)
+                    .help("maximum number of revision to include in history (default 256)"),
+            ),
         clap::Command::new("list")
             .about("list releases")
             .args(global_args())
@@ -145,7 +170,8 @@ pub fn commands() -> Vec<clap::Command> {
                     .short('A')
                     .help("list releases across all namespaces"),
                 flag("all").short('a').help("show all releases without any filter applied"),
-            ]),
+            ])
+            .args(list_args()),
     ]
 }
 
@@ -217,34 +243,12 @@ pub fn run(c: &ClusterCommand) -> Outcome {
             }
             "history" => {
                 let name = exact_args(c, 1)?.remove(0);
-                let max = match c.matches.get_one::<String>("max") {
-                    None => 256,
-                    Some(s) => s.parse().map_err(|_| {
-                        format!("invalid argument {s:?} for \"--max\" flag: not a number")
-                    })?,
-                };
-                let h = actions::history(&cluster, &name, max).await?;
+                let max = int_flag(c, "max", 256)?;
+                let h =
+                    actions::history(&cluster, &name, usize::try_from(max).unwrap_or(0)).await?;
                 Ok((print::history(&h), String::new()))
             }
-            "list" => {
-                let states: Vec<Status> = if c.matches.get_flag("all") {
-                    vec![
-                        Status::Deployed,
-                        Status::Uninstalled,
-                        Status::Uninstalling,
-                        Status::PendingInstall,
-                        Status::PendingUpgrade,
-                        Status::PendingRollback,
-                        Status::Superseded,
-                        Status::Failed,
-                    ]
-                } else {
-                    vec![Status::Deployed, Status::Failed]
-                };
-                let all_ns = c.matches.get_flag("all-namespaces");
-                let l = actions::list(&cluster, all_ns, &states).await?;
-                Ok((print::list(&l), String::new()))
-            }
+            "list" => list(c, &cluster).await,
             other => Err(format!("unknown command {other:?}")),
         }
     });
@@ -256,6 +260,31 @@ pub fn run(c: &ClusterCommand) -> Outcome {
         },
         Err(e) => Outcome::error(e),
     }
+}
+
+/// `helm list`: the table, or with `--short`/`-q` one name per line.
+async fn list(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
+    let m = &c.matches;
+    let options = crate::kube::list::ListOptions {
+        all: m.get_flag("all"),
+        deployed: m.get_flag("deployed"),
+        failed: m.get_flag("failed"),
+        pending: m.get_flag("pending"),
+        uninstalled: m.get_flag("uninstalled"),
+        uninstalling: m.get_flag("uninstalling"),
+        superseded: m.get_flag("superseded"),
+        by_date: m.get_flag("date"),
+        reverse: m.get_flag("reverse"),
+        limit: int_flag(c, "max", crate::kube::list::DEFAULT_LIMIT)?,
+        offset: int_flag(c, "offset", 0)?,
+        filter: m.get_one::<String>("filter").cloned(),
+    };
+    let releases = actions::list_with(cluster, m.get_flag("all-namespaces"), &options).await?;
+    if m.get_flag("short") {
+        let names: String = releases.iter().map(|r| format!("{}\n", r.name)).collect();
+        return Ok((names, String::new()));
+    }
+    Ok((print::list(&releases), String::new()))
 }
 
 async fn install(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
@@ -318,8 +347,27 @@ fn int_flag(c: &ClusterCommand, name: &str, default: i64) -> Result<i64, String>
     match c.matches.get_one::<String>(name) {
         None => Ok(default),
         Some(s) => s.parse().map_err(|_| {
-            format!("invalid argument {s:?} for \"--{name}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
+            format!(
+                "invalid argument {s:?} for \"{}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax",
+                flag_names(&c.name, name)
+            )
         }),
+    }
+}
+
+/// How cobra names a flag in errors: `-m, --max` when it has a shorthand.
+fn flag_names(command: &str, name: &str) -> String {
+    let short = commands()
+        .into_iter()
+        .find(|cmd| cmd.get_name() == command)
+        .and_then(|cmd| {
+            cmd.get_arguments()
+                .find(|a| a.get_id() == name)
+                .and_then(|a| a.get_short())
+        });
+    match short {
+        Some(ch) => format!("-{ch}, --{name}"),
+        None => format!("--{name}"),
     }
 }
 

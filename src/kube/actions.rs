@@ -537,3 +537,15 @@ pub async fn list(
     let records = Secrets::new(cluster, ns).all().await?;
     Ok(print::latest_per_release(&records, states))
 }
+
+/// `helm list` with its selection flags ([`super::list`]): every record in
+/// the namespace (every namespace with `all_namespaces`), selected.
+pub async fn list_with(
+    cluster: &Cluster,
+    all_namespaces: bool,
+    options: &super::list::ListOptions,
+) -> Result<Vec<Release>, String> {
+    let ns = (!all_namespaces).then_some(cluster.namespace.as_str());
+    let records = Secrets::new(cluster, ns).all().await?;
+    super::list::select(records, options)
+}

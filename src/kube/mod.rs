@@ -10,6 +10,7 @@
 //! - [`actions`]: the operations;
 //! - [`options`]: `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`,
 //!   `--atomic`;
+//! - [`list`]: `helm list`'s filters, order and paging;
 //! - [`hooks`]: running a release's hooks for an event;
 //! - [`crds`]: the charts' `crds/` files on install;
 //! - [`ready`]: Helm's readiness rules per kind (no cluster access);
@@ -22,6 +23,7 @@ pub mod capabilities;
 pub mod client;
 pub mod crds;
 pub mod hooks;
+pub mod list;
 pub mod objects;
 pub mod options;
 pub mod print;
