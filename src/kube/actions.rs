@@ -81,7 +81,8 @@ pub async fn install(
     req: InstallRequest,
 ) -> Result<(Release, Vec<String>), String> {
     let secrets = Secrets::new(cluster, Some(&cluster.namespace));
-    let history = secrets.history(&req.name).await?;
+    // Helm's name check takes a history it cannot read as none.
+    let history = secrets.history(&req.name).await.unwrap_or_default();
     let plan = plan_install(&history, req.replace)?;
 
     let config = req.values.merge(&*req.read_file)?;
@@ -121,7 +122,11 @@ pub async fn install(
     let mut apis = Vec::new();
     for resource in &mut resources {
         let api = resolve_waiting(cluster, resource, crds_created).await?;
-        if let Some(existing) = cluster.get(&api, resource).await? {
+        let existing = cluster
+            .get(&api, resource)
+            .await
+            .map_err(|e| format!("Unable to continue with install: {e}"))?;
+        if let Some(existing) = existing {
             check_ownership(&existing, &req.name, &cluster.namespace).map_err(|e| {
                 format!(
                     "Unable to continue with install: {} exists and cannot be imported into the current release: {e}",

@@ -44,6 +44,15 @@ pub struct Cluster {
     resources: RefCell<DiscoveryCache>,
 }
 
+/// Go's text for a file system error (the `syscall.Errno` strings).
+fn io_error_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// The text of a kube-rs error: the API server's message when it sent one.
 pub fn error_text(e: &::kube::Error) -> String {
     match e {
@@ -94,14 +103,27 @@ impl Cluster {
             context: options.context.clone(),
             ..KubeConfigOptions::default()
         };
-        let config = match &options.kubeconfig {
+        let unreachable = |e: String| format!("Kubernetes cluster unreachable: {e}");
+        let file = match &options.kubeconfig {
             Some(path) => {
-                let file = Kubeconfig::read_from(path).map_err(|e| e.to_string())?;
-                Config::from_custom_kubeconfig(file, &kube_options).await
+                if let Err(e) = std::fs::metadata(path) {
+                    return Err(unreachable(format!("stat {path}: {}", io_error_text(&e))));
+                }
+                Kubeconfig::read_from(path).map_err(|e| unreachable(e.to_string()))?
             }
-            None => Config::from_kubeconfig(&kube_options).await,
+            None => Kubeconfig::read().map_err(|e| unreachable(e.to_string()))?,
+        };
+        if let Some(context) = &options.context {
+            if !file.contexts.iter().any(|c| &c.name == context) {
+                return Err(unreachable(format!(
+                    "context {} does not exist",
+                    crate::template::strconv::quote(context)
+                )));
+            }
         }
-        .map_err(|e| format!("Kubernetes cluster unreachable: {e}"))?;
+        let config = Config::from_custom_kubeconfig(file, &kube_options)
+            .await
+            .map_err(|e| unreachable(e.to_string()))?;
         let namespace = options
             .namespace
             .clone()
