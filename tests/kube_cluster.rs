@@ -1535,6 +1535,24 @@ fn uninstall_failures_keep_history_and_reinstall() {
     );
     ok(&cluster.chartroom(&["uninstall", "w", "-n", "uw"]), "purge");
     assert!(secrets(&cluster, "uw", "w").is_empty());
+
+    // upgrade --install of an uninstalled release: v3.21.4 installs it
+    // again (--replace); helm v3.10.1 refuses.
+    if let Some(h) = cluster.helm(&["upgrade", "--install", "w2", web, "-n", "uw"]) {
+        assert_eq!(
+            stderr(&h),
+            "Error: UPGRADE FAILED: \"w2\" has no deployed releases\n"
+        );
+    }
+    let out = ok(
+        &cluster.chartroom(&["upgrade", "--install", "w2", web, "-n", "uw"]),
+        "upgrade --install of an uninstalled release",
+    );
+    assert!(out.contains("\nREVISION: 2\n"), "{out}");
+    assert_eq!(
+        status_labels(&cluster, "uw", "w2"),
+        [(1, "superseded".to_string()), (2, "deployed".to_string())]
+    );
 }
 
 #[test]
