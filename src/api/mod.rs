@@ -145,17 +145,21 @@ pub fn render_chart(
     let vals = options.values.merge(read_file).map_err(|message| {
         RenderFailure::plain(message, ErrorKind::Values, &chart.metadata.name)
     })?;
-    render_chart_values(chart, options, vals, host)
+    render_chart_values(chart, options, vals, None, host)
 }
 
 /// [`render_chart`] with the user's values already merged (`options.values`
-/// is not read): an upgrade that re-uses a release's values renders with
-/// them as Helm holds them, numbers read back from the record being
-/// `float64` and new `--set` ones `int64`.
+/// is not read) and, where given, `.Capabilities` (as Helm's install and
+/// upgrade take them from the cluster) instead of those built from
+/// `options.kube_version` and `options.api_versions`. An upgrade that
+/// re-uses a release's values renders with them as Helm holds them,
+/// numbers read back from the record being `float64` and new `--set` ones
+/// `int64`.
 pub fn render_chart_values(
     mut chart: Chart,
     options: &RenderOptions,
     vals: Map,
+    given: Option<&Capabilities>,
     host: Option<Rc<dyn Host>>,
 ) -> Result<TemplateOutput, RenderFailure> {
     let root = chart.metadata.name.clone();
@@ -180,8 +184,11 @@ pub fn render_chart_values(
     validate_release_name(&options.release_name).map_err(fail(ErrorKind::Options))?;
     dependencies::process_dependencies(&mut chart, &vals, true).map_err(fail(ErrorKind::Chart))?;
 
-    let caps = Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
-        .map_err(fail(ErrorKind::Options))?;
+    let caps = match given {
+        Some(caps) => caps.clone(),
+        None => Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
+            .map_err(fail(ErrorKind::Options))?,
+    };
     let top = to_render_values(&chart, &vals, options, &caps).map_err(|details| RenderFailure {
         error: TemplateError {
             message: details.helm_message.clone(),

@@ -2,6 +2,7 @@
 //! `rollback`, `uninstall`, `status`, `history` and `list` with Helm's flag
 //! names (`--namespace`/`-n`, `--kubeconfig`, `--kube-context`,
 //! `--create-namespace`, `--skip-crds`, `--description`, `--keep-history`,
+//! `--ignore-not-found`, `--cascade`,
 //! `--max`, `--install`, `--reuse-values`, `--reset-values`,
 //! `--reset-then-reuse-values`, `--history-max` (also `--max-history`),
 //! `--all-namespaces`/`-A`, `--all`/`-a`, `-f`/`--set*`, `--no-hooks`,
@@ -192,9 +193,11 @@ pub fn commands() -> Vec<clap::Command> {
             .args(run_args("prevent hooks from running during rollback", true, true, false)),
         clap::Command::new("uninstall")
             .about("uninstall a release")
-            .arg(positional(1))
+            .arg(Arg::new("args").num_args(0..).action(ArgAction::Append))
             .args(global_args())
             .args([
+                flag("ignore-not-found").help("Treat \"release not found\" as a successful uninstall"),
+                single("cascade").help("Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents. Defaults to background."),
                 flag("keep-history")
                     .help("remove all associated resources and mark the release as deleted, but retain the release history"),
                 single("description").help("add a custom description"),
@@ -216,7 +219,11 @@ pub fn commands() -> Vec<clap::Command> {
             .about("fetch release history")
             .arg(positional(1))
             .args(global_args())
-            .arg(single("max").help("maximum number of revision to include in history"))
+            .arg(
+                single("max")
+                    .allow_negative_numbers(true)
+                    .help("maximum number of revision to include in history (default 256)"),
+            )
             .arg(output_arg()),
         clap::Command::new("list")
             .about("list releases")
@@ -343,13 +350,9 @@ pub fn run(c: &ClusterCommand) -> Outcome {
             }
             "history" => {
                 let name = exact_args(c, 1)?.remove(0);
-                let max = match c.matches.get_one::<String>("max") {
-                    None => 256,
-                    Some(s) => s.parse().map_err(|_| {
-                        format!("invalid argument {s:?} for \"--max\" flag: not a number")
-                    })?,
-                };
-                let h = actions::history(&cluster, &name, max).await?;
+                let max = int_flag(c, "max", 256)?;
+                let h =
+                    actions::history(&cluster, &name, usize::try_from(max).unwrap_or(0)).await?;
                 let out = format.write(|| output::history_json(&h), || Ok(print::history(&h)))?;
                 Ok((out, String::new()))
             }
@@ -551,36 +554,63 @@ async fn install(
     Ok((print_release(c, format, &release)?, stderr))
 }
 
+/// `helm uninstall NAME...`: each release in turn, stopping at the first
+/// failure (whose error is then the only output).
 async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
-    let name = exact_args(c, 1)?.remove(0);
-    let run = run_options(c)?;
-    if c.matches.get_flag("dry-run") {
-        // Helm's dry run only checks that the release exists.
-        get::release_content(cluster, &name, 0).await?;
-        return Ok((format!("release \"{name}\" uninstalled\n"), String::new()));
+    let names = strings(&c.matches, "args");
+    if names.is_empty() {
+        return Err("\"chartroom uninstall\" requires at least 1 argument".to_string());
     }
-    let out = actions::uninstall(
-        cluster,
-        &name,
-        c.matches.get_flag("keep-history"),
-        c.matches.get_one::<String>("description").cloned(),
-        &run,
-    )
-    .await?;
+    if c.matches.get_flag("dry-run") {
+        // Helm's dry run only checks that each release exists.
+        let mut out = String::new();
+        for name in names {
+            get::release_content(cluster, &name, 0).await?;
+            out.push_str(&format!("release \"{name}\" uninstalled\n"));
+        }
+        return Ok((out, String::new()));
+    }
+    let cascade = c.matches.get_one::<String>("cascade");
+    let options = actions::UninstallOptions {
+        keep_history: c.matches.get_flag("keep-history"),
+        description: c.matches.get_one::<String>("description").cloned(),
+        ignore_not_found: c.matches.get_flag("ignore-not-found"),
+        cascade: actions::Cascade::parse(cascade.map_or("background", |s| s.as_str()))?,
+        run: run_options(c)?,
+    };
+    let mut out = String::new();
+    for name in names {
+        out.push_str(&actions::uninstall_with(cluster, &name, &options).await?);
+    }
     Ok((out, String::new()))
 }
 
 /// An integer flag, with the error text of cobra's `IntVar`.
 fn int_flag(c: &ClusterCommand, name: &str, default: i64) -> Result<i64, String> {
-    let shown = match (c.name.as_str(), name) {
-        ("list", "max") => "-m, --max".to_string(),
-        _ => format!("--{name}"),
-    };
     match c.matches.get_one::<String>(name) {
         None => Ok(default),
         Some(s) => s.parse().map_err(|_| {
-            format!("invalid argument {s:?} for \"{shown}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax")
+            format!(
+                "invalid argument {s:?} for \"{}\" flag: strconv.ParseInt: parsing {s:?}: invalid syntax",
+                flag_names(&c.name, name)
+            )
         }),
+    }
+}
+
+/// How cobra names a flag in errors: `-m, --max` when it has a shorthand.
+fn flag_names(command: &str, name: &str) -> String {
+    let short = commands()
+        .into_iter()
+        .find(|cmd| cmd.get_name() == command)
+        .and_then(|cmd| {
+            cmd.get_arguments()
+                .find(|a| a.get_id() == name)
+                .and_then(|a| a.get_short())
+        });
+    match short {
+        Some(ch) => format!("-{ch}, --{name}"),
+        None => format!("--{name}"),
     }
 }
 

@@ -5,16 +5,19 @@
 //! - install: refuse a name in use (`--replace` re-uses an uninstalled or
 //!   failed one, superseding the latest unless it failed), create the
 //!   charts' CRDs ([`super::crds`], unless `--skip-crds`), render with the
-//!   server's version, refuse to adopt objects another release owns, create the namespace
-//!   (`--create-namespace`), store `pending-install`, run the
-//!   `pre-install` hooks, apply every object (server-side, with Helm's
+//!   cluster's capabilities ([`super::capabilities`]), refuse to adopt
+//!   objects another release owns, create the namespace
+//!   (`--create-namespace`), store `pending-install`, run the `pre-install`
+//!   hooks, apply every object (server-side, with Helm's
 //!   ownership metadata), wait (`--wait`), run the `post-install` hooks,
 //!   then store `deployed`; a failure stores `failed` with Helm's
 //!   description, or with `--atomic` uninstalls the release;
 //! - uninstall: mark `uninstalling`, run the `pre-delete` hooks, delete the
-//!   objects in uninstall order (keeping `helm.sh/resource-policy: keep`),
-//!   wait for them to go (`--wait`), run the `post-delete` hooks, then mark
-//!   `uninstalled` (`--keep-history`) or delete every record;
+//!   objects in uninstall order (keeping `helm.sh/resource-policy: keep`;
+//!   a failure stops here: `failed to delete release: NAME`), wait for them
+//!   to go (`--wait`), run the `post-delete` hooks, then mark `uninstalled`
+//!   and supersede other deployed records (`--keep-history`) or delete
+//!   every record;
 //! - status, history, list: read the records.
 //!
 //! Upgrade and rollback are in [`super::upgrade`]; hooks in
@@ -99,42 +102,55 @@ pub fn now() -> Timestamp {
     Timestamp::from_unix(secs, d.subsec_nanos(), i32::try_from(offset).unwrap_or(0))
 }
 
-/// `helm install`: the stored record (deployed) and warnings for stderr.
-/// `Err` is the message after `INSTALLATION FAILED: `.
-pub async fn install(
-    cluster: &Cluster,
-    req: InstallRequest,
-) -> Result<(Release, Vec<String>), String> {
-    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
-    let history = secrets.history(&req.name).await?;
-    let plan = plan_install(&history, req.replace)?;
+/// What an install prepares before it stores anything (shared with
+/// `--dry-run`): the new record (not yet given a status), the objects to
+/// apply, each resolved and checked for adoption, and the render's warnings.
+pub(crate) struct PreparedInstall {
+    pub release: Release,
+    pub targets: Vec<Target>,
+    pub warnings: Vec<String>,
+}
 
+/// Helm's install up to storing the record: values, the chart's CRDs
+/// (created before rendering; not on a dry run), the render with the
+/// cluster's capabilities, the namespace (`--create-namespace`; not on a
+/// dry run), the manifest built, and every object resolved and refused
+/// when another release owns it.
+pub(crate) async fn prepare_install(
+    cluster: &Cluster,
+    req: &InstallRequest,
+    version: i64,
+    dry_run: bool,
+) -> Result<PreparedInstall, String> {
     let config = req.values.merge(&*req.read_file)?;
-    // Helm creates the CRDs before it renders.
     let mut crds_created = false;
-    if !req.skip_crds {
+    if !req.skip_crds && !dry_run {
         if let Some(crds) = chart_crds(&req.chart, &config).filter(|c| !c.is_empty()) {
             install_crds(cluster, &crds).await?;
             crds_created = true;
         }
     }
-    let kube_version = cluster.server_version().await?;
+    let caps = cluster.capabilities().await?;
     let options = RenderOptions {
         release_name: req.name.clone(),
         namespace: cluster.namespace.clone(),
         values: req.values.clone(),
-        kube_version: Some(kube_version),
         exec: req.exec,
         skip_schema_validation: req.render.skip_schema_validation,
         output: req.render.output(),
         ..RenderOptions::default()
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered = api::render_chart(req.chart.clone(), &options, &*req.read_file, Some(host))
-        .map_err(|f| f.error.message)?;
-    let warnings = rendered.warnings.clone();
+    let rendered = api::render_chart_values(
+        req.chart.clone(),
+        &options,
+        config.deep_clone(),
+        Some(&caps),
+        Some(host),
+    )
+    .map_err(|f| f.error.message)?;
 
-    if req.create_namespace {
+    if req.create_namespace && !dry_run {
         cluster.ensure_namespace(&cluster.namespace).await?;
     }
 
@@ -146,12 +162,16 @@ pub async fn install(
     )
     .await
     .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
-    let mut resources = parse_manifest(&rendered.release_manifest)
+    let resources = parse_manifest(&rendered.release_manifest)
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
-    let mut apis = Vec::new();
-    for resource in &mut resources {
-        let api = resolve_waiting(cluster, resource, crds_created).await?;
-        if let Some(existing) = cluster.get(&api, resource).await? {
+    let mut targets = Vec::new();
+    for mut resource in resources {
+        let api = resolve_waiting(cluster, &mut resource, crds_created).await?;
+        let existing = cluster
+            .get(&api, &resource)
+            .await
+            .map_err(|e| format!("Unable to continue with install: {e}"))?;
+        if let Some(existing) = existing {
             check_ownership(&existing, &req.name, &cluster.namespace).map_err(|e| {
                 format!(
                     "Unable to continue with install: {} exists and cannot be imported into the current release: {e}",
@@ -160,11 +180,11 @@ pub async fn install(
             })?;
         }
         resource.set_ownership(&req.name, &cluster.namespace);
-        apis.push(api);
+        targets.push((resource, api));
     }
 
     let t = now();
-    let mut release = Release {
+    let release = Release {
         name: req.name.clone(),
         namespace: cluster.namespace.clone(),
         info: Some(Info {
@@ -177,9 +197,32 @@ pub async fn install(
         config,
         manifest: rendered.release_manifest.clone(),
         hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
-        version: plan.revision,
+        version,
         ..Release::default()
     };
+    Ok(PreparedInstall {
+        release,
+        targets,
+        warnings: rendered.warnings.clone(),
+    })
+}
+
+/// `helm install`: the stored record (deployed) and warnings for stderr.
+/// `Err` is the message after `INSTALLATION FAILED: `.
+pub async fn install(
+    cluster: &Cluster,
+    req: InstallRequest,
+) -> Result<(Release, Vec<String>), String> {
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    // Helm's name check takes a history it cannot read as none.
+    let history = secrets.history(&req.name).await.unwrap_or_default();
+    let plan = plan_install(&history, req.replace)?;
+
+    let PreparedInstall {
+        mut release,
+        targets,
+        warnings,
+    } = prepare_install(cluster, &req, plan.revision, false).await?;
     release.set_status(Status::PendingInstall, description::INSTALL_UNDERWAY);
     if let Some(last) = plan
         .supersede
@@ -191,7 +234,6 @@ pub async fn install(
     }
     secrets.create(&release).await?;
 
-    let targets: Vec<Target> = resources.into_iter().zip(apis).collect();
     let done = req
         .description
         .clone()
@@ -299,27 +341,104 @@ async fn resolve_waiting(
     }
 }
 
-/// `helm uninstall`: what it prints. `Err` is Helm's error text.
+/// `helm uninstall --cascade`: the deletion propagation policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cascade {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+impl Cascade {
+    /// The flag's value, with the error text of Helm's `validateCascadeFlag`.
+    pub fn parse(text: &str) -> Result<Cascade, String> {
+        match text {
+            "background" => Ok(Cascade::Background),
+            "foreground" => Ok(Cascade::Foreground),
+            "orphan" => Ok(Cascade::Orphan),
+            other => Err(format!(
+                "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            )),
+        }
+    }
+
+    /// The API's `propagationPolicy`.
+    pub fn policy(self) -> &'static str {
+        match self {
+            Cascade::Background => "Background",
+            Cascade::Foreground => "Foreground",
+            Cascade::Orphan => "Orphan",
+        }
+    }
+}
+
+/// What `helm uninstall` takes besides the cluster and the name.
+#[derive(Clone, Debug, Default)]
+pub struct UninstallOptions {
+    /// `--keep-history`.
+    pub keep_history: bool,
+    /// `--description` (replaces "Uninstallation complete").
+    pub description: Option<String>,
+    /// `--ignore-not-found`: a release that cannot be loaded is no error.
+    pub ignore_not_found: bool,
+    /// `--cascade`.
+    pub cascade: Cascade,
+    /// `--no-hooks`, `--wait`, `--timeout`.
+    pub run: RunOptions,
+}
+
+/// `helm uninstall` with the common options (no `--ignore-not-found`,
+/// background cascade).
 pub async fn uninstall(
     cluster: &Cluster,
     name: &str,
     keep_history: bool,
-    user_description: Option<String>,
+    description: Option<String>,
     run: &RunOptions,
 ) -> Result<String, String> {
-    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
-    let history = secrets.history(name).await?;
-    if history.is_empty() {
-        return Err(format!(
-            "uninstall: Release not loaded: {name}: {ERR_RELEASE_NOT_FOUND}"
-        ));
-    }
+    let options = UninstallOptions {
+        keep_history,
+        description,
+        run: run.clone(),
+        ..UninstallOptions::default()
+    };
+    uninstall_with(cluster, name, &options).await
+}
+
+/// `helm uninstall` (v3.21.4's `Uninstall.Run`): what it prints before
+/// `release "NAME" uninstalled`. `Err` is Helm's error text. A failed
+/// pre-delete hook leaves the stored record as it was; a failed deletion
+/// (`failed to delete release: NAME`) leaves it `uninstalling`, with no
+/// post-delete hooks and no purge; errors after the deletions (waiting,
+/// post-delete hooks, purging) are reported together after the record is
+/// finished.
+pub async fn uninstall_with(
+    cluster: &Cluster,
+    name: &str,
+    options: &UninstallOptions,
+) -> Result<String, String> {
     let done = format!("release \"{name}\" uninstalled\n");
-    let latest_version = match plan_uninstall(name, &history, keep_history)? {
+    let run = &options.run;
+    if api::validate_release_name(name).is_err() {
+        return Err(format!("uninstall: Release name is invalid: {name}"));
+    }
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let history = match secrets.history(name).await {
+        Ok(h) if !h.is_empty() => h,
+        _ if options.ignore_not_found => return Ok(done),
+        Ok(_) => {
+            return Err(format!(
+                "uninstall: Release not loaded: {name}: {ERR_RELEASE_NOT_FOUND}"
+            ))
+        }
+        Err(e) => return Err(format!("uninstall: Release not loaded: {name}: {e}")),
+    };
+    let latest_version = match plan_uninstall(name, &history, options.keep_history)? {
         UninstallPlan::PurgeOnly => {
-            for r in &history {
-                secrets.delete(name, r.version).await?;
-            }
+            purge(&secrets, &history)
+                .await
+                .map_err(|e| format!("uninstall: Failed to purge the release: {e}"))?;
             return Ok(done);
         }
         UninstallPlan::Uninstall { latest } => latest,
@@ -343,33 +462,14 @@ pub async fn uninstall(
         )
         .await?;
     }
-    secrets.update(&release).await?;
+    // Helm only logs a failure to store the record from here on.
+    let _ = secrets.update(&release).await;
 
+    let (deleted, kept) = match delete_release(cluster, &release, options.cascade).await {
+        Ok(done) => done,
+        Err(_) => return Err(format!("failed to delete release: {name}")),
+    };
     let mut errors = Vec::new();
-    let mut kept = String::new();
-    let mut resources = parse_manifest(&release.manifest).unwrap_or_else(|e| {
-        errors.push(e);
-        Vec::new()
-    });
-    sort_for_uninstall(&mut resources);
-    let mut deleted: Vec<Target> = Vec::new();
-    for mut resource in resources {
-        if keeps(&resource.body) {
-            kept.push_str(&format!("[{}] {}\n", resource.kind, resource.name));
-            continue;
-        }
-        let result = match cluster.prepare(&mut resource).await {
-            Ok(api) => {
-                let result = cluster.delete(&api, &resource).await.map(|_| ());
-                deleted.push((resource, api));
-                result
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
     if run.wait {
         if let Err(e) = wait_for_delete(cluster, &deleted, run.timeout).await {
             errors.push(e);
@@ -389,25 +489,28 @@ pub async fn uninstall(
         }
     }
 
-    let desc = user_description.unwrap_or_else(|| description::UNINSTALL_COMPLETE.to_string());
+    let desc = options
+        .description
+        .clone()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| description::UNINSTALL_COMPLETE.to_string());
     release.set_status(Status::Uninstalled, desc);
     let mut out = String::new();
     if !kept.is_empty() {
         out = format!("These resources were kept due to the resource policy:\n{kept}\n");
     }
-    if keep_history {
-        for r in history.iter().filter(|r| r.version != release.version) {
-            if r.status() == Status::Deployed {
+    if options.keep_history {
+        let _ = secrets.update(&release).await;
+        // v3.21.4 supersedes every other deployed record (v3.10.1 does not).
+        for r in secrets.history(name).await? {
+            if r.version != release.version && r.status() == Status::Deployed {
                 let mut r = r.clone();
                 r.info.get_or_insert_with(Info::default).status = Status::Superseded;
-                secrets.update(&r).await?;
+                let _ = secrets.update(&r).await;
             }
         }
-        secrets.update(&release).await?;
-    } else {
-        for r in &history {
-            secrets.delete(name, r.version).await?;
-        }
+    } else if let Err(e) = purge(&secrets, &history).await {
+        errors.push(format!("uninstall: Failed to purge the release: {e}"));
     }
     if !errors.is_empty() {
         return Err(format!(
@@ -418,6 +521,58 @@ pub async fn uninstall(
     }
     out.push_str(&done);
     Ok(out)
+}
+
+/// Deletes every record of the history (Helm's `purgeReleases`: the first
+/// failure stops it).
+async fn purge(secrets: &Secrets<'_>, history: &[Release]) -> Result<(), String> {
+    for r in history {
+        secrets.delete(&r.name, r.version).await?;
+    }
+    Ok(())
+}
+
+/// Helm's `deleteRelease`: the release's objects in uninstall order, those
+/// with `helm.sh/resource-policy: keep` left (listed as `[Kind] name`
+/// lines). Every object's API is resolved before anything is deleted (an
+/// unknown kind deletes nothing); each deletion is tried, one already gone
+/// counting as deleted. `Err` holds the errors (Helm only logs them).
+async fn delete_release(
+    cluster: &Cluster,
+    release: &Release,
+    cascade: Cascade,
+) -> Result<(Vec<Target>, String), Vec<String>> {
+    let mut resources = parse_manifest(&release.manifest).map_err(|e| {
+        vec![format!(
+            "corrupted release record. You must manually delete the resources: {e}"
+        )]
+    })?;
+    sort_for_uninstall(&mut resources);
+    let mut kept = String::new();
+    let mut targets: Vec<Target> = Vec::new();
+    for mut resource in resources {
+        if keeps(&resource.body) {
+            kept.push_str(&format!("[{}] {}\n", resource.kind, resource.name));
+            continue;
+        }
+        let api = cluster.prepare(&mut resource).await.map_err(|e| {
+            vec![format!(
+                "unable to build kubernetes objects for delete: {e}"
+            )]
+        })?;
+        targets.push((resource, api));
+    }
+    let mut errors = Vec::new();
+    for (resource, api) in &targets {
+        if let Err(e) = cluster.delete_with(api, resource, cascade.policy()).await {
+            errors.push(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok((targets, kept))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The latest record of a release (`helm status`).

@@ -14,7 +14,9 @@ use ::kube::discovery::{ApiResource, Scope};
 use ::kube::{Client, Config};
 use serde_json::Value as Json;
 
+use super::capabilities::{from_discovery, Discovered};
 use super::objects::Resource;
+use crate::api::capabilities::Capabilities;
 
 /// The field manager of server-side apply (Helm 4's).
 pub const FIELD_MANAGER: &str = "helm";
@@ -40,6 +42,15 @@ pub struct Cluster {
     /// The release namespace.
     pub namespace: String,
     resources: RefCell<DiscoveryCache>,
+}
+
+/// Go's text for a file system error (the `syscall.Errno` strings).
+fn io_error_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
 }
 
 /// The text of a kube-rs error: the API server's message when it sent one.
@@ -92,14 +103,27 @@ impl Cluster {
             context: options.context.clone(),
             ..KubeConfigOptions::default()
         };
-        let config = match &options.kubeconfig {
+        let unreachable = |e: String| format!("Kubernetes cluster unreachable: {e}");
+        let file = match &options.kubeconfig {
             Some(path) => {
-                let file = Kubeconfig::read_from(path).map_err(|e| e.to_string())?;
-                Config::from_custom_kubeconfig(file, &kube_options).await
+                if let Err(e) = std::fs::metadata(path) {
+                    return Err(unreachable(format!("stat {path}: {}", io_error_text(&e))));
+                }
+                Kubeconfig::read_from(path).map_err(|e| unreachable(e.to_string()))?
             }
-            None => Config::from_kubeconfig(&kube_options).await,
+            None => Kubeconfig::read().map_err(|e| unreachable(e.to_string()))?,
+        };
+        if let Some(context) = &options.context {
+            if !file.contexts.iter().any(|c| &c.name == context) {
+                return Err(unreachable(format!(
+                    "context {} does not exist",
+                    crate::template::strconv::quote(context)
+                )));
+            }
         }
-        .map_err(|e| format!("Kubernetes cluster unreachable: {e}"))?;
+        let config = Config::from_custom_kubeconfig(file, &kube_options)
+            .await
+            .map_err(|e| unreachable(e.to_string()))?;
         let namespace = options
             .namespace
             .clone()
@@ -133,6 +157,56 @@ impl Cluster {
             .request::<Json>(request)
             .await
             .map_err(|e| error_text(&e))
+    }
+
+    /// `.Capabilities` as Helm takes them from the cluster: `/version`, then
+    /// discovery of every group version (a group version whose resources
+    /// cannot be listed is skipped, as Helm ignores partial discovery
+    /// failures).
+    pub async fn capabilities(&self) -> Result<Capabilities, String> {
+        let info = self.client.apiserver_version().await.map_err(|e| {
+            format!(
+                "could not get server version from Kubernetes: {}",
+                error_text(&e)
+            )
+        })?;
+        let unreachable = |e: ::kube::Error| {
+            format!(
+                "could not get apiVersions from Kubernetes: {}",
+                error_text(&e)
+            )
+        };
+        let mut group_versions: Vec<String> = self
+            .client
+            .list_core_api_versions()
+            .await
+            .map_err(unreachable)?
+            .versions;
+        let groups = self.client.list_api_groups().await.map_err(unreachable)?;
+        for g in &groups.groups {
+            group_versions.extend(g.versions.iter().map(|v| v.group_version.clone()));
+        }
+        let mut resources = Vec::new();
+        for gv in &group_versions {
+            let list = if gv.contains('/') {
+                self.client.list_api_group_resources(gv).await
+            } else {
+                self.client.list_core_api_resources(gv).await
+            };
+            if let Ok(list) = list {
+                resources.push(Discovered {
+                    group_version: gv.clone(),
+                    kinds: list.resources.into_iter().map(|r| r.kind).collect(),
+                });
+            }
+        }
+        Ok(from_discovery(
+            &info.git_version,
+            &info.major,
+            &info.minor,
+            &group_versions,
+            &resources,
+        ))
     }
 
     /// The API resource of `kind` in `api_version` and whether it is
@@ -215,9 +289,25 @@ impl Cluster {
     /// Deletes the object (background propagation, as Helm); `false` when
     /// it was already gone.
     pub async fn delete(&self, api: &ApiResource, resource: &Resource) -> Result<bool, String> {
+        self.delete_with(api, resource, "Background").await
+    }
+
+    /// Deletes the object with propagation policy `policy` (`Background`,
+    /// `Foreground` or `Orphan`); `false` when it was already gone.
+    pub async fn delete_with(
+        &self,
+        api: &ApiResource,
+        resource: &Resource,
+        policy: &str,
+    ) -> Result<bool, String> {
+        let params = match policy {
+            "Foreground" => DeleteParams::foreground(),
+            "Orphan" => DeleteParams::orphan(),
+            _ => DeleteParams::background(),
+        };
         match self
             .api(api, resource.namespace.as_deref())
-            .delete(&resource.name, &DeleteParams::background())
+            .delete(&resource.name, &params)
             .await
         {
             Ok(_) => Ok(true),

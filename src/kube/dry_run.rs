@@ -10,17 +10,11 @@
 //! here: chartroom's templates never reach the cluster (`lookup` is always
 //! empty), which is what `client` means to Helm.
 
-use std::rc::Rc;
-
-use super::actions::{now, InstallRequest};
+use super::actions::{prepare_install, InstallRequest, PreparedInstall};
 use super::client::Cluster;
-use super::objects::{check_ownership, parse_manifest};
-use super::secrets::Secrets;
-use super::upgrade::{prepare_update, upgrade_values, UpgradeRequest};
-use crate::api::{self, RenderOptions};
-use crate::release::state::{description, plan_upgrade};
-use crate::release::{Hook, Info, Release, ReleaseChart, Status};
-use crate::template::{DefaultHost, Host};
+use super::upgrade::{prepare_upgrade, PreparedUpgrade, UpgradeRequest};
+use crate::release::state::description;
+use crate::release::{Release, Status};
 
 /// The values of `--dry-run[=…]` Helm accepts (`""` stands for `none`).
 pub fn parse_option(value: Option<&str>) -> Result<bool, String> {
@@ -38,62 +32,13 @@ pub async fn install(
     req: &InstallRequest,
 ) -> Result<(Release, Vec<String>), String> {
     crate::api::validate_release_name(&req.name)?;
-    let config = req.values.merge(&*req.read_file)?;
-    let options = RenderOptions {
-        release_name: req.name.clone(),
-        namespace: cluster.namespace.clone(),
-        values: req.values.clone(),
-        kube_version: Some(cluster.server_version().await?),
-        exec: req.exec,
-        skip_schema_validation: req.render.skip_schema_validation,
-        output: req.render.output(),
-        ..RenderOptions::default()
-    };
-    let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered = api::render_chart(req.chart.clone(), &options, &*req.read_file, Some(host))
-        .map_err(|f| f.error.message)?;
-
-    super::validate::build(
-        cluster,
-        &rendered.release_manifest,
-        false,
-        !req.disable_openapi_validation,
-    )
-    .await
-    .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
-    let resources = parse_manifest(&rendered.release_manifest)
-        .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
-    for mut resource in resources {
-        let api = cluster.prepare(&mut resource).await?;
-        if let Some(existing) = cluster.get(&api, &resource).await? {
-            check_ownership(&existing, &req.name, &cluster.namespace).map_err(|e| {
-                format!(
-                    "Unable to continue with install: {} exists and cannot be imported into the current release: {e}",
-                    resource.describe()
-                )
-            })?;
-        }
-    }
-
-    let t = now();
-    let mut release = Release {
-        name: req.name.clone(),
-        namespace: cluster.namespace.clone(),
-        info: Some(Info {
-            first_deployed: t,
-            last_deployed: t,
-            notes: rendered.notes.clone(),
-            ..Info::default()
-        }),
-        chart: Some(ReleaseChart::from_chart(&req.chart)?),
-        config,
-        manifest: rendered.release_manifest.clone(),
-        hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
-        version: 1,
-        ..Release::default()
-    };
+    let PreparedInstall {
+        mut release,
+        warnings,
+        ..
+    } = prepare_install(cluster, req, 1, true).await?;
     release.set_status(Status::PendingInstall, description::DRY_RUN_COMPLETE);
-    Ok((release, rendered.warnings.clone()))
+    Ok((release, warnings))
 }
 
 /// `helm upgrade --dry-run` of a release with history: the record the
@@ -103,80 +48,17 @@ pub async fn upgrade(
     cluster: &Cluster,
     req: &UpgradeRequest,
 ) -> Result<(Release, Vec<String>), String> {
-    let history = Secrets::new(cluster, Some(&cluster.namespace))
-        .history(&req.name)
-        .await?;
-    let plan = plan_upgrade(&req.name, &history)?;
-    let current = history
-        .iter()
-        .find(|r| r.version == plan.current)
-        .cloned()
-        .unwrap_or_default();
-    let last_labels = history
-        .iter()
-        .max_by_key(|r| r.version)
-        .map(|r| r.labels.clone())
-        .unwrap_or_default();
-
-    let given = req.values.merge(&*req.read_file)?;
-    let mut chart = req.chart.clone();
-    let (config, _) = upgrade_values(req.mode, &mut chart, given, &current)?;
-    let options = RenderOptions {
-        release_name: req.name.clone(),
-        namespace: cluster.namespace.clone(),
-        is_upgrade: true,
-        revision: plan.revision,
-        kube_version: Some(cluster.server_version().await?),
-        exec: req.exec,
-        skip_schema_validation: req.render.skip_schema_validation,
-        output: req.render.output(),
-        ..RenderOptions::default()
-    };
-    let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered =
-        api::render_chart_values(chart.clone(), &options, config.deep_clone(), Some(host))
-            .map_err(|f| f.error.message)?;
-    // Helm's `prepareUpgrade` builds the new manifest (its error unwrapped).
-    super::validate::build(
-        cluster,
-        &rendered.release_manifest,
-        false,
-        !req.disable_openapi_validation,
-    )
-    .await?;
-    prepare_update(
-        cluster,
-        &req.name,
-        &current.manifest,
-        &rendered.release_manifest,
-        "update",
-    )
-    .await?;
-
-    let t = now();
-    let first = current.info.as_ref().map_or(t, |i| i.first_deployed);
-    let mut release = Release {
-        name: req.name.clone(),
-        namespace: cluster.namespace.clone(),
-        info: Some(Info {
-            first_deployed: first,
-            last_deployed: t,
-            notes: rendered.notes.clone(),
-            ..Info::default()
-        }),
-        chart: Some(ReleaseChart::from_chart(&chart)?),
-        config,
-        manifest: rendered.release_manifest.clone(),
-        hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
-        version: plan.revision,
-        labels: last_labels,
-    };
+    let PreparedUpgrade {
+        mut release,
+        warnings,
+        ..
+    } = prepare_upgrade(cluster, req).await?;
     let desc = req
         .description
         .clone()
         .unwrap_or_else(|| description::DRY_RUN_COMPLETE.to_string());
     release.set_status(Status::PendingUpgrade, desc);
-    Ok((release, rendered.warnings.clone()))
+    Ok((release, warnings))
 }
 
 #[cfg(test)]

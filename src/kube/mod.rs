@@ -4,11 +4,13 @@
 //!
 //! - [`objects`]: manifest objects, Helm's ownership metadata and checks,
 //!   resource policy, uninstall order (no cluster access; unit tested);
+//! - [`capabilities`]: `.Capabilities` from `/version` and discovery;
 //! - [`client`]: kubeconfig, discovery, server-side apply, deletes (kube-rs);
 //! - [`secrets`]: Helm's Secret storage driver over [`crate::release`];
 //! - [`actions`]: the operations;
 //! - [`options`]: `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`,
 //!   `--atomic`;
+//! - [`list`]: `helm list`'s filters, order and paging;
 //! - [`hooks`]: running a release's hooks for an event;
 //! - [`crds`]: the charts' `crds/` files on install;
 //! - [`ready`]: Helm's readiness rules per kind (no cluster access);
@@ -22,6 +24,7 @@
 //! - [`validate`]: building a manifest's objects (OpenAPI schema, kinds) before storing.
 
 pub mod actions;
+pub mod capabilities;
 pub mod client;
 pub mod crds;
 pub mod dry_run;

@@ -77,9 +77,16 @@ impl<'a> Secrets<'a> {
         self.query(&history_selector(name)).await
     }
 
-    /// Every record (Helm's `ListReleases`).
+    /// Every record (Helm's `List`, whose failure reads `list: failed to
+    /// list: …`).
     pub async fn all(&self) -> Result<Vec<Release>, String> {
-        self.query(OWNER_SELECTOR).await
+        const QUERY_FAILED: &str = "query: failed to query with labels: ";
+        self.query(OWNER_SELECTOR)
+            .await
+            .map_err(|e| match e.strip_prefix(QUERY_FAILED) {
+                Some(cause) => format!("list: failed to list: {cause}"),
+                None => e,
+            })
     }
 
     /// Stores a new revision (`Create`); `release: already exists` if the

@@ -202,16 +202,34 @@ pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded,
 
 /// `helm upgrade` of a release with history. `Err` is the message after
 /// `UPGRADE FAILED: `.
-async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded, String> {
-    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
-    let history = secrets.history(&req.name).await?;
+/// What an upgrade prepares before it stores anything (Helm's
+/// `prepareUpgrade`, shared with `--dry-run`): the release's history, the
+/// record being upgraded, the new record (not yet given a status), the
+/// changes to apply and the render's warnings.
+pub(crate) struct PreparedUpgrade {
+    pub history: Vec<Release>,
+    pub current: Release,
+    pub release: Release,
+    pub changes: Changes,
+    pub warnings: Vec<String>,
+}
+
+/// Plans, renders with the cluster's capabilities, builds the new manifest
+/// (its error unwrapped, as Helm's is) and works out what would change.
+pub(crate) async fn prepare_upgrade(
+    cluster: &Cluster,
+    req: &UpgradeRequest,
+) -> Result<PreparedUpgrade, String> {
+    let history = Secrets::new(cluster, Some(&cluster.namespace))
+        .history(&req.name)
+        .await?;
     let plan = plan_upgrade(&req.name, &history)?;
-    let last = history
+    let last_labels = history
         .iter()
         .max_by_key(|r| r.version)
-        .cloned()
+        .map(|r| r.labels.clone())
         .unwrap_or_default();
-    let mut current = history
+    let current = history
         .iter()
         .find(|r| r.version == plan.current)
         .cloned()
@@ -225,19 +243,22 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
         namespace: cluster.namespace.clone(),
         is_upgrade: true,
         revision: plan.revision,
-        kube_version: Some(cluster.server_version().await?),
         exec: req.exec,
         skip_schema_validation: req.render.skip_schema_validation,
         output: req.render.output(),
         ..RenderOptions::default()
     };
+    let caps = cluster.capabilities().await?;
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
-    let rendered =
-        api::render_chart_values(chart.clone(), &options, config.deep_clone(), Some(host))
-            .map_err(|f| f.error.message)?;
-    let warnings = rendered.warnings.clone();
+    let rendered = api::render_chart_values(
+        chart.clone(),
+        &options,
+        config.deep_clone(),
+        Some(&caps),
+        Some(host),
+    )
+    .map_err(|f| f.error.message)?;
 
-    // Helm's `prepareUpgrade` builds the new manifest (its error unwrapped).
     super::validate::build(
         cluster,
         &rendered.release_manifest,
@@ -255,8 +276,8 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
     .await?;
 
     let t = now();
-    let first = current.info.as_ref().map(|i| i.first_deployed).unwrap_or(t);
-    let mut release = Release {
+    let first = current.info.as_ref().map_or(t, |i| i.first_deployed);
+    let release = Release {
         name: req.name.clone(),
         namespace: cluster.namespace.clone(),
         info: Some(Info {
@@ -270,8 +291,26 @@ async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgr
         manifest: rendered.release_manifest.clone(),
         hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
         version: plan.revision,
-        labels: last.labels.clone(),
+        labels: last_labels,
     };
+    Ok(PreparedUpgrade {
+        history,
+        current,
+        release,
+        changes,
+        warnings: rendered.warnings.clone(),
+    })
+}
+
+async fn upgrade_existing(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded, String> {
+    let secrets = Secrets::new(cluster, Some(&cluster.namespace));
+    let PreparedUpgrade {
+        history,
+        mut current,
+        mut release,
+        changes,
+        warnings,
+    } = prepare_upgrade(cluster, &req).await?;
     release.set_status(Status::PendingUpgrade, description::UPGRADE_PREPARING);
     store_pruned(&secrets, &history, &release, req.max_history).await?;
 

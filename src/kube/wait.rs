@@ -8,8 +8,10 @@
 //!   in a row per object, any other ends the wait with its message;
 //! - [`watch_until_ready`] (hooks): Jobs until complete or failed, Pods
 //!   until succeeded or failed, each within the timeout (`timed out waiting
-//!   for the condition`; a zero timeout waits forever); errors are
-//!   gathered as go-multierror prints them;
+//!   for the condition`; a zero timeout waits forever), consecutive objects
+//!   of one kind together; an object deleted after it was seen ends its
+//!   watch as done (Helm's `Deleted` event), one not yet seen is waited
+//!   for; errors are gathered as go-multierror prints them;
 //! - [`wait_for_delete`] (`uninstall --wait`, hook deletion): until every
 //!   object is gone.
 
@@ -216,17 +218,18 @@ async fn sleep_until_next(deadline: Instant, step: Duration) -> bool {
     Instant::now() < deadline
 }
 
-/// Helm's `WatchUntilReady` for a hook's objects.
+/// Helm's `WatchUntilReady` for a hook's objects. As Helm's `perform`,
+/// each run of consecutive objects of one kind is watched together (each
+/// with the full timeout), the next run starting when all of it ended;
+/// errors are gathered in the order the watches ended.
 pub async fn watch_until_ready(
     cluster: &Cluster,
     targets: &[Target],
     timeout: Duration,
 ) -> Result<(), String> {
     let mut errors = Vec::new();
-    for target in targets {
-        if let Err(e) = watch_one(cluster, target, timeout).await {
-            errors.push(e);
-        }
+    for run in kind_runs(targets) {
+        watch_together(cluster, run, timeout, &mut errors).await;
     }
     if errors.is_empty() {
         Ok(())
@@ -235,37 +238,106 @@ pub async fn watch_until_ready(
     }
 }
 
-async fn watch_one(cluster: &Cluster, target: &Target, timeout: Duration) -> Result<(), String> {
-    let (resource, api) = target;
-    let is_job = match resource.kind.as_str() {
-        "Job" => true,
-        "Pod" => false,
-        _ => return Ok(()),
-    };
-    let deadline = (!timeout.is_zero()).then(|| Instant::now() + timeout);
-    loop {
-        let found = cluster
-            .fetch(api, resource.namespace.as_deref(), &resource.name)
-            .await;
-        match found {
-            // Deleted: the watch ends without error.
-            Ok(None) => return Ok(()),
-            Ok(Some(object)) => {
-                let done = if is_job {
-                    ready::hook_job_done(&object, &resource.name)?
-                } else {
-                    ready::hook_pod_done(&object)?
-                };
-                if done {
-                    return Ok(());
-                }
+/// The runs of consecutive objects of the same kind.
+fn kind_runs(targets: &[Target]) -> Vec<&[Target]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 1..=targets.len() {
+        if i == targets.len() || targets[i].0.kind != targets[start].0.kind {
+            if i > start {
+                runs.push(&targets[start..i]);
             }
+            start = i;
+        }
+    }
+    runs
+}
+
+/// A hook Job or Pod being watched.
+struct Watched<'a> {
+    target: &'a Target,
+    is_job: bool,
+    /// Whether the watch has seen the object (its `Added` event).
+    seen: bool,
+}
+
+/// What one look at a watched object tells: `None` while the watch goes
+/// on. An object seen before and now gone is Helm's `Deleted` event, which
+/// ends the watch without error; one never seen is waited for (Helm's
+/// watch has had no event yet).
+fn watch_event(
+    seen: &mut bool,
+    found: Option<&Json>,
+    is_job: bool,
+    name: &str,
+) -> Option<Result<(), String>> {
+    let Some(object) = found else {
+        return (*seen).then_some(Ok(()));
+    };
+    *seen = true;
+    let done = if is_job {
+        ready::hook_job_done(object, name)
+    } else {
+        ready::hook_pod_done(object)
+    };
+    match done {
+        Ok(false) => None,
+        Ok(true) => Some(Ok(())),
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// Watches `run`'s Jobs and Pods until each ends or the timeout passes
+/// (`timed out waiting for the condition`; a zero timeout waits forever);
+/// other kinds end at once.
+async fn watch_together(
+    cluster: &Cluster,
+    run: &[Target],
+    timeout: Duration,
+    errors: &mut Vec<String>,
+) {
+    let deadline = (!timeout.is_zero()).then(|| Instant::now() + timeout);
+    let mut pending: Vec<Watched> = run
+        .iter()
+        .filter_map(|target| {
+            let is_job = match target.0.kind.as_str() {
+                "Job" => true,
+                "Pod" => false,
+                _ => return None,
+            };
+            Some(Watched {
+                target,
+                is_job,
+                seen: false,
+            })
+        })
+        .collect();
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for mut w in pending {
+            let (resource, api) = w.target;
+            let found = cluster
+                .fetch(api, resource.namespace.as_deref(), &resource.name)
+                .await;
             // A failed look is retried, as a watch re-lists.
-            Err(_) => {}
+            let Ok(found) = found else {
+                still.push(w);
+                continue;
+            };
+            match watch_event(&mut w.seen, found.as_ref(), w.is_job, &resource.name) {
+                None => still.push(w),
+                Some(Ok(())) => {}
+                Some(Err(e)) => errors.push(e),
+            }
+        }
+        pending = still;
+        if pending.is_empty() {
+            break;
         }
         match deadline {
             Some(d) if !sleep_until_next(d, WATCH_POLL).await => {
-                return Err(WAIT_TIMEOUT.to_string())
+                errors.extend(pending.iter().map(|_| WAIT_TIMEOUT.to_string()));
+                break;
             }
             Some(_) => {}
             None => tokio::time::sleep(WATCH_POLL).await,
@@ -315,6 +387,53 @@ mod tests {
             multierror(&["a".to_string(), "b".to_string()]),
             "2 errors occurred:\n\t* a\n\t* b\n\n"
         );
+    }
+
+    #[test]
+    fn a_watched_object_that_goes_away() {
+        let mut seen = false;
+        // Not seen yet: the watch waits on.
+        assert_eq!(watch_event(&mut seen, None, true, "j"), None);
+        assert!(!seen);
+        let running = serde_json::json!({"status": {"phase": "Pending"}});
+        assert_eq!(watch_event(&mut seen, Some(&running), false, "p"), None);
+        assert!(seen);
+        // Seen, then deleted: done.
+        assert_eq!(watch_event(&mut seen, None, false, "p"), Some(Ok(())));
+        let done = serde_json::json!({"status": {"phase": "Succeeded"}});
+        let mut fresh = false;
+        assert_eq!(
+            watch_event(&mut fresh, Some(&done), false, "p"),
+            Some(Ok(()))
+        );
+    }
+
+    #[test]
+    fn runs_of_one_kind() {
+        let target = |kind: &str, name: &str| {
+            let body = serde_json::json!({
+                "apiVersion": "v1", "kind": kind, "metadata": {"name": name}
+            });
+            let resource = crate::kube::objects::parse_manifest(&body.to_string())
+                .unwrap()
+                .remove(0);
+            (
+                resource,
+                ApiResource::erase::<k8s_openapi::api::core::v1::Pod>(&()),
+            )
+        };
+        let targets = [
+            target("Job", "a"),
+            target("Job", "b"),
+            target("Pod", "c"),
+            target("Job", "d"),
+        ];
+        let runs: Vec<Vec<&str>> = kind_runs(&targets)
+            .iter()
+            .map(|r| r.iter().map(|t| t.0.name.as_str()).collect())
+            .collect();
+        assert_eq!(runs, [vec!["a", "b"], vec!["c"], vec!["d"]]);
+        assert!(kind_runs(&[]).is_empty());
     }
 
     #[test]
