@@ -373,8 +373,11 @@ build_wasm() {
     echo "build.sh: the wasm-bindgen glue changed shape; update the reset in build_wasm" >&2
     exit 1
   fi
-  { cat "$WASM_OUT/bindgen/chartroom.js"; printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'; } \
-    >"$WASM_OUT/chartroom.js"
+  # benches/node_memory.mjs reads the size of the instance's linear memory.
+  { cat "$WASM_OUT/bindgen/chartroom.js"
+    printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'
+    printf '\nexport function __chartroom_memory_bytes() {\n    return wasm ? wasm.memory.buffer.byteLength : 0;\n}\n'
+  } >"$WASM_OUT/chartroom.js"
 }
 
 cmd_wasm() {
