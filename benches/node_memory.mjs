@@ -14,7 +14,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const RENDERS = 6;
+const RENDERS = Number(process.env.CHARTROOM_MEMORY_RENDERS ?? 6);
 const MiB = 2 ** 20;
 const args = process.argv.slice(2);
 

@@ -13,6 +13,11 @@ use crate::api::request::{self, ChartSource};
 use crate::chart::File;
 use crate::template::Host;
 
+/// Talc instead of the standard library's dlmalloc (see the README's wasm
+/// memory and speed figures).
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
