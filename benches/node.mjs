@@ -66,7 +66,11 @@ console.log(
 
 // 2. Renders, in this process.
 const cr = await import(join(pkgDir, "node.mjs"));
-console.log(`${"case".padEnd(52)} ${"out KiB".padStart(7)} ${"node ms".padStart(8)} ${"native ms".padStart(9)} ${"node/native".padStart(11)}`);
+// "cpu ms": the process's CPU time per render (median), steadier than the
+// wall time when other work shares the cores.
+console.log(
+  `${"case".padEnd(52)} ${"out KiB".padStart(7)} ${"node ms".padStart(8)} ${"cpu ms".padStart(7)} ${"native ms".padStart(9)} ${"node/native".padStart(11)}`,
+);
 for (const dir of cases) {
   const id = dir.split("/").pop();
   const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
@@ -75,15 +79,19 @@ for (const dir of cases) {
   let out = "";
   for (let i = 0; i < WARMUP; i++) out = cr.renderChart(files, options).output;
   const times = [];
+  const cpu = [];
   for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     cr.renderChart(files, options);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   const ms = median(times);
   const nat = native.get(id);
   console.log(
-    `${id.padEnd(52)} ${(out.length / 1024).toFixed(0).padStart(7)} ${ms.toFixed(2).padStart(8)} ` +
+    `${id.padEnd(52)} ${(out.length / 1024).toFixed(0).padStart(7)} ${ms.toFixed(2).padStart(8)} ${median(cpu).toFixed(2).padStart(7)} ` +
       `${nat === undefined ? "-".padStart(9) : nat.toFixed(2).padStart(9)} ${nat === undefined ? "-".padStart(11) : (ms / nat).toFixed(2).padStart(11)}`,
   );
 }

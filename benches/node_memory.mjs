@@ -5,6 +5,8 @@
 // wasm instance's linear memory (memory.buffer.byteLength, which never
 // shrinks: growth between renders of the same chart is a leak or
 // fragmentation) and the median render time. Run by `build.sh bench`.
+// Environment: CHARTROOM_MEMORY_RENDERS (default 6), CHARTROOM_MEMORY_REPEATS
+// (processes per measurement, default 3).
 //
 //   node benches/node_memory.mjs [--node-flag FLAG]... [CASE...]
 //       one process per case, then one process rendering every case in turn;
@@ -15,6 +17,9 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const RENDERS = Number(process.env.CHARTROOM_MEMORY_RENDERS ?? 6);
+// RSS moves by 10-20 MB from run to run (when V8's background compiles and
+// GCs land): each measurement is the run with the median peak of REPEATS.
+const REPEATS = Number(process.env.CHARTROOM_MEMORY_REPEATS ?? 3);
 const MiB = 2 ** 20;
 const args = process.argv.slice(2);
 
@@ -65,14 +70,19 @@ while (args[0] === "--node-flag") {
 const { largestCases } = await import("./cases.mjs");
 const cases = args.length ? args : largestCases();
 const self = fileURLToPath(import.meta.url);
-const measure = (dirs) =>
+const measureOnce = (dirs) =>
   JSON.parse(execFileSync(process.execPath, [...nodeFlags, self, "--child", ...dirs], { encoding: "utf8" }));
+const measure = (dirs) => {
+  const runs = Array.from({ length: REPEATS }, () => measureOnce(dirs)).sort((a, b) => a.maxRss - b.maxRss);
+  return runs[Math.floor(runs.length / 2)];
+};
 const mb = (bytes) => (bytes / MiB).toFixed(1);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(
   `node ${process.version}${nodeFlags.length ? " " + nodeFlags.join(" ") : ""}: RSS in MiB of a fresh process ` +
-    `(bare = before the import); wasm = linear memory after render 1 and ${RENDERS}; ms = median of ${RENDERS} renders`,
+    `(bare = before the import; the run with the median peak of ${REPEATS}); wasm = linear memory after render 1 and ` +
+    `${RENDERS}; ms = median of ${RENDERS} renders (the first ones run before V8's optimizing tier is ready)`,
 );
 console.log(
   `${"case".padEnd(44)} ${"bare".padStart(5)} ${"import".padStart(6)} ${"render1".padStart(7)} ${"render" + RENDERS}`.padEnd(75) +
