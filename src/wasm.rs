@@ -1,9 +1,9 @@
 //! The WebAssembly boundary of the npm package (feature `wasm`, wasm32
 //! only). Each export hands its arguments to [`crate::api::request`] and
 //! returns the JSON text it gives back; the package's JavaScript turns that
-//! into results or thrown errors. A chart crosses as its paths, the byte
-//! length of each file and all files' bytes in one buffer (no paths: one
-//! `.tgz`), so a call costs one copy.
+//! into results or thrown errors. A chart crosses as a [`ChartFiles`] filled
+//! one file at a time, so each file's bytes are copied once, straight into
+//! the buffer the loader keeps (no concatenated copy on either side).
 
 use std::rc::Rc;
 
@@ -12,6 +12,11 @@ use wasm_bindgen::prelude::*;
 use crate::api::request::{self, ChartSource};
 use crate::chart::File;
 use crate::template::Host;
+
+/// Talc instead of the standard library's dlmalloc (see the README's wasm
+/// memory and speed figures).
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[wasm_bindgen]
 extern "C" {
@@ -40,26 +45,52 @@ impl Host for JsHost {
     }
 }
 
-fn source(paths: Vec<String>, sizes: &[u32], data: &[u8]) -> ChartSource {
-    if paths.is_empty() {
-        return ChartSource::Archive(data.to_vec());
+/// A chart on its way in: its files by path, or one packaged chart (`.tgz`).
+/// A call that takes it consumes it.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ChartFiles {
+    files: Vec<File>,
+    archive: Option<Vec<u8>>,
+}
+
+#[wasm_bindgen]
+impl ChartFiles {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ChartFiles {
+        ChartFiles::default()
     }
-    let mut files = Vec::with_capacity(paths.len());
-    let mut offset = 0usize;
-    for (name, &size) in paths.into_iter().zip(sizes) {
-        let end = (offset + size as usize).min(data.len());
-        files.push(File {
-            name,
-            data: data[offset..end].to_vec(),
-        });
-        offset = end;
+
+    /// Adds a file from bytes (the glue copies them into this buffer).
+    pub fn add(&mut self, path: String, data: Vec<u8>) {
+        self.files.push(File { name: path, data });
     }
-    ChartSource::Files(files)
+
+    /// Adds a file from text (the glue encodes it straight into this buffer).
+    #[wasm_bindgen(js_name = addText)]
+    pub fn add_text(&mut self, path: String, text: String) {
+        self.add(path, text.into_bytes());
+    }
+
+    /// Makes the chart one packaged chart (`.tgz` bytes) instead of files.
+    #[wasm_bindgen(js_name = setArchive)]
+    pub fn set_archive(&mut self, data: Vec<u8>) {
+        self.archive = Some(data);
+    }
+}
+
+impl From<ChartFiles> for ChartSource {
+    fn from(chart: ChartFiles) -> ChartSource {
+        match chart.archive {
+            Some(bytes) => ChartSource::Archive(bytes),
+            None => ChartSource::Files(chart.files),
+        }
+    }
 }
 
 #[wasm_bindgen(js_name = renderChart)]
-pub fn render_chart(paths: Vec<String>, sizes: &[u32], data: &[u8], options: &str) -> String {
-    request::render_chart(source(paths, sizes, data), options, Some(Rc::new(JsHost)))
+pub fn render_chart(chart: ChartFiles, options: &str) -> String {
+    request::render_chart(chart.into(), options, Some(Rc::new(JsHost)))
 }
 
 #[wasm_bindgen(js_name = renderTemplate)]
@@ -68,18 +99,18 @@ pub fn render_template(text: &str, options: &str) -> String {
 }
 
 #[wasm_bindgen(js_name = validateValues)]
-pub fn validate_values(paths: Vec<String>, sizes: &[u32], data: &[u8], options: &str) -> String {
-    request::validate_values(source(paths, sizes, data), options)
+pub fn validate_values(chart: ChartFiles, options: &str) -> String {
+    request::validate_values(chart.into(), options)
 }
 
 #[wasm_bindgen(js_name = showValues)]
-pub fn show_values(paths: Vec<String>, sizes: &[u32], data: &[u8]) -> String {
-    request::show_values(source(paths, sizes, data))
+pub fn show_values(chart: ChartFiles) -> String {
+    request::show_values(chart.into())
 }
 
 #[wasm_bindgen(js_name = computeValues)]
-pub fn compute_values(paths: Vec<String>, sizes: &[u32], data: &[u8], options: &str) -> String {
-    request::compute_values(source(paths, sizes, data), options)
+pub fn compute_values(chart: ChartFiles, options: &str) -> String {
+    request::compute_values(chart.into(), options)
 }
 
 /// The crate's version.

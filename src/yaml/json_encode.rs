@@ -293,36 +293,86 @@ pub(crate) fn format_json_float(f: f64, bits32: bool) -> String {
 }
 
 /// Appends `s` as a JSON string literal the way `encoding/json` escapes it.
+/// Runs of bytes that need no escape are copied whole (the package's
+/// results are mostly long manifests with few escapes).
 pub(crate) fn push_json_string(out: &mut String, s: &str, escape_html: bool) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let stops = if escape_html { &STOPS_HTML } else { &STOPS };
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' if escape_html => {
-                let b = c as u8;
-                out.push_str("\\u00");
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !stops[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
+        // Every stop byte is ASCII or the lead byte of U+2028/U+2029, so
+        // `start` and `i` stay on char boundaries.
+        let width = match bytes[i] {
+            0xe2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) =>
+            {
+                3
             }
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
-                let b = c as u8;
-                out.push_str("\\u00");
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
+            0xe2 => {
+                i += 1;
+                continue;
             }
-            c => out.push(c),
+            _ => 1,
+        };
+        out.push_str(&s[start..i]);
+        push_escape(out, &s[i..i + width]);
+        i += width;
+        start = i;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Bytes that may start an escape: control characters, `"`, `\`, and the
+/// lead byte of U+2028/U+2029; [`STOPS_HTML`] adds `<`, `>` and `&`.
+const STOPS: [bool; 256] = stop_bytes(false);
+const STOPS_HTML: [bool; 256] = stop_bytes(true);
+
+const fn stop_bytes(escape_html: bool) -> [bool; 256] {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stops[b] = true;
+        b += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops[0xe2] = true;
+    if escape_html {
+        stops[b'<' as usize] = true;
+        stops[b'>' as usize] = true;
+        stops[b'&' as usize] = true;
+    }
+    stops
+}
+
+/// Appends the escape of one character `c` (a one-character string).
+fn push_escape(out: &mut String, c: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match c {
+        "\\" => out.push_str("\\\\"),
+        "\"" => out.push_str("\\\""),
+        "\u{8}" => out.push_str("\\b"),
+        "\u{c}" => out.push_str("\\f"),
+        "\n" => out.push_str("\\n"),
+        "\r" => out.push_str("\\r"),
+        "\t" => out.push_str("\\t"),
+        "\u{2028}" => out.push_str("\\u2028"),
+        "\u{2029}" => out.push_str("\\u2029"),
+        _ => {
+            let b = c.as_bytes()[0];
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
         }
     }
-    out.push('"');
 }
 
 /// Standard base64 with padding, as `encoding/json` writes `[]byte`.
@@ -355,6 +405,35 @@ pub(crate) fn base64_std(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn json_string(s: &str, escape_html: bool) -> String {
+        let mut out = String::new();
+        push_json_string(&mut out, s, escape_html);
+        out
+    }
+
+    #[test]
+    fn strings_escape_as_encoding_json_does() {
+        assert_eq!(json_string("plain text", true), "\"plain text\"");
+        assert_eq!(json_string("", true), "\"\"");
+        assert_eq!(
+            json_string("a\"b\\c\nd\re\tf\u{8}\u{c}\u{1}\u{1f}", true),
+            "\"a\\\"b\\\\c\\nd\\re\\tf\\b\\f\\u0001\\u001f\""
+        );
+        assert_eq!(json_string("<a&b>", true), "\"\\u003ca\\u0026b\\u003e\"");
+        assert_eq!(json_string("<a&b>", false), "\"<a&b>\"");
+        assert_eq!(
+            json_string("x\u{2028}y\u{2029}", false),
+            "\"x\\u2028y\\u2029\""
+        );
+        // Other characters with the same lead byte pass through.
+        assert_eq!(
+            json_string("\u{2027}\u{202a}\u{20ac}", true),
+            "\"\u{2027}\u{202a}\u{20ac}\""
+        );
+        assert_eq!(json_string("é\n☃\"", true), "\"é\\n☃\\\"\"");
+        assert_eq!(json_string("\u{7f}", true), "\"\u{7f}\"");
+    }
 
     #[test]
     fn floats_use_go_json_layout() {
