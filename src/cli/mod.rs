@@ -6,6 +6,7 @@
 mod args;
 #[cfg(feature = "kube")]
 mod cluster;
+pub mod heap;
 mod show;
 
 use std::path::Path;
