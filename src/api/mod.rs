@@ -205,8 +205,10 @@ pub fn render_chart(
             return Err(RenderFailure::new(error, ErrorKind::Exec, &root));
         }
     };
-    action::assemble(&chart, rendered, &output)
-        .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root))
+    let assembled = action::assemble(&chart, rendered, &output)
+        .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root));
+    crate::teardown::discard((chart, top, vals));
+    assembled
 }
 
 /// Helm's `ToRenderValuesWithSchemaValidation`: the top-level object of a

@@ -44,6 +44,8 @@ mod glibc {
     const MMAP_THRESHOLD_MAX: c_int = 32 << 20;
     const MADV_HUGEPAGE: c_int = 14;
     const HUGE_PAGE: usize = 2 << 20;
+    /// The block whose allocation grows the heap.
+    const GROW_BLOCK: usize = 1 << 20;
 
     extern "C" {
         fn mallopt(param: c_int, value: c_int) -> c_int;
@@ -66,25 +68,36 @@ mod glibc {
         if !set {
             return false;
         }
-        // SAFETY: sbrk(0) only reads the current break; the block comes
-        // from and goes back to the same allocator; madvise only advises
-        // on pages of the heap itself (the range between two breaks).
+        // SAFETY: the blocks come from and go back to the same allocator
+        // and are never written here; madvise only advises on pages of
+        // the heap itself (below the break that malloc just moved).
         unsafe {
-            let start = sbrk(0) as usize;
             // A block larger than the heap's free top makes malloc grow
             // the heap by it plus the top pad in one step.
             // (black_box: the compiler may drop an unused malloc/free pair.)
-            let block = std::hint::black_box(malloc(1 << 20));
-            if block.is_null() {
+            let grow = std::hint::black_box(malloc(GROW_BLOCK));
+            if grow.is_null() {
                 return false;
             }
-            free(std::hint::black_box(block));
+            free(std::hint::black_box(grow));
             let end = sbrk(0) as usize;
-            let first = start.next_multiple_of(HUGE_PAGE);
+            // malloc wrote a header just past the block, so the first
+            // 2 MiB range that can get a huge page starts after it (a
+            // range with a small page already in it cannot).
+            let block_start = grow as usize;
+            let first = (block_start + GROW_BLOCK + 64).next_multiple_of(HUGE_PAGE);
             let last = end - end % HUGE_PAGE;
-            if start != usize::MAX && last > first {
-                madvise(first as *mut c_void, last - first, MADV_HUGEPAGE);
+            // (A block from elsewhere than the break heap, as in a process
+            // whose threads already have arenas, leaves the heap as is.)
+            if end == usize::MAX || block_start > end || last <= first {
+                return true;
             }
+            madvise(first as *mut c_void, last - first, MADV_HUGEPAGE);
+            // The heap below that boundary has small pages: one block
+            // spanning it (kept, never touched) makes later allocations
+            // start just below the boundary. It begins where the freed
+            // block began, and malloc's headers stay below the boundary.
+            std::hint::black_box(malloc(first - block_start - 128));
         }
         true
     }

@@ -204,7 +204,10 @@ fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
         }
     };
     let no_resources = Default::default();
-    match validator::validate(&c.schemas, sid, &instance, None, &no_resources) {
+    let outcome = validator::validate(&c.schemas, sid, &instance, None, &no_resources);
+    crate::teardown::discard(c);
+    crate::teardown::discard(instance);
+    match outcome {
         Ok(()) => Ok(()),
         Err(validator::Failure::Panic(p)) => {
             Err(schema_problem(format!("unable to validate schema: {p}")))
