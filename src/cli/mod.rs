@@ -178,7 +178,7 @@ fn template(t: &TemplateArgs) -> Outcome {
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let result = api::render_chart(chart, &options, &|p| read_text(p), Some(host));
     match result {
-        Ok(out) => {
+        Ok(mut out) => {
             let mut stdout = match write_files(&out.writes) {
                 Ok(lines) => lines,
                 Err(e) => return Outcome::error(e),
@@ -186,6 +186,8 @@ fn template(t: &TemplateArgs) -> Outcome {
             if t.json {
                 stdout.push_str(&crate::api::json::template_output_json(&out));
                 stdout.push('\n');
+            } else if stdout.is_empty() {
+                stdout = std::mem::take(&mut out.stream);
             } else {
                 stdout.push_str(&out.stream);
             }
