@@ -15,6 +15,8 @@
 //! in the following chart(s):`) is [`SchemaErrors`]'s text; each failure
 //! is also a [`Violation`] for callers that want structure.
 
+#[cfg(not(target_arch = "wasm32"))]
+mod background;
 mod compiled;
 mod compiler;
 mod draft;
@@ -33,8 +35,12 @@ use std::fmt;
 
 use crate::chart::Chart;
 use crate::value::{Map, Value};
+use compiled::Sid;
 use compiler::{CompileError, Compiler};
 use json::Json;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use background::compile_in_background;
 
 /// The URL Helm gives every schema.
 const SCHEMA_URL: &str = "file:///values.schema.json";
@@ -192,17 +198,33 @@ fn schema_problem(text: String) -> SchemaError {
     }
 }
 
-fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
+/// A compiled schema: the compiler's arena and the root schema in it.
+struct Compiled {
+    compiler: Compiler,
+    sid: Sid,
+}
+
+/// Reads and compiles a schema document (v6's `AddResource` and
+/// `Compile`), with Helm's texts for what fails.
+fn compile_schema(schema: &[u8]) -> Result<Compiled, SchemaError> {
     let doc = json::unmarshal(schema).map_err(schema_problem)?;
-    let mut c = Compiler::new();
-    c.add_resource(SCHEMA_URL, doc);
-    let sid = match c.compile(SCHEMA_URL) {
-        Ok(sid) => sid,
-        Err(CompileError::Error(e)) => return Err(schema_problem(e)),
+    let mut compiler = Compiler::new();
+    compiler.add_resource(SCHEMA_URL, doc);
+    match compiler.compile(SCHEMA_URL) {
+        Ok(sid) => Ok(Compiled { compiler, sid }),
+        Err(CompileError::Error(e)) => Err(schema_problem(e)),
         Err(CompileError::Panic(p)) => {
-            return Err(schema_problem(format!("unable to validate schema: {p}")))
+            Err(schema_problem(format!("unable to validate schema: {p}")))
         }
-    };
+    }
+}
+
+fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let compiled = background::take(schema).unwrap_or_else(|| compile_schema(schema));
+    #[cfg(target_arch = "wasm32")]
+    let compiled = compile_schema(schema);
+    let Compiled { compiler: c, sid } = compiled?;
     let no_resources = Default::default();
     let outcome = validator::validate(&c.schemas, sid, &instance, None, &no_resources);
     crate::teardown::discard(c);
