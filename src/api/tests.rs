@@ -35,14 +35,10 @@ fn render(values: &str, template: &str) -> Result<TemplateOutput, RenderFailure>
 
 #[test]
 fn a_schema_error_comes_before_a_render_error() {
-    let failure = render("count: x\n", "a: {{ fail \"boom\" }}\n")
-        .err()
-        .expect("fails");
+    let failure = render("count: x\n", "a: {{ fail \"boom\" }}\n").expect_err("fails");
     assert_eq!(failure.details.kind, ErrorKind::Schema);
     assert!(failure.error.message.contains("got string, want integer"));
-    let failure = render("count: 3\n", "a: {{ fail \"boom\" }}\n")
-        .err()
-        .expect("fails");
+    let failure = render("count: 3\n", "a: {{ fail \"boom\" }}\n").expect_err("fails");
     assert_eq!(failure.details.kind, ErrorKind::Exec);
     assert!(failure.error.message.contains("boom"));
 }
