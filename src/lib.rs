@@ -24,6 +24,7 @@ pub mod funcs;
 #[cfg(all(feature = "kube", not(target_arch = "wasm32")))]
 pub mod kube;
 pub mod release;
+pub mod teardown;
 pub mod template;
 pub mod toml;
 pub mod value;

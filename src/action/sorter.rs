@@ -11,6 +11,7 @@ use super::hooks::{classify, Hook, HookKind};
 use super::manifest::{split_manifests, Manifest, SimpleHead};
 use super::sort::{sort_by_kind, INSTALL_ORDER};
 use crate::template::strconv::quote;
+use crate::yaml::YamlError;
 
 /// What sorting produced.
 #[derive(Clone, Debug, Default)]
@@ -28,35 +29,104 @@ pub struct Sorted {
 /// Helm's `SortManifests(files, nil, InstallOrder)`.
 pub fn sort_manifests(files: &BTreeMap<String, String>) -> Sorted {
     let mut sorted = Sorted::default();
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = match SimpleHead::parse(&doc) {
-                Ok(head) => head,
-                Err(e) => {
-                    sorted.error = Some(format!("YAML parse error on {path}: {e}"));
-                    return sorted;
-                }
-            };
-            match classify(path, &doc, &head) {
-                HookKind::NotAHook => sorted.manifests.push(Manifest {
-                    name: path.clone(),
-                    content: doc,
-                    head,
-                }),
-                HookKind::Unknown(types) => sorted
-                    .warnings
-                    .push(format!("info: skipping unknown hook: {}", quote(&types))),
-                HookKind::Hook(hook) => sorted.hooks.push(hook),
+        docs.extend(split_manifests(content).into_iter().map(|doc| (path, doc)));
+    }
+    let heads = parse_heads(&docs);
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let head = match head {
+            Ok(head) => head,
+            Err(e) => {
+                sorted.error = Some(format!("YAML parse error on {path}: {e}"));
+                return sorted;
             }
+        };
+        match classify(path, &doc, &head) {
+            HookKind::NotAHook => sorted.manifests.push(Manifest {
+                name: path.clone(),
+                content: doc,
+                head,
+            }),
+            HookKind::Unknown(types) => sorted
+                .warnings
+                .push(format!("info: skipping unknown hook: {}", quote(&types))),
+            HookKind::Hook(hook) => sorted.hooks.push(hook),
         }
     }
     sort_by_kind(&mut sorted.hooks, INSTALL_ORDER, |h| &h.kind);
     sort_by_kind(&mut sorted.manifests, INSTALL_ORDER, |m| &m.head.kind);
     sorted
+}
+
+/// Each document's head, in order. Reading them is most of the sorting's
+/// time when a chart renders large documents (CRDs); natively, a large
+/// output is read on two threads (documents are independent).
+fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<SimpleHead, YamlError>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(heads) = parse_heads_on_two_threads(docs) {
+        return heads;
+    }
+    docs.iter().map(|(_, doc)| SimpleHead::parse(doc)).collect()
+}
+
+/// Below this many bytes of documents, a second thread costs more than it
+/// saves.
+#[cfg(not(target_arch = "wasm32"))]
+const TWO_THREADS_FROM_BYTES: usize = 256 << 10;
+
+/// Deeply nested documents need the stack the render thread has.
+#[cfg(not(target_arch = "wasm32"))]
+const WORKER_STACK_BYTES: usize = 256 << 20;
+
+/// [`parse_heads`] with the documents shared out by size between this
+/// thread and another (largest first, each to the less loaded one);
+/// `None` if not worth it or no thread.
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_heads_on_two_threads(
+    docs: &[(&String, String)],
+) -> Option<Vec<Result<SimpleHead, YamlError>>> {
+    let total: usize = docs.iter().map(|(_, doc)| doc.len()).sum();
+    if docs.len() < 2 || total < TWO_THREADS_FROM_BYTES {
+        return None;
+    }
+    let mut by_size: Vec<usize> = (0..docs.len()).collect();
+    by_size.sort_by_key(|&i| std::cmp::Reverse(docs[i].1.len()));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut my_bytes, mut their_bytes) = (0, 0);
+    for i in by_size {
+        if their_bytes <= my_bytes {
+            theirs.push(i);
+            their_bytes += docs[i].1.len();
+        } else {
+            mine.push(i);
+            my_bytes += docs[i].1.len();
+        }
+    }
+    let read = |part: &[usize]| -> Vec<_> {
+        part.iter()
+            .map(|&i| (i, SimpleHead::parse(&docs[i].1)))
+            .collect()
+    };
+    let mut heads: Vec<Option<Result<SimpleHead, YamlError>>> = Vec::new();
+    heads.resize_with(docs.len(), || None);
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("manifests".into())
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn_scoped(scope, || read(&theirs))
+            .ok()?;
+        let here = read(&mine);
+        for (i, head) in here.into_iter().chain(worker.join().ok()?) {
+            heads[i] = Some(head);
+        }
+        Some(())
+    })?;
+    heads.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -68,6 +138,39 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn large_outputs_read_on_two_threads_give_the_same_result() {
+        let doc = |i: usize| {
+            format!(
+                "kind: ConfigMap\nmetadata:\n  name: m{i}\ndata:\n  text: {}\n",
+                "x".repeat(20_000)
+            )
+        };
+        let mut items: Vec<(String, String)> = (0..30)
+            .map(|i| (format!("c/templates/f{i:02}.yaml"), doc(i)))
+            .collect();
+        let big: BTreeMap<String, String> = items.iter().cloned().collect();
+        let sorted = sort_manifests(&big);
+        assert_eq!(sorted.error, None);
+        let names: Vec<String> = sorted
+            .manifests
+            .iter()
+            .map(|m| m.head.metadata.as_ref().unwrap().name.clone())
+            .collect();
+        let expected: Vec<String> = (0..30).map(|i| format!("m{i}")).collect();
+        assert_eq!(names, expected);
+        // The first bad document in file order is the one reported, as
+        // when reading one document after the other.
+        items[10].1 = "kind: [".to_string();
+        items[25].1 = "kind: {".to_string();
+        let sorted = sort_manifests(&items.into_iter().collect());
+        let error = sorted.error.expect("a parse error");
+        assert!(
+            error.starts_with("YAML parse error on c/templates/f10.yaml: "),
+            "{error}"
+        );
     }
 
     #[test]

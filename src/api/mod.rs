@@ -24,6 +24,7 @@ use crate::template::{ExecOptions, Host};
 use crate::value::{Map, Value};
 use crate::values::coalesce;
 use crate::values::options::ValueOptions;
+use crate::values::schema::PendingValidation;
 
 pub use capabilities::{parse_kube_version, Capabilities, DEFAULT_KUBE_VERSION};
 pub use error::{ErrorDetails, ErrorKind};
@@ -189,13 +190,19 @@ pub fn render_chart_values(
         None => Capabilities::for_template(options.kube_version.as_deref(), &options.api_versions)
             .map_err(fail(ErrorKind::Options))?,
     };
-    let top = to_render_values(&chart, &vals, options, &caps).map_err(|details| RenderFailure {
+    let values_failure = |details: Box<ErrorDetails>| RenderFailure {
         error: TemplateError {
             message: details.helm_message.clone(),
             ..TemplateError::default()
         },
         details,
-    })?;
+    };
+    // The schema checks run after the render (on a copy of the values
+    // taken now), so that a schema compiling in the background has the
+    // render's time to finish; their errors still come first, as Helm
+    // checks before it renders.
+    let (top, checks) =
+        render_values_and_checks(&chart, &vals, options, &caps).map_err(values_failure)?;
 
     let mut output = options.output.clone();
     output.release_name = options.release_name.clone();
@@ -205,6 +212,7 @@ pub fn render_chart_values(
             &caps.kube_version.version,
         )
     {
+        run_schema_checks(checks).map_err(values_failure)?;
         let message = format!(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
             chart.metadata.kube_version, caps.kube_version.version
@@ -217,15 +225,19 @@ pub fn render_chart_values(
         exec: options.exec,
         ..EngineOptions::default()
     };
-    let rendered = match engine::render(&chart, &top, engine_options, host) {
+    let rendered = engine::render(&chart, &top, engine_options, host);
+    run_schema_checks(checks).map_err(values_failure)?;
+    let rendered = match rendered {
         Ok(rendered) => rendered,
         Err(e) => {
             let error = action::render_failed(&e.message, &output);
             return Err(RenderFailure::new(error, ErrorKind::Exec, &root));
         }
     };
-    action::assemble(&chart, rendered, &output)
-        .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root))
+    let assembled = action::assemble(&chart, rendered, &output)
+        .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root));
+    crate::teardown::discard((chart, top, vals));
+    assembled
 }
 
 /// Helm's `ToRenderValuesWithSchemaValidation`: the top-level object of a
@@ -236,6 +248,19 @@ pub fn to_render_values(
     options: &RenderOptions,
     caps: &Capabilities,
 ) -> Result<Map, Box<ErrorDetails>> {
+    let (top, checks) = render_values_and_checks(chart, vals, options, caps)?;
+    run_schema_checks(checks)?;
+    Ok(top)
+}
+
+/// [`to_render_values`] with the schema checks still to run (against the
+/// values as they are now; `None` when validation is skipped).
+fn render_values_and_checks<'c>(
+    chart: &'c Chart,
+    vals: &Map,
+    options: &RenderOptions,
+    caps: &Capabilities,
+) -> Result<(Map, Option<PendingValidation<'c>>), Box<ErrorDetails>> {
     let release: Map = [
         ("Name", Value::from(options.release_name.as_str())),
         ("Namespace", Value::from(options.namespace.as_str())),
@@ -249,10 +274,8 @@ pub fn to_render_values(
     .collect();
     let coalesced = coalesce::coalesce_values(chart, vals)
         .map_err(|e| ErrorDetails::new(ErrorKind::Values, &e, chart.name()))?;
-    if !options.skip_schema_validation {
-        crate::values::schema::validate_against_schema(chart, &coalesced.values)
-            .map_err(|e| ErrorDetails::schema(e.text(), e.violations().to_vec()))?;
-    }
+    let checks = (!options.skip_schema_validation)
+        .then(|| crate::values::schema::prepare_validation(chart, &coalesced.values));
     let top = Map::new();
     // Helm puts the chart's metadata here too; the engine replaces it per chart.
     top.insert(
@@ -265,7 +288,18 @@ pub fn to_render_values(
         "Values",
         crate::engine::values::chartutil_values(coalesced.values),
     );
-    Ok(top)
+    Ok((top, checks))
+}
+
+/// Runs the schema checks [`render_values_and_checks`] left, with Helm's
+/// error.
+fn run_schema_checks(checks: Option<PendingValidation<'_>>) -> Result<(), Box<ErrorDetails>> {
+    if let Some(checks) = checks {
+        checks
+            .run()
+            .map_err(|e| ErrorDetails::schema(e.text(), e.violations().to_vec()))?;
+    }
+    Ok(())
 }
 
 /// Renders one template string against the user's values with Helm's whole
@@ -322,3 +356,6 @@ pub fn render_template(
 
 /// The file name [`render_template`] gives its text.
 const TEMPLATE_FILE: &str = "templates/tpl";
+
+#[cfg(test)]
+mod tests;

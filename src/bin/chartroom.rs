@@ -3,6 +3,9 @@
 use std::io::Write;
 
 fn main() {
+    chartroom::cli::heap::tune_for_one_shot();
+    // The process exits after this one command: no point freeing its data.
+    chartroom::teardown::skip_teardown();
     let outcome = chartroom::cli::run(std::env::args().skip(1).collect());
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());

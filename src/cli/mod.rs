@@ -6,6 +6,7 @@
 mod args;
 #[cfg(feature = "kube")]
 mod cluster;
+pub mod heap;
 mod show;
 
 use std::path::Path;
@@ -145,6 +146,9 @@ fn template(t: &TemplateArgs) -> Outcome {
             crate::template::strconv::quote(&chart_path)
         ));
     }
+    if !t.skip_schema_validation {
+        start_schema_compile(Path::new(&chart_path));
+    }
     let values = match value_options(&t.values, &t.value_flags) {
         Ok(v) => v,
         Err(e) => return Outcome::error(e),
@@ -177,7 +181,7 @@ fn template(t: &TemplateArgs) -> Outcome {
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let result = api::render_chart(chart, &options, &|p| read_text(p), Some(host));
     match result {
-        Ok(out) => {
+        Ok(mut out) => {
             let mut stdout = match write_files(&out.writes) {
                 Ok(lines) => lines,
                 Err(e) => return Outcome::error(e),
@@ -185,6 +189,8 @@ fn template(t: &TemplateArgs) -> Outcome {
             if t.json {
                 stdout.push_str(&crate::api::json::template_output_json(&out));
                 stdout.push('\n');
+            } else if stdout.is_empty() {
+                stdout = std::mem::take(&mut out.stream);
             } else {
                 stdout.push_str(&out.stream);
             }
@@ -207,6 +213,26 @@ fn template(t: &TemplateArgs) -> Outcome {
             }
         }
     }
+}
+
+/// Starts compiling a chart directory's `values.schema.json` files (its
+/// own, then those of the subchart directories under `charts/`) on another
+/// core while the chart loads. Only a head start: validation uses a result
+/// if a loaded chart's schema has exactly those bytes, and compiles the
+/// schema itself otherwise (a `.tgz`, an ignored file, ...).
+fn start_schema_compile(chart_dir: &Path) {
+    const SCHEMA: &str = "values.schema.json";
+    let mut schemas: Vec<Vec<u8>> = std::fs::read(chart_dir.join(SCHEMA)).into_iter().collect();
+    if let Ok(entries) = std::fs::read_dir(chart_dir.join("charts")) {
+        let mut subcharts: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        subcharts.sort();
+        schemas.extend(
+            subcharts
+                .iter()
+                .filter_map(|dir| std::fs::read(dir.join(SCHEMA)).ok()),
+        );
+    }
+    crate::values::schema::compile_in_background(schemas);
 }
 
 fn write_files(writes: &[FileWrite]) -> Result<String, String> {

@@ -84,7 +84,9 @@ pub fn render(
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let mut templates = BTreeMap::new();
     collect_templates(chart, top, &mut templates);
-    render_templates(&templates, options, host)
+    let rendered = render_templates(&templates, options, host);
+    crate::teardown::discard(templates);
+    rendered
 }
 
 /// Helm's internal `Engine.render`: parses every template (deepest path
@@ -129,6 +131,7 @@ pub fn render_templates(
             Err(e) => return Err(cleanup_exec_error(name, e)),
         }
     }
+    crate::teardown::discard(set);
     Ok(rendered)
 }
 

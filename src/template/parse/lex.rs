@@ -201,6 +201,12 @@ fn find(hay: &str, delim: &str) -> Option<usize> {
     None
 }
 
+/// The number of newlines in `s` (a byte count, which the compiler
+/// vectorizes; a newline byte is always a newline in UTF-8).
+fn count_newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
 /// Number of bytes of trailing white space in `s`.
 fn right_trim_length(s: &str) -> usize {
     s.len() - s.trim_end_matches([' ', '\t', '\r', '\n']).len()
@@ -371,7 +377,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_newlines(&self.input[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -407,6 +413,13 @@ impl<'a> Lexer<'a> {
     /// Whether the input is at a right delimiter, and whether it is trim-marked.
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
+        // Most calls are at neither a trim marker (which starts with a
+        // space) nor the (never empty) delimiter: one byte tells.
+        let first = rest.as_bytes().first().copied();
+        if !is_space(first.map(char::from)) && first != self.right_delim.as_bytes().first().copied()
+        {
+            return (false, false);
+        }
         if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(&self.right_delim) {
             return (true, true);
         }
@@ -454,7 +467,7 @@ impl<'a> Lexer<'a> {
                     0
                 };
                 self.pos -= trim;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += count_newlines(&self.input[self.start..self.pos]);
                 let item = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
@@ -467,7 +480,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += count_newlines(&self.input[self.start..self.pos]);
             return self.emit(ItemType::Text);
         }
         self.emit(ItemType::Eof)

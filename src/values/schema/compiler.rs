@@ -346,10 +346,15 @@ impl Compiler {
             resource: sid,
             ..Schema::default()
         });
-        self.index
-            .entry(url.to_string())
-            .or_default()
-            .insert(ptr.to_string(), sid);
+        match self.index.get_mut(url) {
+            Some(ptrs) => {
+                ptrs.insert(ptr.to_string(), sid);
+            }
+            None => {
+                let ptrs = BTreeMap::from([(ptr.to_string(), sid)]);
+                self.index.insert(url.to_string(), ptrs);
+            }
+        }
         self.pending.push_back(sid);
         sid
     }

@@ -15,6 +15,8 @@
 //! in the following chart(s):`) is [`SchemaErrors`]'s text; each failure
 //! is also a [`Violation`] for callers that want structure.
 
+#[cfg(not(target_arch = "wasm32"))]
+mod background;
 mod compiled;
 mod compiler;
 mod draft;
@@ -33,8 +35,12 @@ use std::fmt;
 
 use crate::chart::Chart;
 use crate::value::{Map, Value};
+use compiled::Sid;
 use compiler::{CompileError, Compiler};
 use json::Json;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use background::compile_in_background;
 
 /// The URL Helm gives every schema.
 const SCHEMA_URL: &str = "file:///values.schema.json";
@@ -113,53 +119,101 @@ impl std::error::Error for SchemaError {}
 /// its (enabled) subcharts, as `ToRenderValuesWithSchemaValidation` runs
 /// it: `Err` carries Helm's whole message.
 pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), SchemaErrors> {
-    let mut text = String::new();
-    let mut violations = Vec::new();
-    validate_chart(chart, values, &mut text, &mut violations);
-    if text.is_empty() {
-        return Ok(());
-    }
-    Err(SchemaErrors {
-        text: format!(
-            "values don't meet the specifications of the schema(s) in the following chart(s):\n{text}"
-        ),
-        violations,
-    })
+    prepare_validation(chart, values).run()
 }
 
-/// Helm's `ValidateAgainstSchema`: this chart's schema, then each
-/// subchart's with the values under its name.
-fn validate_chart(chart: &Chart, values: &Map, text: &mut String, violations: &mut Vec<Violation>) {
-    let name = chart.name();
-    if let Some(schema) = &chart.schema {
-        if let Err(e) = check(schema, json::from_values(values)) {
-            text.push_str(&format!("{name}:\n{}", e.text));
-            violations.extend(e.violations.into_iter().map(|mut v| {
-                v.chart = name.to_string();
-                v
-            }));
+/// [`validate_against_schema`] in two steps: this one takes what the
+/// checks need from `values` (a copy: later changes to the values do not
+/// count), [`PendingValidation::run`] checks, possibly much later (say,
+/// after a background compile of the schemas has had time to finish).
+pub fn prepare_validation<'c>(chart: &'c Chart, values: &Map) -> PendingValidation<'c> {
+    let mut jobs = Vec::new();
+    collect_jobs(chart, values, &mut jobs);
+    PendingValidation { jobs }
+}
+
+/// The schema checks of a chart, against the values as they were when
+/// [`prepare_validation`] ran.
+pub struct PendingValidation<'c> {
+    jobs: Vec<Job<'c>>,
+}
+
+/// One step of Helm's `ValidateAgainstSchema`, in its order.
+enum Job<'c> {
+    /// A chart's schema against the chart's part of the values.
+    Check {
+        chart: &'c str,
+        schema: &'c [u8],
+        instance: Json,
+    },
+    /// A subchart whose values are not a map.
+    WrongType { chart: &'c str, message: String },
+}
+
+impl PendingValidation<'_> {
+    /// Runs the checks: `Err` carries Helm's whole message.
+    pub fn run(self) -> Result<(), SchemaErrors> {
+        let mut text = String::new();
+        let mut violations = Vec::new();
+        for job in self.jobs {
+            match job {
+                Job::Check {
+                    chart,
+                    schema,
+                    instance,
+                } => {
+                    if let Err(e) = check(schema, instance) {
+                        text.push_str(&format!("{chart}:\n{}", e.text));
+                        violations.extend(e.violations.into_iter().map(|mut v| {
+                            v.chart = chart.to_string();
+                            v
+                        }));
+                    }
+                }
+                Job::WrongType { chart, message } => {
+                    text.push_str(&format!("{chart}:\n{message}\n"));
+                    violations.push(Violation {
+                        chart: chart.to_string(),
+                        json_path: String::new(),
+                        message,
+                        depth: 0,
+                    });
+                }
+            }
         }
+        if text.is_empty() {
+            return Ok(());
+        }
+        Err(SchemaErrors {
+            text: format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{text}"
+            ),
+            violations,
+        })
+    }
+}
+
+/// Helm's `ValidateAgainstSchema`'s walk: this chart's schema, then each
+/// subchart's with the values under its name.
+fn collect_jobs<'c>(chart: &'c Chart, values: &Map, jobs: &mut Vec<Job<'c>>) {
+    if let Some(schema) = &chart.schema {
+        jobs.push(Job::Check {
+            chart: chart.name(),
+            schema,
+            instance: json::from_values(values),
+        });
     }
     for sub in &chart.dependencies {
-        let sub_name = sub.name();
-        match values.get(sub_name) {
+        match values.get(sub.name()) {
             None | Some(Value::Nil) => {}
-            Some(Value::Map(m)) if m.map_type().is_none() => {
-                validate_chart(sub, &m, text, violations);
-            }
-            Some(other) => {
-                let message = format!(
+            Some(Value::Map(m)) if m.map_type().is_none() => collect_jobs(sub, &m, jobs),
+            Some(other) => jobs.push(Job::WrongType {
+                chart: sub.name(),
+                message: format!(
                     "invalid type for values: expected object (map), got {}",
                     other.type_name()
-                );
-                text.push_str(&format!("{sub_name}:\n{message}\n"));
-                violations.push(Violation {
-                    chart: sub_name.to_string(),
-                    json_path: String::new(),
-                    message,
-                    depth: 0,
-                });
-            }
+                ),
+            }),
         }
     }
 }
@@ -192,19 +246,38 @@ fn schema_problem(text: String) -> SchemaError {
     }
 }
 
-fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
+/// A compiled schema: the compiler's arena and the root schema in it.
+struct Compiled {
+    compiler: Compiler,
+    sid: Sid,
+}
+
+/// Reads and compiles a schema document (v6's `AddResource` and
+/// `Compile`), with Helm's texts for what fails.
+fn compile_schema(schema: &[u8]) -> Result<Compiled, SchemaError> {
     let doc = json::unmarshal(schema).map_err(schema_problem)?;
-    let mut c = Compiler::new();
-    c.add_resource(SCHEMA_URL, doc);
-    let sid = match c.compile(SCHEMA_URL) {
-        Ok(sid) => sid,
-        Err(CompileError::Error(e)) => return Err(schema_problem(e)),
+    let mut compiler = Compiler::new();
+    compiler.add_resource(SCHEMA_URL, doc);
+    match compiler.compile(SCHEMA_URL) {
+        Ok(sid) => Ok(Compiled { compiler, sid }),
+        Err(CompileError::Error(e)) => Err(schema_problem(e)),
         Err(CompileError::Panic(p)) => {
-            return Err(schema_problem(format!("unable to validate schema: {p}")))
+            Err(schema_problem(format!("unable to validate schema: {p}")))
         }
-    };
+    }
+}
+
+fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let compiled = background::take(schema).unwrap_or_else(|| compile_schema(schema));
+    #[cfg(target_arch = "wasm32")]
+    let compiled = compile_schema(schema);
+    let Compiled { compiler: c, sid } = compiled?;
     let no_resources = Default::default();
-    match validator::validate(&c.schemas, sid, &instance, None, &no_resources) {
+    let outcome = validator::validate(&c.schemas, sid, &instance, None, &no_resources);
+    crate::teardown::discard(c);
+    crate::teardown::discard(instance);
+    match outcome {
         Ok(()) => Ok(()),
         Err(validator::Failure::Panic(p)) => {
             Err(schema_problem(format!("unable to validate schema: {p}")))
