@@ -2104,7 +2104,7 @@ fn list_filters_and_history_max_match_helm() {
             "upgrade a",
         );
     }
-    // b: failed
+    // b: failed (a port only the server rejects, so a record is stored)
     std::thread::sleep(second);
     let failed = cluster.chartroom(&["install", "b", web, "-n", ns, "--set", "port=70000"]);
     assert!(!failed.status.success());

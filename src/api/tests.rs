@@ -49,3 +49,24 @@ fn the_schema_checks_the_values_from_before_the_render() {
     let out = render("count: 3\n", "a: {{ set .Values \"count\" \"x\" | len }}\n").expect("valid");
     assert!(out.stream.contains("a: 1"), "{}", out.stream);
 }
+
+#[test]
+fn kube_version_prints_as_helm_prints_it() {
+    // `KubeVersion.String` has a pointer receiver: the field printed
+    // directly uses it, a copy passed to a function prints as the struct.
+    let template = concat!(
+        "a: {{ .Capabilities.KubeVersion }}\n",
+        "b: {{ .Capabilities.KubeVersion | quote }}\n",
+        "c: {{ printf \"%v\" .Capabilities.KubeVersion }}\n",
+        "d: {{ list .Capabilities.KubeVersion }}\n",
+        "e: {{ .Capabilities.KubeVersion.String }}\n",
+    );
+    let out = render("count: 3\n", template).expect("renders");
+    assert!(
+        out.stream.contains(
+            "a: v1.36.0\nb: \"{v1.36.0 1 36}\"\nc: {v1.36.0 1 36}\nd: [{v1.36.0 1 36}]\ne: v1.36.0\n"
+        ),
+        "{}",
+        out.stream
+    );
+}

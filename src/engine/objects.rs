@@ -482,6 +482,12 @@ impl Object for KubeVersion {
         self.version.clone()
     }
 
+    /// `String` has a pointer receiver: a copy in an interface prints as
+    /// the struct (`{v1.20.0 1 20}`).
+    fn format_in_interface(&self) -> String {
+        format!("{{{} {} {}}}", self.version, self.major, self.minor)
+    }
+
     fn go_fields(&self) -> Option<Vec<GoField>> {
         Some(vec![
             GoField::new("Version", "", Value::from(self.version.as_str())),

@@ -463,9 +463,9 @@ impl Printer {
                     self.fmt_integer(value, i as u64, true, verb);
                 } else if self.erroring || self.out.f.sharp_v {
                     // No field-by-field struct printing: the text as is.
-                    self.out.fmt_s(obj.format().as_bytes());
+                    self.out.fmt_s(obj.format_in_interface().as_bytes());
                 } else if stringer {
-                    let text = obj.format();
+                    let text = obj.format_in_interface();
                     self.fmt_string(value, text.as_bytes(), verb);
                 } else {
                     self.bad_verb(value, verb);

@@ -379,8 +379,18 @@ pub trait Object: fmt::Debug {
         None
     }
 
-    /// Go's `%v` rendering of the object.
+    /// Go's `%v` rendering of the object as a template prints a field it
+    /// reached through a pointer (addressable, so a `String` method with a
+    /// pointer receiver applies).
     fn format(&self) -> String;
+
+    /// Go's `%v` rendering of the object held in an interface (a function
+    /// argument, an element of a list or map): not addressable, so a
+    /// `String` method with a pointer receiver does not apply. The same as
+    /// [`Object::format`] unless the type has such a method.
+    fn format_in_interface(&self) -> String {
+        self.format()
+    }
 
     /// For objects of a named map type (Helm's `.Files`, a
     /// `map[string][]byte`): the entries in key order, so that `range`,

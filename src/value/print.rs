@@ -607,7 +607,7 @@ fn write_nested(out: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
             }
             out.write_char(']')
         }
-        Value::Object(o) => out.write_str(&o.format()),
+        Value::Object(o) => out.write_str(&o.format_in_interface()),
     }
 }
 

@@ -287,8 +287,15 @@ impl<'s> State<'s, '_> {
     }
 
     fn write_value(&mut self, v: &Value) -> Flow<()> {
-        // Writing into a String cannot fail.
-        let _ = write!(self.out, "{v}");
+        match v {
+            // Go's `printableValue`: a printed object was reached through a
+            // pointer, so its pointer-receiver `String` applies.
+            Value::Object(o) => self.out.push_str(&o.format()),
+            // Writing into a String cannot fail.
+            _ => {
+                let _ = write!(self.out, "{v}");
+            }
+        }
         self.check_output()
     }
 
