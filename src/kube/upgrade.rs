@@ -25,7 +25,7 @@ use std::rc::Rc;
 
 use super::actions::{install, now, InstallRequest, ReadFile, RenderFlags};
 use super::client::Cluster;
-use super::hooks::exec_hooks;
+use super::hooks::run_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, Resource};
 use super::options::RunOptions;
 use super::secrets::Secrets;
@@ -337,33 +337,17 @@ async fn perform_upgrade(
     changes: Changes,
     run: &RunOptions,
 ) -> Result<(), String> {
-    if !run.no_hooks {
-        exec_hooks(
-            cluster,
-            secrets,
-            release,
-            HookEvent::PreUpgrade,
-            run.timeout,
-        )
+    run_hooks(cluster, secrets, release, HookEvent::PreUpgrade, run)
         .await
         .map_err(|e| format!("pre-upgrade hooks failed: {e}"))?;
-    }
     let targets = changes.apply.clone();
     apply_update(cluster, changes).await?;
     if run.waits() {
         wait_for_resources(cluster, &targets, run.timeout, run.wait_for_jobs).await?;
     }
-    if !run.no_hooks {
-        exec_hooks(
-            cluster,
-            secrets,
-            release,
-            HookEvent::PostUpgrade,
-            run.timeout,
-        )
+    run_hooks(cluster, secrets, release, HookEvent::PostUpgrade, run)
         .await
         .map_err(|e| format!("post-upgrade hooks failed: {e}"))?;
-    }
     Ok(())
 }
 
@@ -469,16 +453,7 @@ pub async fn rollback(
     .await
     {
         Ok(changes) => {
-            if !run.no_hooks {
-                exec_hooks(
-                    cluster,
-                    &secrets,
-                    &mut release,
-                    HookEvent::PreRollback,
-                    run.timeout,
-                )
-                .await?;
-            }
+            run_hooks(cluster, &secrets, &mut release, HookEvent::PreRollback, run).await?;
             let targets: Vec<Target> = changes.apply.clone();
             apply_update(cluster, changes).await.map(|_| targets)
         }
@@ -503,16 +478,14 @@ pub async fn rollback(
             return Err(format!("release {name} failed: {e}"));
         }
     }
-    if !run.no_hooks {
-        exec_hooks(
-            cluster,
-            &secrets,
-            &mut release,
-            HookEvent::PostRollback,
-            run.timeout,
-        )
-        .await?;
-    }
+    run_hooks(
+        cluster,
+        &secrets,
+        &mut release,
+        HookEvent::PostRollback,
+        run,
+    )
+    .await?;
     for r in history.iter().filter(|r| r.status() == Status::Deployed) {
         let mut r = r.clone();
         r.info.get_or_insert_with(Info::default).status = Status::Superseded;
