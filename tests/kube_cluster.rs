@@ -2022,6 +2022,22 @@ fn uninstall_failures_keep_history_and_reinstall() {
     );
     ok(&cluster.chartroom(&["uninstall", "w", "-n", "uw"]), "purge");
     assert!(secrets(&cluster, "uw", "w").is_empty());
+    // Several names stop at the first failure; the lines printed before it
+    // stay, as helm's do.
+    ok(
+        &cluster.chartroom(&["install", "w3", web, "-n", "uw", "--set", "port=8082"]),
+        "install w3",
+    );
+    let partly = cluster.chartroom(&["uninstall", "w3", "nope", "-n", "uw"]);
+    assert!(!partly.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&partly.stdout),
+        "release \"w3\" uninstalled\n"
+    );
+    assert_eq!(
+        stderr(&partly),
+        "Error: uninstall: Release not loaded: nope: release: not found\n"
+    );
 
     // upgrade --install of an uninstalled release: v3.21.4 installs it
     // again (--replace); helm v3.10.1 refuses.

@@ -334,7 +334,7 @@ pub fn run(c: &ClusterCommand) -> Outcome {
             "install" => install(c, &cluster, format).await,
             "upgrade" => upgrade(c, &cluster, format, &printed).await,
             "rollback" => rollback(c, &cluster).await,
-            "uninstall" => uninstall(c, &cluster).await,
+            "uninstall" => uninstall(c, &cluster, &printed).await,
             "status" => {
                 let name = exact_args(c, 1)?.remove(0);
                 let revision = int_flag(c, "revision", 0)?;
@@ -556,8 +556,12 @@ async fn install(
 }
 
 /// `helm uninstall NAME...`: each release in turn, stopping at the first
-/// failure (whose error is then the only output).
-async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, String), String> {
+/// failure; the lines of those uninstalled before it stay printed.
+async fn uninstall(
+    c: &ClusterCommand,
+    cluster: &Cluster,
+    printed: &RefCell<String>,
+) -> Result<(String, String), String> {
     let names = strings(&c.matches, "args");
     if names.is_empty() {
         return Err("\"chartroom uninstall\" requires at least 1 argument".to_string());
@@ -579,11 +583,12 @@ async fn uninstall(c: &ClusterCommand, cluster: &Cluster) -> Result<(String, Str
         cascade: actions::Cascade::parse(cascade.map_or("background", |s| s.as_str()))?,
         run: run_options(c)?,
     };
-    let mut out = String::new();
+    // Each release's lines stay printed when a later one fails, as helm's do.
     for name in names {
-        out.push_str(&actions::uninstall_with(cluster, &name, &options).await?);
+        let out = actions::uninstall_with(cluster, &name, &options).await?;
+        printed.borrow_mut().push_str(&out);
     }
-    Ok((out, String::new()))
+    Ok((String::new(), String::new()))
 }
 
 /// An integer flag, with the error text of cobra's `IntVar`.
