@@ -2059,6 +2059,43 @@ fn uninstall_failures_keep_history_and_reinstall() {
 }
 
 #[test]
+fn hook_objects_are_checked_against_the_schema_before_they_run() {
+    use chartroom::release::Status;
+    let Some(cluster) = cluster_or_skip("badhook") else {
+        return;
+    };
+    let chart = root().join("tests/kube/charts/hooked");
+    let chart = chart.to_str().unwrap();
+    let args = [
+        "install",
+        "bh",
+        chart,
+        "-n",
+        "bh",
+        "--create-namespace",
+        "--set",
+        "badHook=true",
+    ];
+    let out = cluster.chartroom(&args);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "Error: INSTALLATION FAILED: failed pre-install: unable to build kubernetes object for pre-install hook hooked/templates/bad-hook.yaml: error validating \"\": error validating data: "
+        ),
+        "{err}"
+    );
+    // The record was stored before the hooks ran; the bad hook never was.
+    assert_eq!(records(&cluster, "bh", "bh")[0].status(), Status::Failed);
+    assert_eq!(
+        cluster
+            .api("/api/v1/namespaces/bh/configmaps/bh-bad-hook")
+            .0,
+        404
+    );
+}
+
+#[test]
 fn hook_objects_deleted_while_watched_end_their_watch() {
     use chartroom::release::{HookPhase, Status};
     let Some(cluster) = cluster_or_skip("gone") else {

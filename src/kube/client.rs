@@ -42,6 +42,8 @@ pub struct Cluster {
     /// The release namespace.
     pub namespace: String,
     resources: RefCell<DiscoveryCache>,
+    /// The server's OpenAPI schema, fetched once per command.
+    pub(crate) openapi: RefCell<Option<std::rc::Rc<super::validate::OpenApi>>>,
 }
 
 /// Go's text for a file system error (the `syscall.Errno` strings).
@@ -135,6 +137,7 @@ impl Cluster {
             client,
             namespace,
             resources: RefCell::new(BTreeMap::new()),
+            openapi: RefCell::new(None),
         })
     }
 

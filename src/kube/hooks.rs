@@ -62,8 +62,13 @@ pub fn has_delete_policy(hook: &Hook, policy: &str) -> bool {
     hook.delete_policies.iter().any(|p| p == policy)
 }
 
-/// The hook's objects, resolved and put in the release namespace.
-async fn build(cluster: &Cluster, hook: &Hook) -> Result<Vec<Target>, String> {
+/// The hook's objects, resolved and put in the release namespace; with
+/// `validate`, first checked against the server's OpenAPI schema, as Helm's
+/// `execHook` builds them (its `deleteHookByPolicy` does not).
+async fn build(cluster: &Cluster, hook: &Hook, validate: bool) -> Result<Vec<Target>, String> {
+    if validate {
+        super::validate::build(cluster, &hook.manifest, false, true).await?;
+    }
     let mut targets = Vec::new();
     for mut resource in parse_manifest(&hook.manifest)? {
         let api = cluster.prepare(&mut resource).await?;
@@ -82,7 +87,7 @@ async fn delete_by_policy(
     if hook.kind == "CustomResourceDefinition" || !has_delete_policy(hook, policy) {
         return Ok(());
     }
-    let targets = build(cluster, hook).await.map_err(|e| {
+    let targets = build(cluster, hook, false).await.map_err(|e| {
         format!(
             "unable to build kubernetes object for deleting hook {}: {e}",
             hook.path
@@ -130,7 +135,7 @@ async fn exec_hooks(
         }
         delete_by_policy(cluster, &release.hooks[i], BEFORE_HOOK_CREATION, timeout).await?;
         let path = release.hooks[i].path.clone();
-        let targets = build(cluster, &release.hooks[i]).await.map_err(|e| {
+        let targets = build(cluster, &release.hooks[i], true).await.map_err(|e| {
             format!(
                 "unable to build kubernetes object for {} hook {path}: {e}",
                 event.as_str()

@@ -17,6 +17,7 @@
 //! kubectl skips it.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::Value as Json;
 
@@ -431,6 +432,18 @@ fn text<'a>(v: &'a Json, pointer: &str) -> &'a str {
 /// `unable to build kubernetes objects from … manifest: `.
 /// `wait_for_kinds` retries unknown kinds for up to ten seconds (right
 /// after CRDs were created).
+/// The server's OpenAPI schema (`/openapi/v2`), fetched on first use.
+async fn openapi(cluster: &Cluster) -> Result<Rc<OpenApi>, String> {
+    if let Some(api) = cluster.openapi.borrow().clone() {
+        return Ok(api);
+    }
+    let api = Rc::new(OpenApi::from_document(
+        &cluster.get_json("/openapi", "v2").await?,
+    ));
+    *cluster.openapi.borrow_mut() = Some(Rc::clone(&api));
+    Ok(api)
+}
+
 pub async fn build(
     cluster: &Cluster,
     manifest: &str,
@@ -442,8 +455,8 @@ pub async fn build(
         return Ok(());
     }
     let api = match schema {
-        true => OpenApi::from_document(&cluster.get_json("/openapi", "v2").await?),
-        false => OpenApi::default(),
+        true => openapi(cluster).await?,
+        false => Rc::new(OpenApi::default()),
     };
     let mut errors = Vec::new();
     for obj in &docs {
