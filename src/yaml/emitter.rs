@@ -28,6 +28,16 @@ pub(crate) enum EmitEvent {
     Scalar { value: String, style: ScalarStyle },
 }
 
+impl EmitEvent {
+    /// A scalar written in the plain style.
+    pub(crate) fn plain(value: String) -> EmitEvent {
+        EmitEvent::Scalar {
+            value,
+            style: ScalarStyle::Plain,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     DocumentContent,

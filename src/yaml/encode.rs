@@ -9,7 +9,7 @@
 use super::emitter::{Dialect, EmitEvent};
 use super::resolve::{is_base60_float, resolve, STR_TAG};
 use super::sort::{sort_by_less, text_less};
-use super::strconv::format_g;
+use super::strconv::{format_g, yaml_float_text};
 use super::syntax::ScalarStyle;
 use super::typed::{go_lossy_utf8, Yv};
 
@@ -20,28 +20,13 @@ pub(crate) fn events(value: &Yv) -> Vec<EmitEvent> {
     out
 }
 
-fn plain(value: String) -> EmitEvent {
-    EmitEvent::Scalar {
-        value,
-        style: ScalarStyle::Plain,
-    }
-}
-
 fn marshal(value: &Yv, out: &mut Vec<EmitEvent>) {
     match value {
-        Yv::Null => out.push(plain("null".into())),
-        Yv::Bool(b) => out.push(plain(b.to_string())),
-        Yv::Int(i) => out.push(plain(i.to_string())),
-        Yv::Uint(u) => out.push(plain(u.to_string())),
-        Yv::Float(f) => {
-            let s = match format_g(*f, false).as_str() {
-                "+Inf" => ".inf".to_string(),
-                "-Inf" => "-.inf".to_string(),
-                "NaN" => ".nan".to_string(),
-                other => other.to_string(),
-            };
-            out.push(plain(s));
-        }
+        Yv::Null => out.push(EmitEvent::plain("null".into())),
+        Yv::Bool(b) => out.push(EmitEvent::plain(b.to_string())),
+        Yv::Int(i) => out.push(EmitEvent::plain(i.to_string())),
+        Yv::Uint(u) => out.push(EmitEvent::plain(u.to_string())),
+        Yv::Float(f) => out.push(EmitEvent::plain(yaml_float_text(format_g(*f, false)))),
         Yv::Str(s) => out.push(string_event(s)),
         Yv::Bin(b) => out.push(string_event(&go_lossy_utf8(b))),
         Yv::Seq(items) => {

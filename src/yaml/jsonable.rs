@@ -5,7 +5,7 @@
 //! keys are errors), and a NaN or infinite number anywhere makes the JSON
 //! encoding fail.
 
-use super::strconv::format_g;
+use super::strconv::{format_g, yaml_float_text};
 use super::typed::{go_lossy_utf8, Yv};
 use crate::value::{IntType, Map, UintType, Value};
 
@@ -15,12 +15,7 @@ pub(crate) fn key_string(key: &Yv, value: &Yv) -> Result<String, String> {
         Yv::Str(s) => s.clone(),
         Yv::Bin(b) => go_lossy_utf8(b),
         Yv::Int(i) => i.to_string(),
-        Yv::Float(f) => match format_g(*f, true).as_str() {
-            "+Inf" => ".inf".to_string(),
-            "-Inf" => "-.inf".to_string(),
-            "NaN" => ".nan".to_string(),
-            s => s.to_string(),
-        },
+        Yv::Float(f) => yaml_float_text(format_g(*f, true)),
         Yv::Bool(b) => b.to_string(),
         other => {
             return Err(format!(

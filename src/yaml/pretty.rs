@@ -10,7 +10,7 @@
 use super::emitter::{Dialect, EmitEvent};
 use super::resolve::{is_base60_float, is_timestamp};
 use super::sort::{sort_by_less, text_less};
-use super::strconv::{format_g, parse_float, parse_int_base0, parse_uint_base0};
+use super::strconv::{format_g, parse_float, parse_int_base0, parse_uint_base0, yaml_float_text};
 use super::syntax::ScalarStyle;
 use crate::toml::reflect::{shape, Shape};
 use crate::value::{format_float, FloatFmt, GoField, Value};
@@ -24,43 +24,32 @@ pub(crate) fn events(value: &Value) -> Result<Vec<EmitEvent>, String> {
     Ok(out)
 }
 
-fn plain(value: String) -> EmitEvent {
-    EmitEvent::Scalar {
-        value,
-        style: ScalarStyle::Plain,
-    }
-}
-
 fn marshal(s: &Shape, out: &mut Vec<EmitEvent>) -> Result<(), String> {
     match s {
-        Shape::Nil => out.push(plain("null".into())),
-        Shape::Bool(b) => out.push(plain(b.to_string())),
-        Shape::Int(i) => out.push(plain(i.to_string())),
-        Shape::Uint(u) => out.push(plain(u.to_string())),
+        Shape::Nil => out.push(EmitEvent::plain("null".into())),
+        Shape::Bool(b) => out.push(EmitEvent::plain(b.to_string())),
+        Shape::Int(i) => out.push(EmitEvent::plain(i.to_string())),
+        Shape::Uint(u) => out.push(EmitEvent::plain(u.to_string())),
         Shape::Float(f, bits) => {
             let text = if *bits == 32 {
                 format_float(*f, FloatFmt::General, None, 32)
             } else {
                 format_g(*f, false)
             };
-            let text = match text.as_str() {
-                "+Inf" => ".inf".to_string(),
-                "-Inf" => "-.inf".to_string(),
-                "NaN" => ".nan".to_string(),
-                _ => text,
-            };
-            out.push(plain(text));
+            out.push(EmitEvent::plain(yaml_float_text(text)));
         }
         Shape::Str(v) => out.push(string_event(v)),
         Shape::Text(v) => out.push(string_event(v)),
         Shape::Duration(ns) => out.push(string_event(
             &crate::funcs::gotime::Duration(*ns).to_string(),
         )),
-        Shape::Time(t) => out.push(plain(t.format("2006-01-02T15:04:05.999999999Z07:00"))),
+        Shape::Time(t) => out.push(EmitEvent::plain(
+            t.format("2006-01-02T15:04:05.999999999Z07:00"),
+        )),
         Shape::Bytes(b) => {
             out.push(EmitEvent::SequenceStart);
             for x in b.iter() {
-                out.push(plain(x.to_string()));
+                out.push(EmitEvent::plain(x.to_string()));
             }
             out.push(EmitEvent::SequenceEnd);
         }

@@ -92,6 +92,17 @@ fn non_finite(f: f64) -> Option<&'static str> {
     }
 }
 
+/// go-yaml's text for a float Go formatted: `.inf`, `-.inf` and `.nan`
+/// for the values Go writes `+Inf`, `-Inf` and `NaN`.
+pub(crate) fn yaml_float_text(go_text: String) -> String {
+    match go_text.as_str() {
+        "+Inf" => ".inf".to_string(),
+        "-Inf" => "-.inf".to_string(),
+        "NaN" => ".nan".to_string(),
+        _ => go_text,
+    }
+}
+
 /// `strconv.FormatFloat(f, 'g', -1, bits)`.
 pub(crate) fn format_g(f: f64, bits32: bool) -> String {
     let f = narrow(f, bits32);
