@@ -2352,3 +2352,155 @@ fn kubeconfig_context_namespace_and_description_flags() {
     }
     eprintln!("flag error cases compared with helm: {compared}");
 }
+
+/// The labels of each stored revision's Secret, oldest first.
+fn secret_labels(c: &ClusterDir, ns: &str, release: &str) -> Vec<(i64, serde_json::Value)> {
+    let mut out: Vec<(i64, serde_json::Value)> = secrets(c, ns, release)
+        .into_iter()
+        .map(|s| {
+            let labels = s["metadata"]["labels"].clone();
+            let version = labels["version"]
+                .as_str()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0);
+            (version, labels)
+        })
+        .collect();
+    out.sort_by_key(|(v, _)| *v);
+    out
+}
+
+#[test]
+fn release_labels_and_list_selector() {
+    let Some(cluster) = cluster_or_skip("labels") else {
+        return;
+    };
+    let web = root().join("tests/kube/charts/web");
+    let web = web.to_str().unwrap();
+    let ns = "lb";
+    ok(
+        &cluster.chartroom(&[
+            "install",
+            "a",
+            web,
+            "-n",
+            ns,
+            "--create-namespace",
+            "--labels",
+            "team=a,tier=web",
+        ]),
+        "install a --labels",
+    );
+    ok(
+        &cluster.chartroom(&["install", "b", web, "-n", ns, "-l", "team=b"]),
+        "install b -l",
+    );
+    ok(
+        &cluster.chartroom(&["install", "c", web, "-n", ns]),
+        "install c",
+    );
+    // An upgrade keeps the last labels, changes one and removes one.
+    ok(
+        &cluster.chartroom(&[
+            "upgrade",
+            "a",
+            web,
+            "-n",
+            ns,
+            "--labels",
+            "tier=null",
+            "-l",
+            "env=prod",
+        ]),
+        "upgrade a --labels",
+    );
+    let a = secret_labels(&cluster, ns, "a");
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0].1["team"], "a");
+    assert_eq!(a[0].1["tier"], "web");
+    assert_eq!(a[1].1["team"], "a");
+    assert_eq!(a[1].1["env"], "prod");
+    assert!(a[1].1.get("tier").is_none(), "{:?}", a[1].1);
+    assert_eq!(a[1].1["status"], "deployed");
+    assert_eq!(a[1].1["owner"], "helm");
+    assert_eq!(secret_labels(&cluster, ns, "b")[0].1["team"], "b");
+    assert!(secret_labels(&cluster, ns, "c")[0].1.get("team").is_none());
+
+    // Refusals: a reserved name, and a pair without `=`.
+    let reserved = cluster.chartroom(&["install", "d", web, "-n", ns, "--labels", "owner=me"]);
+    assert!(!reserved.status.success());
+    assert!(
+        stderr(&reserved).contains(
+            "user supplied labels contains system reserved label name. System labels: [name owner status version createdAt modifiedAt]"
+        ),
+        "{}",
+        stderr(&reserved)
+    );
+    assert!(secrets(&cluster, ns, "d").is_empty());
+    let reserved = cluster.chartroom(&["upgrade", "b", web, "-n", ns, "-l", "status=x"]);
+    assert!(stderr(&reserved).contains("System labels: [name owner"));
+    assert_eq!(secrets(&cluster, ns, "b").len(), 1);
+    let bad = cluster.chartroom(&["install", "d", web, "-n", ns, "--labels", "oops"]);
+    assert!(
+        stderr(&bad)
+            .contains("invalid argument \"oops\" for \"-l, --labels\" flag: oops must be formatted as key=value"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // helm v3.10.1 has `list -l` (but not `--labels`): same bytes.
+    let cases: &[&[&str]] = &[
+        &["-l", "team=a"],
+        &["-l", "team==b"],
+        &["--selector", "team in (a,b)"],
+        &["-l", "!team"],
+        &["-l", "team!=a"],
+        &["-l", "env"],
+        &["-l", "team notin (b)", "-q"],
+        &["-l", "status=deployed,team"],
+        &["-a", "-l", "version>1"],
+        &["-l", "team=a", "-o", "json"],
+        &["-l", "team in a"],
+        &["-l", "team=a b"],
+        &["-l", "team="],
+        &["--selector=-x"],
+        &["-l", "team=a_"],
+        &["-l", ","],
+        &["-A", "-l", "team"],
+    ];
+    let mut compared = 0;
+    for case in cases {
+        let mut args = vec!["list", "-n", ns];
+        args.extend_from_slice(case);
+        let ours = cluster.chartroom(&args);
+        let Some(theirs) = cluster.helm(&args) else {
+            continue;
+        };
+        let strip = |s: &str| without_times(s);
+        assert_eq!(
+            strip(&String::from_utf8_lossy(&ours.stdout)),
+            strip(&String::from_utf8_lossy(&theirs.stdout)),
+            "list {case:?}"
+        );
+        let first = |s: &str| s.lines().next().unwrap_or("").replace("helm", "chartroom");
+        assert_eq!(
+            first(&stderr(&ours)),
+            first(&stderr(&theirs)),
+            "list {case:?} stderr"
+        );
+        assert_eq!(ours.status.success(), theirs.status.success(), "{case:?}");
+        compared += 1;
+    }
+    let shown = ok(
+        &cluster.chartroom(&["list", "-n", ns, "-q", "-l", "team in (a,b)"]),
+        "list -l",
+    );
+    assert_eq!(shown, "a\nb\n");
+    let shown = ok(
+        &cluster.chartroom(&["list", "-n", ns, "-q", "-l", "!team"]),
+        "list -l !",
+    );
+    assert_eq!(shown, "c\n");
+    eprintln!("list -l cases compared with helm: {compared}");
+}

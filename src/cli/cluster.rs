@@ -145,6 +145,24 @@ fn render_args(verb: &'static str) -> Vec<Arg> {
     ]
 }
 
+/// `-l/--labels` (pflag `StringToString`: repeatable, comma-separated).
+fn labels_arg(help: &'static str) -> Arg {
+    Arg::new("labels")
+        .long("labels")
+        .short('l')
+        .num_args(1)
+        .action(ArgAction::Append)
+        .help(help)
+}
+
+/// The `--labels` given, merged, or cobra's error for a bad value.
+fn labels_flag(c: &ClusterCommand) -> Result<crate::kube::labels::Labels, String> {
+    crate::kube::labels::parse_labels_flag(
+        &strings(&c.matches, "labels"),
+        &flag_names(&c.name, "labels"),
+    )
+}
+
 /// The clap subcommands.
 pub fn commands() -> Vec<clap::Command> {
     vec![
@@ -162,6 +180,7 @@ pub fn commands() -> Vec<clap::Command> {
                     .short('g')
                     .help("generate the name (and omit the NAME parameter)"),
                 single("name-template").help("specify template used to name the release"),
+                labels_arg("Labels that would be added to release metadata. Should be divided by comma."),
             ])
             .args(render_args("install"))
             .args(run_args("prevent hooks from running during install", true, true, true)),
@@ -182,6 +201,7 @@ pub fn commands() -> Vec<clap::Command> {
                 flag("reset-then-reuse-values").help("when upgrading, reset the values to the ones built into the chart, apply the last release's values and merge in any overrides"),
                 single("description").help("add a custom description"),
                 history_max(),
+                labels_arg("Labels that would be added to release metadata. Should be separated by comma. Original release labels will be merged with upgrade labels. You can unset label using null."),
             ])
             .args(render_args("upgrade"))
             .args(run_args("disable pre/post upgrade hooks", true, true, true)),
@@ -248,6 +268,7 @@ pub fn commands() -> Vec<clap::Command> {
                 single("offset").help("next release index in the list, used to offset from start value"),
                 flag("no-headers").help("don't print headers when using the default output format"),
                 single("time-format").help("format time using golang time formatter"),
+                single("selector").short('l').help("Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Works only for secret(default) and configmap storage backends."),
                 output_arg(),
             ]),
         clap::Command::new("get")
@@ -503,6 +524,7 @@ fn install_request(
         skip_crds: m.get_flag("skip-crds"),
         replace,
         description: m.get_one::<String>("description").cloned(),
+        labels: labels_flag(c)?,
         exec: exec_options(None),
         run: run_options(c)?,
         disable_openapi_validation: m.get_flag("disable-openapi-validation"),
@@ -641,6 +663,7 @@ fn upgrade_request(
         skip_crds: m.get_flag("skip-crds"),
         description: m.get_one::<String>("description").cloned(),
         max_history: int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?,
+        labels: labels_flag(c)?,
         exec: exec_options(None),
         run: run_options(c)?,
         disable_openapi_validation: m.get_flag("disable-openapi-validation"),
@@ -671,6 +694,7 @@ async fn list_releases(
         reverse: m.get_flag("reverse"),
         limit: count("max", 256)?,
         offset: count("offset", 0)?,
+        selector: m.get_one::<String>("selector").cloned().unwrap_or_default(),
     };
     let namespace = (!m.get_flag("all-namespaces")).then_some(cluster.namespace.as_str());
     let records = crate::kube::secrets::Secrets::new(cluster, namespace)

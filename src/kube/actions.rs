@@ -23,6 +23,7 @@
 //! Upgrade and rollback are in [`super::upgrade`]; hooks in
 //! [`super::hooks`]; waiting in [`super::wait`].
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::client::Cluster;
@@ -36,7 +37,9 @@ use super::wait::{wait_for_delete, wait_for_resources, Target};
 use crate::api::{self, RenderOptions};
 use crate::chart::Chart;
 use crate::release::state::{description, plan_install, plan_uninstall, UninstallPlan};
-use crate::release::storage::{latest, sort_by_revision, ERR_RELEASE_NOT_FOUND};
+use crate::release::storage::{
+    contains_system_labels, latest, sort_by_revision, system_labels_error, ERR_RELEASE_NOT_FOUND,
+};
 use crate::release::{Hook, HookEvent, Info, Release, ReleaseChart, Status, Timestamp};
 use crate::template::{DefaultHost, ExecOptions, Host};
 use crate::values::options::ValueOptions;
@@ -57,6 +60,8 @@ pub struct InstallRequest {
     pub replace: bool,
     /// `--description` (replaces "Install complete").
     pub description: Option<String>,
+    /// `--labels`: user labels stored on the record and its Secret.
+    pub labels: BTreeMap<String, String>,
     pub exec: ExecOptions,
     /// `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`.
     pub run: RunOptions,
@@ -140,6 +145,9 @@ pub(crate) async fn prepare_install(
         output: req.render.output(),
         ..RenderOptions::default()
     };
+    if contains_system_labels(&req.labels) {
+        return Err(system_labels_error());
+    }
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let rendered = api::render_chart_values(
         req.chart.clone(),
@@ -198,7 +206,7 @@ pub(crate) async fn prepare_install(
         manifest: rendered.release_manifest.clone(),
         hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
         version,
-        ..Release::default()
+        labels: req.labels.clone(),
     };
     Ok(PreparedInstall {
         release,

@@ -4,6 +4,8 @@
 //! release (every revision when only `--superseded` is asked for), the
 //! state flags (deployed and failed by default), the sort (by name; `--date`
 //! by deployment time; `--reverse`) and the page (`--offset`, `--max`).
+//! `-l/--selector` keeps the records whose labels (all of the Secret's,
+//! system labels included) match a label selector, after the state flags.
 
 use crate::funcs::regex::GoRegex;
 use crate::release::{Release, Status};
@@ -30,6 +32,8 @@ pub struct ListOptions {
     pub limit: usize,
     /// `--offset`.
     pub offset: usize,
+    /// `-l/--selector`: a Kubernetes label selector (empty: everything).
+    pub selector: String,
 }
 
 impl ListOptions {
@@ -101,6 +105,8 @@ pub fn select(records: &[Release], opts: &ListOptions) -> Result<Vec<Release>, S
     } else {
         super::print::latest_per_release(&named, &states)
     };
+    let selector = super::selector::Selector::parse(&opts.selector)?;
+    shown.retain(|r| selector.matches(&r.labels));
     sort(&mut shown, opts);
     if opts.offset >= shown.len() {
         return Ok(Vec::new());
@@ -251,6 +257,34 @@ mod tests {
         assert_eq!(
             select(&records(), &bad).unwrap_err(),
             "error parsing regexp: missing closing ): `(`"
+        );
+    }
+
+    #[test]
+    fn selector_filters_after_the_states() {
+        let mut recs = records();
+        recs[1].labels.insert("team".into(), "a".into());
+        recs[2].labels.insert("team".into(), "b".into());
+        // An older revision's label does not make the release shown.
+        recs[0].labels.insert("tier".into(), "web".into());
+        let with = |selector: &str| ListOptions {
+            all: true,
+            selector: selector.into(),
+            ..ListOptions::default()
+        };
+        assert_eq!(names(&select(&recs, &with("team=a")).unwrap()), ["web.2"]);
+        assert_eq!(
+            names(&select(&recs, &with("team in (a,b)")).unwrap()),
+            ["api.1", "web.2"]
+        );
+        assert_eq!(
+            names(&select(&recs, &with("!team")).unwrap()),
+            ["cache.3", "db.1"]
+        );
+        assert!(select(&recs, &with("tier")).unwrap().is_empty());
+        assert_eq!(
+            select(&recs, &with("team in a")).unwrap_err(),
+            "unable to parse requirement: found 'a' expected: '('"
         );
     }
 }

@@ -21,11 +21,13 @@
 //!   `--wait` (`failed` on timeout); every deployed revision becomes
 //!   `superseded`.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::actions::{install, now, InstallRequest, ReadFile, RenderFlags};
 use super::client::Cluster;
 use super::hooks::run_hooks;
+use super::labels::merge_custom;
 use super::objects::{check_ownership, keeps, parse_manifest, Resource};
 use super::options::RunOptions;
 use super::secrets::Secrets;
@@ -35,7 +37,9 @@ use crate::chart::Chart;
 use crate::release::state::{
     description, plan_rollback, plan_upgrade, upgrade_install, UpgradeInstall,
 };
-use crate::release::storage::{list_order, prune_plan, user_labels};
+use crate::release::storage::{
+    contains_system_labels, list_order, prune_plan, system_labels_error, user_labels,
+};
 use crate::release::{Hook, HookEvent, Info, Release, ReleaseChart, Status};
 use crate::template::{DefaultHost, ExecOptions, Host};
 use crate::value::Map;
@@ -131,6 +135,8 @@ pub struct UpgradeRequest {
     pub description: Option<String>,
     /// `--history-max` (0: no limit).
     pub max_history: i64,
+    /// `--labels`: merged over the last revision's (`null` removes a key).
+    pub labels: BTreeMap<String, String>,
     pub exec: ExecOptions,
     /// `--no-hooks`, `--wait`, `--wait-for-jobs`, `--timeout`, `--atomic`.
     pub run: RunOptions,
@@ -185,6 +191,7 @@ pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded,
                 skip_crds: req.skip_crds,
                 replace,
                 description: req.description,
+                labels: req.labels,
                 exec: req.exec,
                 run: req.run,
                 disable_openapi_validation: req.disable_openapi_validation,
@@ -258,6 +265,9 @@ pub(crate) async fn prepare_upgrade(
         Some(host),
     )
     .map_err(|f| f.error.message)?;
+    if contains_system_labels(&req.labels) {
+        return Err(system_labels_error());
+    }
 
     super::validate::build(
         cluster,
@@ -291,7 +301,7 @@ pub(crate) async fn prepare_upgrade(
         manifest: rendered.release_manifest.clone(),
         hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
         version: plan.revision,
-        labels: last_labels,
+        labels: merge_custom(&last_labels, &req.labels),
     };
     Ok(PreparedUpgrade {
         history,
