@@ -6,7 +6,7 @@ pub mod dependencies;
 pub mod ignore;
 pub mod load;
 
-use crate::value::Map;
+use crate::value::{Map, Value};
 
 /// A file of a chart: its path relative to the chart root and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +65,15 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The annotations as a template map of strings (Go's
+    /// `map[string]string` seen through `interface{}`).
+    pub fn annotations_map(&self) -> Map {
+        self.annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect()
+    }
+
     /// Whether Helm sees a non-nil `Dependencies` slice.
     pub fn has_dependency_list(&self) -> bool {
         self.dependencies_declared || !self.dependencies.is_empty()
@@ -205,12 +214,7 @@ pub fn metadata_json(md: &Metadata) -> crate::value::Value {
         map.insert("deprecated", Value::Bool(true));
     }
     if !md.annotations.is_empty() {
-        let annotations: Map = md
-            .annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-            .collect();
-        map.insert("annotations", Value::Map(annotations));
+        map.insert("annotations", Value::Map(md.annotations_map()));
     }
     text(&map, "kubeVersion", &md.kube_version);
     if !md.dependencies.is_empty() {

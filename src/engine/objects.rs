@@ -185,11 +185,7 @@ pub fn dependency(d: &Dependency) -> Value {
 
 /// The fields of `chart.Metadata` with their JSON tags.
 fn metadata_fields(md: &Metadata) -> Vec<(&'static str, &'static str, Value)> {
-    let annotations: Map = md
-        .annotations
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
+    let annotations = md.annotations_map();
     vec![
         (
             "Name",

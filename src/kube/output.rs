@@ -185,12 +185,7 @@ pub fn metadata_json(release: &Release) -> Result<String, String> {
     o.string("version", &md.version);
     o.string("appVersion", &md.app_version);
     if !md.annotations.is_empty() {
-        let annotations: Map = md
-            .annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-            .collect();
-        push_value(o.key("annotations"), &Value::Map(annotations))?;
+        push_value(o.key("annotations"), &Value::Map(md.annotations_map()))?;
     }
     if !md.dependencies.is_empty() {
         o.key("dependencies")

@@ -262,12 +262,7 @@ fn write_metadata(out: &mut String, md: &Metadata) -> Result<(), String> {
         o.key("deprecated").push_str("true");
     }
     if !md.annotations.is_empty() {
-        let annotations: Map = md
-            .annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-            .collect();
-        push_value(o.key("annotations"), &Value::Map(annotations))?;
+        push_value(o.key("annotations"), &Value::Map(md.annotations_map()))?;
     }
     o.string_omitempty("kubeVersion", &md.kube_version);
     if !md.dependencies.is_empty() {

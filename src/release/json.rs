@@ -19,6 +19,7 @@
 //! float layout rather than the literal text.
 
 use crate::value::{Map, Value};
+use crate::yaml::json_kind;
 
 /// Writes one JSON object's members in order.
 pub(crate) struct ObjectWriter<'a> {
@@ -92,17 +93,6 @@ pub(crate) fn push_value(out: &mut String, v: &Value) -> Result<(), String> {
     let text = crate::yaml::to_json(v).map_err(|e| e.to_string())?;
     out.push_str(&text);
     Ok(())
-}
-
-/// The JSON kind Go's type errors name.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Map(_) => "object",
-        Value::List(_) => "array",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        _ => "number",
-    }
 }
 
 /// Decoding state: where we are and the first type error.

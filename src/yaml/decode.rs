@@ -152,7 +152,7 @@ impl Decoder<'_> {
             }
             NodeKind::Mapping => {
                 let mut map = YMap::default();
-                self.mapping_into(id, &mut map)?;
+                self.mapping_into(id, None, &mut map)?;
                 Ok(Yv::Map(map))
             }
         }
@@ -197,12 +197,14 @@ impl Decoder<'_> {
         }
         self.count()?;
         let mut map = YMap::default();
-        self.struct_mapping_into(id, s, &mut map)?;
+        self.mapping_into(id, Some(s), &mut map)?;
         Ok(Yv::Map(map))
     }
 
-    /// [`Decoder::mapping_into`] for a mapping headed for struct `s`.
-    fn struct_mapping_into(&mut self, id: NodeId, s: &GoStruct, out: &mut YMap) -> Res<()> {
+    /// go-yaml's `d.mapping` into an existing map `out`; with a struct `s`,
+    /// each key naming one of its fields decodes as that field's type and
+    /// other keys are checked and kept as null.
+    fn mapping_into(&mut self, id: NodeId, s: Option<&GoStruct>, out: &mut YMap) -> Res<()> {
         let doc = self.doc;
         for pair in doc.node(id).children.chunks(2) {
             let (k, v) = (pair[0], pair[1]);
@@ -214,8 +216,8 @@ impl Decoder<'_> {
             if key.is_collection() {
                 return Err(format!("invalid map key: {}", key.go_syntax()));
             }
-            let field = match &key {
-                Yv::Str(name) => match s.field_for_conversion(name) {
+            let field = match (&key, s) {
+                (Yv::Str(name), Some(s)) => match s.field_for_conversion(name) {
                     Some(f) => Some(f.ty),
                     None => {
                         self.check(v)?;
@@ -339,25 +341,6 @@ impl Decoder<'_> {
         }
     }
 
-    /// go-yaml's `d.mapping` into an existing map `out`.
-    fn mapping_into(&mut self, id: NodeId, out: &mut YMap) -> Res<()> {
-        let doc = self.doc;
-        for pair in doc.node(id).children.chunks(2) {
-            let (k, v) = (pair[0], pair[1]);
-            if self.is_merge(k) {
-                self.merge(v, out)?;
-                continue;
-            }
-            let key = self.value(k)?;
-            if key.is_collection() {
-                return Err(format!("invalid map key: {}", key.go_syntax()));
-            }
-            let value = self.value(v)?;
-            out.set(key, value);
-        }
-        Ok(())
-    }
-
     fn is_merge(&self, id: NodeId) -> bool {
         let n = self.doc.node(id);
         n.kind == NodeKind::Scalar && n.value == "<<" && (n.implicit || n.tag == MERGE_TAG)
@@ -393,7 +376,7 @@ impl Decoder<'_> {
         self.count()?;
         match self.doc.node(id).kind {
             NodeKind::Alias => self.through_alias(id, |d, target| d.map_into(target, out)),
-            _ => self.mapping_into(id, out),
+            _ => self.mapping_into(id, None, out),
         }
     }
 }

@@ -219,7 +219,8 @@ fn yaml_to_jsonable(
     Ok(v)
 }
 
-fn json_kind(v: &Value) -> &'static str {
+/// The JSON kind Go's `UnmarshalTypeError`s name for a decoded value.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Map(_) => "object",
         Value::List(_) => "array",

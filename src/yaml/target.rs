@@ -12,6 +12,7 @@
 //!   Metadata.deprecated of type bool` while decoding the rest.
 
 use super::json_encode::format_json_float;
+use super::json_kind;
 use super::jsonable::{key_string, to_value, Numbers};
 use super::strconv::format_g;
 use super::typed::Yv;
@@ -143,16 +144,6 @@ struct Decoder {
     struct_name: &'static str,
     field_stack: Vec<&'static str>,
     error: Option<String>,
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Map(_) => "object",
-        Value::List(_) => "array",
-        Value::String(_) => "string",
-        Value::Bool(_) => "bool",
-        _ => "number",
-    }
 }
 
 /// The JSON text of a number, as Go's decoder sees the literal.
