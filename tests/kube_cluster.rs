@@ -14,6 +14,14 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The path of a test chart in `tests/kube/charts`, as the `&str` the
+/// command lines take (leaked: a few short strings per test process).
+fn test_chart(name: &str) -> &'static str {
+    let path = root().join("tests/kube/charts").join(name);
+    let text = path.to_str().expect("UTF-8 path").to_string();
+    Box::leak(text.into_boxed_str())
+}
+
 struct ClusterDir {
     dir: PathBuf,
     server: String,
@@ -211,8 +219,7 @@ fn install_status_history_list_uninstall_and_helm_reads_it() {
     let Some(cluster) = cluster_or_skip("install") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/web");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("web");
     let ns = "apps";
 
     // install
@@ -445,8 +452,7 @@ fn upgrade_rollback_history_max_and_helm_interop() {
     let Some(cluster) = cluster_or_skip("upgrade") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/web");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("web");
     let ns = "flow";
     let config = |c: &ClusterDir, key: &str| {
         let (code, cm) = c.api("/api/v1/namespaces/flow/configmaps/app-config");
@@ -723,8 +729,7 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
     let Some(cluster) = cluster_or_skip("cli") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/cli");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("cli");
     let ns = "tools";
 
     // install -o json: the stored record, as JSON.
@@ -1190,8 +1195,7 @@ fn hooks_crds_wait_and_atomic() {
     let Some(cluster) = cluster_or_skip("hooks") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/hooked");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("hooked");
     let ns = "hk";
     let cms = "/api/v1/namespaces/hk/configmaps";
     let pods = "/api/v1/namespaces/hk/pods";
@@ -1651,13 +1655,13 @@ fn wait_follows_helms_readiness_rules() {
     let Some(cluster) = cluster_or_skip("ready") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/ready");
+    let chart = test_chart("ready");
     let ns = "/api/v1/namespaces/rd";
     let apps = "/apis/apps/v1/namespaces/rd";
     let mut child = cluster.chartroom_spawn(&[
         "install",
         "r",
-        chart.to_str().unwrap(),
+        chart,
         "-n",
         "rd",
         "--create-namespace",
@@ -1749,8 +1753,7 @@ fn capabilities_come_from_the_cluster() {
     let Some(cluster) = cluster_or_skip("caps") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/caps");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("caps");
     ok(
         &cluster.chartroom(&["install", "c", chart, "-n", "capsc", "--create-namespace"]),
         "chartroom install",
@@ -1862,10 +1865,8 @@ fn uninstall_failures_keep_history_and_reinstall() {
     let Some(cluster) = cluster_or_skip("uninstall") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/caps");
-    let chart = chart.to_str().unwrap();
-    let web = root().join("tests/kube/charts/web");
-    let web = web.to_str().unwrap();
+    let chart = test_chart("caps");
+    let web = test_chart("web");
 
     // Argument and name checks, as helm v3.21.4 words them.
     let none = cluster.chartroom(&["uninstall", "nothing", "-n", "u"]);
@@ -2064,8 +2065,7 @@ fn hook_objects_are_checked_against_the_schema_before_they_run() {
     let Some(cluster) = cluster_or_skip("badhook") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/hooked");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("hooked");
     let args = [
         "install",
         "bh",
@@ -2101,8 +2101,7 @@ fn hook_objects_deleted_while_watched_end_their_watch() {
     let Some(cluster) = cluster_or_skip("gone") else {
         return;
     };
-    let chart = root().join("tests/kube/charts/hooked");
-    let chart = chart.to_str().unwrap();
+    let chart = test_chart("hooked");
     let job = "/apis/batch/v1/namespaces/gone/jobs/g-pre-job";
     let pod = "/api/v1/namespaces/gone/pods/g-post-pod";
     let child = cluster.chartroom_spawn(&[
@@ -2138,8 +2137,7 @@ fn list_filters_and_history_max_match_helm() {
     let Some(cluster) = cluster_or_skip("list") else {
         return;
     };
-    let web = root().join("tests/kube/charts/web");
-    let web = web.to_str().unwrap();
+    let web = test_chart("web");
     let ns = "ls";
     let second = std::time::Duration::from_millis(1100);
     // a: deployed at revision 3 over two superseded ones
@@ -2274,8 +2272,7 @@ fn kubeconfig_context_namespace_and_description_flags() {
     let Some(cluster) = cluster_or_skip("flags") else {
         return;
     };
-    let web = root().join("tests/kube/charts/web");
-    let web = web.to_str().unwrap();
+    let web = test_chart("web");
 
     // KUBECONFIG names the file when --kubeconfig is not given.
     let out = ok(
@@ -2376,8 +2373,7 @@ fn release_labels_and_list_selector() {
     let Some(cluster) = cluster_or_skip("labels") else {
         return;
     };
-    let web = root().join("tests/kube/charts/web");
-    let web = web.to_str().unwrap();
+    let web = test_chart("web");
     let ns = "lb";
     ok(
         &cluster.chartroom(&[
