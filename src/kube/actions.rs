@@ -31,7 +31,6 @@ use super::crds::{chart_crds, install_crds};
 use super::hooks::run_hooks;
 use super::objects::{check_ownership, keeps, parse_manifest, sort_for_uninstall, Resource};
 use super::options::RunOptions;
-use super::print;
 use super::secrets::Secrets;
 use super::wait::{wait_for_delete, wait_for_resources, Target};
 use crate::api::{self, RenderOptions};
@@ -569,16 +568,4 @@ pub async fn history(cluster: &Cluster, name: &str, max: usize) -> Result<Vec<Re
     sort_by_revision(&mut history);
     let skip = history.len().saturating_sub(max);
     Ok(history.split_off(skip))
-}
-
-/// `helm list`: the latest record of each release in the namespace (every
-/// namespace with `all_namespaces`) with one of `states`, by name.
-pub async fn list(
-    cluster: &Cluster,
-    all_namespaces: bool,
-    states: &[Status],
-) -> Result<Vec<Release>, String> {
-    let ns = (!all_namespaces).then_some(cluster.namespace.as_str());
-    let records = Secrets::new(cluster, ns).all().await?;
-    Ok(print::latest_per_release(&records, states))
 }

@@ -49,11 +49,6 @@ pub struct StatusOptions {
     pub hide_notes: bool,
 }
 
-/// The status block of `helm status` (and `helm install`).
-pub fn status(release: &Release) -> String {
-    status_with(release, &StatusOptions::default()).unwrap_or_default()
-}
-
 /// `output.EncodeYAML` of a values map (`None`: Go's nil map).
 fn values_yaml(values: Option<&crate::value::Map>) -> Result<String, String> {
     super::output::encode_yaml(&super::output::values_json(values)?)
@@ -171,11 +166,6 @@ pub fn history(records: &[Release]) -> String {
         ]);
     }
     table(&rows)
-}
-
-/// The `helm list` table of the releases given (already filtered).
-pub fn list(releases: &[Release]) -> String {
-    list_table(releases, false, None)
 }
 
 /// `helm list`'s `UPDATED`: `-` for a zero time, else the time as
@@ -304,7 +294,7 @@ mod tests {
     fn status_block() {
         let r = rel(1, Status::Deployed, "Install complete");
         assert_eq!(
-            status(&r),
+            status_with(&r, &StatusOptions::default()).unwrap(),
             "NAME: web\nLAST DEPLOYED: Tue Nov 14 22:13:21 2023\nNAMESPACE: apps\nSTATUS: deployed\nREVISION: 1\nTEST SUITE: None\nNOTES:\nVisit it.\n"
         );
     }
@@ -335,7 +325,7 @@ mod tests {
         let shown = latest_per_release(&records, &[Status::Deployed, Status::Failed]);
         let names: Vec<(&str, i64)> = shown.iter().map(|r| (r.name.as_str(), r.version)).collect();
         assert_eq!(names, [("api", 1), ("web", 2)]);
-        let text = list(&shown);
+        let text = list_table(&shown, false, None);
         assert!(text.starts_with("NAME\tNAMESPACE\tREVISION\tUPDATED"));
         assert!(text.contains("2023-11-14 22:13:22.000000005 +0000 UTC\tdeployed"));
     }
