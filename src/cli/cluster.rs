@@ -723,26 +723,6 @@ async fn list_releases(
     Ok((out, String::new()))
 }
 
-/// `upgrade --install`'s check: `Some(replace)` when the release has no
-/// history or its latest record is uninstalled (then it is installed).
-async fn installs_instead(
-    c: &ClusterCommand,
-    cluster: &Cluster,
-    name: &str,
-) -> Result<Option<bool>, String> {
-    if !c.matches.get_flag("install") {
-        return Ok(None);
-    }
-    let mut history = crate::kube::secrets::Secrets::new(cluster, Some(&cluster.namespace))
-        .history(name)
-        .await?;
-    crate::release::storage::list_order(&mut history);
-    Ok(match crate::release::state::upgrade_install(&history) {
-        crate::release::state::UpgradeInstall::Install { replace } => Some(replace),
-        crate::release::state::UpgradeInstall::Upgrade => None,
-    })
-}
-
 /// `helm upgrade`. With `--install` and no release, Helm prints its
 /// "does not exist" line (table format) before it installs, so the line is
 /// written to `printed`, which stays printed if the install fails.
@@ -757,7 +737,10 @@ async fn upgrade(
     let quoted = crate::template::strconv::quote(&name);
     // Helm reads --history-max while parsing flags.
     int_flag(c, "history-max", upgrade::DEFAULT_MAX_HISTORY)?;
-    let replace = installs_instead(c, cluster, &name).await?;
+    let replace = match c.matches.get_flag("install") {
+        true => upgrade::install_instead(cluster, &name).await?,
+        false => None,
+    };
     if replace.is_some() && format == Format::Table {
         printed.borrow_mut().push_str(&format!(
             "Release {quoted} does not exist. Installing it now.\n"
@@ -783,7 +766,7 @@ async fn upgrade(
                     .map(|(r, w)| upgrade::Upgraded::Upgraded(r, w))
                     .map_err(upgrade::UpgradeError::Upgrade)
             } else {
-                upgrade::upgrade(cluster, req).await
+                upgrade::upgrade_or_install(cluster, req, replace).await
             };
             match done {
                 Ok(upgrade::Upgraded::Installed(r, w)) => (r, w),

@@ -166,19 +166,33 @@ pub enum UpgradeError {
 pub async fn upgrade(cluster: &Cluster, req: UpgradeRequest) -> Result<Upgraded, UpgradeError> {
     let replace = match req.install {
         false => None,
-        true => {
-            let secrets = Secrets::new(cluster, Some(&cluster.namespace));
-            let mut history = secrets
-                .history(&req.name)
-                .await
-                .map_err(UpgradeError::Upgrade)?;
-            list_order(&mut history);
-            match upgrade_install(&history) {
-                UpgradeInstall::Upgrade => None,
-                UpgradeInstall::Install { replace } => Some(replace),
-            }
-        }
+        true => install_instead(cluster, &req.name)
+            .await
+            .map_err(UpgradeError::Upgrade)?,
     };
+    upgrade_or_install(cluster, req, replace).await
+}
+
+/// Whether `upgrade --install` installs instead (Helm's check of the
+/// release's history): `Some(replace)` to install (`replace` when only
+/// uninstalled records remain), `None` to upgrade.
+pub async fn install_instead(cluster: &Cluster, name: &str) -> Result<Option<bool>, String> {
+    let mut history = Secrets::new(cluster, Some(&cluster.namespace))
+        .history(name)
+        .await?;
+    list_order(&mut history);
+    Ok(match upgrade_install(&history) {
+        UpgradeInstall::Upgrade => None,
+        UpgradeInstall::Install { replace } => Some(replace),
+    })
+}
+
+/// [`upgrade`] once [`install_instead`] has decided.
+pub async fn upgrade_or_install(
+    cluster: &Cluster,
+    req: UpgradeRequest,
+    replace: Option<bool>,
+) -> Result<Upgraded, UpgradeError> {
     if let Some(replace) = replace {
         let (r, w) = install(
             cluster,
