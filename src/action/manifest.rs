@@ -32,6 +32,23 @@ impl SimpleHead {
     /// (sigs.k8s.io/yaml: numbers and bools headed for strings become
     /// strings; a wrong shape is an error).
     pub fn parse(doc: &str) -> Result<SimpleHead, YamlError> {
+        match super::quick_head::read_head(doc) {
+            Some(head) => Ok(head),
+            None => SimpleHead::parse_exact(doc),
+        }
+    }
+
+    /// The quick reading alone: `None` where the document is not in its
+    /// subset of YAML (see `quick_head`). For tests and fuzzing.
+    pub fn parse_quick(doc: &str) -> Option<SimpleHead> {
+        super::quick_head::read_head(doc)
+    }
+
+    /// [`SimpleHead::parse`] without the quick reading of plain block YAML
+    /// (`quick_head`) it tries first: the whole document through go-yaml's
+    /// parser. Both give the same answer wherever the quick one answers;
+    /// tests and the `manifest_head` fuzz target compare them.
+    pub fn parse_exact(doc: &str) -> Result<SimpleHead, YamlError> {
         let value = from_yaml_into(doc, GoType::Struct(&SIMPLE_HEAD))?;
         Ok(SimpleHead::from_value(&value))
     }

@@ -28,6 +28,7 @@
 pub mod hooks;
 pub mod manifest;
 pub mod notes;
+mod quick_head;
 pub mod output;
 pub mod show_only;
 pub mod sort;

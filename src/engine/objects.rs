@@ -5,6 +5,7 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::glob::Glob;
 use crate::chart::{Dependency, Maintainer, Metadata};
@@ -312,18 +313,20 @@ pub fn chart_object(md: &Metadata, is_root: bool) -> Value {
 /// a `map[string][]byte` with methods).
 #[derive(Debug, Default)]
 pub struct Files {
-    files: BTreeMap<String, Vec<u8>>,
+    /// Shared, so that handing a file to a template (`range`, `index`,
+    /// `Glob`) copies no bytes.
+    files: BTreeMap<String, Rc<[u8]>>,
 }
 
 impl Files {
-    pub fn new(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Files {
+    pub fn new<B: Into<Rc<[u8]>>>(files: impl IntoIterator<Item = (String, B)>) -> Files {
         Files {
-            files: files.into_iter().collect(),
+            files: files.into_iter().map(|(k, v)| (k, v.into())).collect(),
         }
     }
 
     fn get_bytes(&self, name: &str) -> &[u8] {
-        self.files.get(name).map_or(&[], Vec::as_slice)
+        self.files.get(name).map_or(&[], |b| b)
     }
 
     /// `Glob`: the files whose path matches; a malformed pattern matches everything.

@@ -304,6 +304,31 @@ pub fn from_yaml_into(text: &str, target: GoType) -> Result<Value, YamlError> {
     }
 }
 
+/// What go-yaml v2 makes of an untagged plain scalar, as far as readers
+/// that skip go-yaml's parser need to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PlainScalar {
+    String,
+    Null,
+    /// An integer only `uint64` holds.
+    Unsigned,
+    /// An infinity or NaN (`.inf`, `-.Inf`, `.nan`...), which JSON cannot hold.
+    NonFinite,
+    /// A bool, a signed integer, a finite float, a timestamp or the merge key.
+    Other,
+}
+
+/// Resolves an untagged plain scalar the way go-yaml v2 does.
+pub(crate) fn resolve_plain_scalar(text: &str) -> PlainScalar {
+    match resolve::resolve("", text) {
+        Ok((_, resolve::Scalar::Str)) => PlainScalar::String,
+        Ok((_, resolve::Scalar::Null)) => PlainScalar::Null,
+        Ok((_, resolve::Scalar::Uint(_))) => PlainScalar::Unsigned,
+        Ok((_, resolve::Scalar::Float(f))) if !f.is_finite() => PlainScalar::NonFinite,
+        _ => PlainScalar::Other,
+    }
+}
+
 /// go-yaml v2's `yaml.Unmarshal(text, &v)` with `v interface{}`: numbers keep
 /// go-yaml's types (`int` as [`Value::Int`], `uint64` as [`Value::Uint`],
 /// `float64`), NaN and infinities are allowed, and map keys become strings
