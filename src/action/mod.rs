@@ -28,8 +28,8 @@
 pub mod hooks;
 pub mod manifest;
 pub mod notes;
-mod quick_head;
 pub mod output;
+mod quick_head;
 pub mod show_only;
 pub mod sort;
 pub mod sorter;

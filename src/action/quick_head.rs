@@ -156,7 +156,11 @@ impl HeadReader {
                 };
                 self.open(pending.slot, kind, indent)?;
             } else if indent == pending.indent && item && !pending.item {
-                self.open(pending.slot, BlockKind::Sequence { indentless: true }, indent)?;
+                self.open(
+                    pending.slot,
+                    BlockKind::Sequence { indentless: true },
+                    indent,
+                )?;
             } else {
                 self.null_value(pending.slot)?;
             }
@@ -438,7 +442,10 @@ enum Key<'a> {
 
 enum KeyScan<'a> {
     /// A key, and the length up to and including its `:`.
-    Key { key: Key<'a>, len: usize },
+    Key {
+        key: Key<'a>,
+        len: usize,
+    },
     NotKey,
 }
 
@@ -558,9 +565,9 @@ fn skip_plain_continuation(block_indent: usize, lines: &mut Lines) -> Quick {
 /// block at a time, without branches, so that it vectorizes).
 fn printable_ascii(doc: &str) -> bool {
     doc.as_bytes().chunks(64).all(|block| {
-        block
-            .iter()
-            .fold(true, |ok, &b| ok & ((0x20..0x7f).contains(&b) | (b == b'\n')))
+        block.iter().fold(true, |ok, &b| {
+            ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
+        })
     })
 }
 
@@ -652,7 +659,7 @@ fn is_one_character_escape(b: u8) -> bool {
             | b'e'
             | b' '
             | b'"'
-            | b'/'
+            | b'\''
             | b'\\'
             | b'N'
             | b'_'
@@ -796,6 +803,7 @@ mod tests {
             "kind: Pod\nx: |2\n   a\n",
             "kind: Pod\nx: \"a\\qb\"\n",
             "kind: Pod\nx: \"\\x41\"\n",
+            "kind: Pod\nx:\n \"\\/a\n \"\n",
             "kind: Pod\nx: 'a\n---\nb'\n",
             "kind: Pod\nx: foo\n  bar: baz\n",
             "kind: Pod\nx: foo # c\n  bar\n",

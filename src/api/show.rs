@@ -19,8 +19,8 @@ pub fn render(what: &str, chart: &Chart) -> Result<String, String> {
         if all {
             out.push_str("---\n");
         }
-        for f in chart.raw.iter().filter(|f| f.name == "values.yaml") {
-            out.push_str(&String::from_utf8_lossy(&f.data));
+        for data in &chart.raw_values {
+            out.push_str(&String::from_utf8_lossy(data));
             out.push('\n');
         }
     }

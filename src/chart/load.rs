@@ -197,7 +197,9 @@ fn load_one(files: Vec<File>, warnings: &mut Vec<String>) -> Result<Chart, Strin
     let mut chart = Chart::default();
     let mut meta: Option<MetadataState> = None;
     for f in &files {
-        chart.raw.push(f.clone());
+        if f.name == "values.yaml" {
+            chart.raw_values.push(f.data.clone());
+        }
         if f.name == "Chart.yaml" {
             let state = meta.get_or_insert_with(MetadataState::default);
             let text = yaml_text(&f.data).map_err(|e| format!("cannot load Chart.yaml: {e}"))?;

@@ -101,8 +101,12 @@ pub struct Chart {
     pub schema: Option<Vec<u8>>,
     /// Every other file (`.Files`), including `crds/` and `NOTES`-free extras.
     pub files: Vec<File>,
-    /// Every file as loaded, for `show` commands.
-    pub raw: Vec<File>,
+    /// Every `values.yaml` as loaded, in load order (Helm's `Chart.Raw`
+    /// entries of that name; an archive may hold several): `show values`
+    /// prints them, and a release record tells a missing `values.yaml` from
+    /// an empty one by them. Helm's `Raw` keeps every file; nothing here
+    /// reads the others, so they are not copied.
+    pub raw_values: Vec<Vec<u8>>,
     /// Subcharts, in load order.
     pub dependencies: Vec<Chart>,
     /// The names of the charts above this one, root first (empty for the root).

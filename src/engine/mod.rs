@@ -274,7 +274,10 @@ fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Ren
     next.insert(
         "Files",
         Value::object(objects::Files::new(
-            chart.files.iter().map(|f| (f.name.clone(), f.data.clone())),
+            chart
+                .files
+                .iter()
+                .map(|f| (f.name.clone(), f.data.as_slice())),
         )),
     );
     next.insert("Release", parent.get("Release").unwrap_or_default());

@@ -74,7 +74,7 @@ impl ReleaseChart {
             values: self.values.clone().unwrap_or_default(),
             schema: self.schema.clone(),
             files: self.files.clone().unwrap_or_default(),
-            raw: Vec::new(),
+            raw_values: Vec::new(),
             dependencies: Vec::new(),
             parents: Vec::new(),
         }
@@ -116,9 +116,9 @@ fn values_are_nil(chart: &Chart) -> bool {
     if !chart.values.is_empty() || chart.metadata.has_dependency_list() {
         return false;
     }
-    match chart.raw.iter().find(|f| f.name == "values.yaml") {
+    match chart.raw_values.first() {
         None => true,
-        Some(f) => std::str::from_utf8(&f.data)
+        Some(data) => std::str::from_utf8(data)
             .ok()
             .and_then(|text| crate::yaml::from_yaml(text).ok())
             .is_some_and(|v| v.is_nil()),

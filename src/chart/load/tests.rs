@@ -60,7 +60,7 @@ fn sorts_files_into_their_places() {
     );
     assert_eq!(chart.schema.as_deref(), Some(b"{}".as_slice()));
     assert_eq!(chart.lock.as_ref().unwrap().digest, "d");
-    assert_eq!(chart.raw.len(), 12);
+    assert_eq!(chart.raw_values.len(), 1);
     assert_eq!(chart.dependencies.len(), 1);
     let sub = &chart.dependencies[0];
     assert_eq!(sub.templates[0].name, "templates/y.yaml");
@@ -251,8 +251,8 @@ fn file_trees_load_like_directories() {
         file("a/b.txt", "y"),
     ])
     .unwrap();
-    let order: Vec<&str> = chart.raw.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(order, ["Chart.yaml", "a/b.txt", "a.txt"]);
+    let order: Vec<&str> = chart.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(order, ["a/b.txt", "a.txt"]);
 
     let big = File {
         name: "big.bin".into(),
@@ -304,12 +304,13 @@ mod native {
         let mut warnings = Vec::new();
         let chart = load_dir_with_warnings(&dir, &mut warnings).unwrap();
         assert_eq!(chart.name(), "d");
-        let raw: Vec<&str> = chart.raw.iter().map(|f| f.name.as_str()).collect();
+        let loaded: Vec<&str> = (chart.files.iter().chain(&chart.templates))
+            .map(|f| f.name.as_str())
+            .collect();
         assert_eq!(
-            raw,
+            loaded,
             [
                 ".helmignore",
-                "Chart.yaml",
                 "linked/s.txt",
                 "shared/s.txt",
                 "templates/a.yaml"
