@@ -11,25 +11,11 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chartroom::action::{split_manifests, SimpleHead};
+use common::files_under;
 use common::vectors::conformance_dir;
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 /// Compares both readings on `doc`; returns whether the quick one answered.
 fn agree(doc: &str, origin: &Path) -> bool {

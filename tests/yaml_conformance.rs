@@ -5,6 +5,8 @@
 //! The data is read from `../shared/conformance` (relative to the crate) or
 //! from `$CHARTROOM_CONFORMANCE`.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,7 @@ use chartroom::yaml::{
     to_json_pretty, to_json_raw, to_yaml,
 };
 use chartroom::{Map, Value};
+use common::files_under;
 
 fn conformance_dir() -> PathBuf {
     let dir = std::env::var_os("CHARTROOM_CONFORMANCE")
@@ -225,20 +228,6 @@ fn values_file_vectors() {
         checked += 1;
     }
     assert!(checked >= 15, "only {checked} vectors checked");
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
 }
 
 /// Every values file and Chart.yaml in the corpus loads (Helm rendered all
