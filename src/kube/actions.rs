@@ -28,11 +28,11 @@ use std::rc::Rc;
 
 use super::client::Cluster;
 use super::crds::{chart_crds, install_crds};
-use super::hooks::run_hooks;
+use super::hooks::{run_hooks, wait_then_post_hooks};
 use super::objects::{check_ownership, keeps, parse_manifest, sort_for_uninstall, Resource};
 use super::options::RunOptions;
 use super::secrets::Secrets;
-use super::wait::{wait_for_delete, wait_for_resources, Target};
+use super::wait::{wait_for_delete, Target};
 use crate::api::{self, RenderOptions};
 use crate::chart::Chart;
 use crate::release::state::{description, plan_install, plan_uninstall, UninstallPlan};
@@ -271,13 +271,16 @@ async fn perform_install(
     for (resource, api) in targets {
         cluster.apply(api, resource).await?;
     }
-    if run.waits() {
-        wait_for_resources(cluster, targets, run.timeout, run.wait_for_jobs).await?;
-    }
-    run_hooks(cluster, secrets, release, HookEvent::PostInstall, run)
-        .await
-        .map_err(|e| format!("failed post-install: {e}"))?;
-    Ok(())
+    wait_then_post_hooks(
+        cluster,
+        secrets,
+        release,
+        targets,
+        HookEvent::PostInstall,
+        run,
+        |e| format!("failed post-install: {e}"),
+    )
+    .await
 }
 
 /// Helm's `Install.failRelease`: the error to report. The record becomes

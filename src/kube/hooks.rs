@@ -26,7 +26,7 @@ use super::client::Cluster;
 use super::objects::parse_manifest;
 use super::options::RunOptions;
 use super::secrets::Secrets;
-use super::wait::{multierror, wait_for_delete, watch_until_ready, Target};
+use super::wait::{multierror, wait_for_delete, wait_for_resources, watch_until_ready, Target};
 use crate::release::{Hook, HookEvent, HookExecution, HookPhase, Release};
 
 /// `before-hook-creation`: delete the previous objects before creating.
@@ -117,6 +117,26 @@ pub async fn run_hooks(
         return Ok(());
     }
     exec_hooks(cluster, secrets, release, event, run.timeout).await
+}
+
+/// How Helm's install and upgrade end once their objects are applied: the
+/// `--wait` for `targets`, then the `post` hooks. A hook failure is worded
+/// by `hooks_failed` (install and upgrade word it differently).
+pub async fn wait_then_post_hooks(
+    cluster: &Cluster,
+    secrets: &Secrets<'_>,
+    release: &mut Release,
+    targets: &[Target],
+    post: HookEvent,
+    run: &RunOptions,
+    hooks_failed: impl FnOnce(String) -> String,
+) -> Result<(), String> {
+    if run.waits() {
+        wait_for_resources(cluster, targets, run.timeout, run.wait_for_jobs).await?;
+    }
+    run_hooks(cluster, secrets, release, post, run)
+        .await
+        .map_err(hooks_failed)
 }
 
 /// Runs the hooks of `event` (Helm's `execHook`), recording their runs in

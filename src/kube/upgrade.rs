@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use super::actions::{install, now, InstallRequest, ReadFile, RenderFlags};
 use super::client::Cluster;
-use super::hooks::run_hooks;
+use super::hooks::{run_hooks, wait_then_post_hooks};
 use super::labels::merge_custom;
 use super::objects::{check_ownership, keeps, parse_manifest, Resource};
 use super::options::RunOptions;
@@ -366,13 +366,16 @@ async fn perform_upgrade(
         .map_err(|e| format!("pre-upgrade hooks failed: {e}"))?;
     let targets = changes.apply.clone();
     apply_update(cluster, changes).await?;
-    if run.waits() {
-        wait_for_resources(cluster, &targets, run.timeout, run.wait_for_jobs).await?;
-    }
-    run_hooks(cluster, secrets, release, HookEvent::PostUpgrade, run)
-        .await
-        .map_err(|e| format!("post-upgrade hooks failed: {e}"))?;
-    Ok(())
+    wait_then_post_hooks(
+        cluster,
+        secrets,
+        release,
+        &targets,
+        HookEvent::PostUpgrade,
+        run,
+        |e| format!("post-upgrade hooks failed: {e}"),
+    )
+    .await
 }
 
 /// Helm's `Upgrade.failRelease`: the record becomes `failed`; with
