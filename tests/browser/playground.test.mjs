@@ -408,21 +408,25 @@ test("the chart exports as .tgz, the output as .zip; a dropped .tgz opens", asyn
   assert.equal(await page.getByTestId("example-picker").inputValue(), "");
 });
 
+// A key press is handled in the page's own event loop, which a render in progress may hold up: wait (up to 5 s)
+// for the focus to land where the key sends it.
+const focusLands = (page, where) => page.waitForFunction(where, undefined, { timeout: 5_000 });
+
 test("keyboard: tree navigation, Alt shortcuts, output tabs", async (t) => {
   const { page } = await openPage(t);
   await waitForOutput(page, "kind: Deployment");
   await page.keyboard.press("Alt+1");
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), "templates");
+  await focusLands(page, () => document.activeElement.dataset.path === "templates");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), "templates/configmap.yaml");
+  await focusLands(page, () => document.activeElement.dataset.path === "templates/configmap.yaml");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.getElementById("editor-title").textContent === "templates/configmap.yaml");
   await page.keyboard.press("Alt+2");
-  assert.ok(await page.evaluate(() => document.activeElement.classList.contains("cm-content")));
+  await focusLands(page, () => document.activeElement.classList.contains("cm-content"));
   await page.keyboard.press("Alt+3");
   await page.keyboard.press("ArrowRight");
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Manifests (4)");
+  await focusLands(page, () => document.activeElement.textContent === "Manifests (4)");
   assert.ok(await page.getByTestId("manifests").locator("article.card").first().isVisible());
 });
 
