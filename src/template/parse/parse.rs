@@ -1,7 +1,9 @@
 //! The template parser, mirroring Go's `text/template/parse/parse.go`: the
 //! same grammar, the same tree shapes (including where each node's position
 //! points), `{{define}}`/`{{block}}` collection, variable scoping checks and
-//! the same error texts, `template: NAME:LINE: MESSAGE`.
+//! the same error texts, `template: NAME:LINE: MESSAGE`, and Go's limits:
+//! parentheses nested at most [`MAX_PAREN_DEPTH`] deep and at most
+//! [`MAX_PIPELINE_COMMANDS`] commands in one pipeline.
 
 use std::fmt;
 use std::rc::Rc;
@@ -9,6 +11,14 @@ use std::rc::Rc;
 use super::lex::{Item, ItemType, LexOptions, Lexer};
 use super::node::*;
 use crate::template::strconv;
+
+/// Go's `maxStackDepth` (native builds): how deep parenthesized
+/// pipelines may nest before `max expression depth exceeded`.
+pub const MAX_PAREN_DEPTH: usize = 10_000;
+
+/// Go's `maxPipelineCmds`: past this many commands a pipeline is
+/// `pipeline too long`.
+pub const MAX_PIPELINE_COMMANDS: usize = 100_000;
 
 /// One parsed template: a named body.
 #[derive(Clone, Debug)]
@@ -108,6 +118,8 @@ struct Frame<'a> {
     vars: Vec<String>,
     action_line: usize,
     range_depth: usize,
+    /// Open parentheses around the current position.
+    paren_depth: usize,
 }
 
 impl Frame<'_> {
@@ -118,6 +130,7 @@ impl Frame<'_> {
             vars: vec!["$".to_string()],
             action_line: 0,
             range_depth: 0,
+            paren_depth: 0,
         }
     }
 }
@@ -593,6 +606,9 @@ impl<'a> Parser<'a, '_> {
                     self.backup();
                     let cmd = self.command()?;
                     pipe.cmds.push(cmd);
+                    if pipe.cmds.len() > MAX_PIPELINE_COMMANDS {
+                        return self.error("pipeline too long".to_string());
+                    }
                 }
                 _ => return self.unexpected(&token, context),
             }
@@ -723,7 +739,13 @@ impl<'a> Parser<'a, '_> {
                 }
             }
             ItemType::LeftParen => {
-                Arg::Pipe(self.pipeline("parenthesized pipeline", ItemType::RightParen)?)
+                if self.frame.paren_depth >= MAX_PAREN_DEPTH {
+                    return self.error("max expression depth exceeded".to_string());
+                }
+                self.frame.paren_depth += 1;
+                let pipe = self.pipeline("parenthesized pipeline", ItemType::RightParen);
+                self.frame.paren_depth -= 1;
+                Arg::Pipe(pipe?)
             }
             ItemType::String | ItemType::RawString => match strconv::unquote(&token.val) {
                 Ok(text) => Arg::String(StringNode {
@@ -1005,6 +1027,45 @@ mod tests {
 
     fn tree_string(text: &str) -> String {
         parse_one(text).unwrap()[0].root.to_string()
+    }
+
+    /// Runs `f` on a thread with a stack as large as the render thread's
+    /// (deep nesting recurses once per level).
+    fn on_large_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn(f)
+            .expect("thread")
+            .join()
+            .expect("no panic")
+    }
+
+    #[test]
+    fn parentheses_nest_as_deep_as_go_allows_and_no_deeper() {
+        let nested = |depth: usize| format!("{{{{{}1{}}}}}", "(".repeat(depth), ")".repeat(depth));
+        let (at_limit, past_limit) = on_large_stack(move || {
+            let ok = parse_one(&nested(MAX_PAREN_DEPTH)).map(|trees| trees.len());
+            let err = parse_one(&format!("\n{}", nested(MAX_PAREN_DEPTH + 1)))
+                .err()
+                .map(|e| e.to_string());
+            (ok, err)
+        });
+        assert_eq!(at_limit, Ok(1));
+        assert_eq!(
+            past_limit.as_deref(),
+            Some("template: t:2: max expression depth exceeded")
+        );
+        // Depth counts open parentheses, not parentheses seen.
+        let siblings = format!("{{{{and {}}}}}", "(1) ".repeat(MAX_PAREN_DEPTH + 5));
+        assert!(parse_one(&siblings).is_ok());
+    }
+
+    #[test]
+    fn a_pipeline_holds_at_most_go_s_number_of_commands() {
+        let pipeline = |commands: usize| format!("{{{{1{}}}}}", " | len".repeat(commands - 1));
+        assert!(parse_one(&pipeline(MAX_PIPELINE_COMMANDS)).is_ok());
+        let err = parse_one(&pipeline(MAX_PIPELINE_COMMANDS + 1)).unwrap_err();
+        assert_eq!(err.to_string(), "template: t:1: pipeline too long");
     }
 
     #[test]
