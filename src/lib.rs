@@ -26,6 +26,7 @@ pub mod kube;
 pub mod release;
 pub mod teardown;
 pub mod template;
+pub mod threads;
 pub mod toml;
 pub mod value;
 pub mod values;

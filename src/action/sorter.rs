@@ -115,10 +115,11 @@ fn parse_heads_on_two_threads(
     let mut heads: Vec<Option<Result<SimpleHead, YamlError>>> = Vec::new();
     heads.resize_with(docs.len(), || None);
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("manifests".into())
-            .stack_size(WORKER_STACK_BYTES)
-            .spawn_scoped(scope, || read(&theirs))
+        let worker = crate::threads::builder("manifests", WORKER_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                crate::threads::on_start();
+                read(&theirs)
+            })
             .ok()?;
         let here = read(&mine);
         for (i, head) in here.into_iter().chain(worker.join().ok()?) {

@@ -4,6 +4,7 @@ use std::io::Write;
 
 fn main() {
     chartroom::cli::heap::tune_for_one_shot();
+    chartroom::threads::set_start_handler(chartroom::cli::heap::tune_this_thread);
     // The process exits after this one command: no point freeing its data.
     chartroom::teardown::skip_teardown();
     let outcome = chartroom::cli::run(std::env::args().skip(1).collect());

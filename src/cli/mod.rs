@@ -49,10 +49,10 @@ pub fn run(args: Vec<String>) -> Outcome {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let worker = std::thread::Builder::new()
-        .name("chartroom".into())
-        .stack_size(RENDER_STACK_BYTES)
-        .spawn(move || execute(command));
+    let worker = crate::threads::builder("chartroom", RENDER_STACK_BYTES).spawn(move || {
+        crate::threads::on_start();
+        execute(command)
+    });
     match worker.map(|h| h.join()) {
         Ok(Ok(outcome)) => outcome,
         _ => Outcome::error("internal error: the render thread failed"),

@@ -7,6 +7,7 @@
 
 pub mod glob;
 pub mod objects;
+mod parse_all;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -102,9 +103,13 @@ pub fn render_templates(
     if let Some(host) = host {
         set.set_host(host);
     }
-    for name in &order {
-        if let Err(e) = set.parse(name, &templates[name].text) {
-            return Err(cleanup_parse_error(name, e));
+    let parsed = parse_all::parse_all(&set.parse_context(), &order, templates);
+    for (name, trees) in order.iter().zip(parsed) {
+        match trees {
+            Ok(trees) => {
+                set.add_parsed(name, trees);
+            }
+            Err(e) => return Err(cleanup_parse_error(name, e.into())),
         }
     }
 

@@ -23,5 +23,6 @@ pub use function::{
     Context, DefaultHost, Func, Host, Method, NamedInt, NativeFn, ParamType, Returns,
 };
 pub use set::{
-    ExecOptions, MissingKey, Template, Templates, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STACK_BYTES,
+    ExecOptions, MissingKey, ParseContext, Template, Templates, DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_STACK_BYTES,
 };

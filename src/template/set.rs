@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::error::Error;
 use super::exec;
 use super::function::{DefaultHost, Func, Host};
-use super::parse::{self, ParseOptions, Tree};
+use super::parse::{self, ParseError, ParseOptions, Tree};
 use crate::template::strconv::quote;
 use crate::value::Value;
 
@@ -100,6 +100,33 @@ impl Template {
     /// The parse tree (`None` for a template that was never parsed).
     pub fn tree(&self) -> Option<&Tree> {
         self.tree.as_deref()
+    }
+}
+
+/// Parsing as a [`Templates`] set parses (its delimiters, its function
+/// names), borrowed from the set but shareable between threads: parsing a
+/// text depends on nothing else, so the trees equal those
+/// [`Templates::parse`] builds.
+pub struct ParseContext<'a> {
+    left_delim: &'a str,
+    right_delim: &'a str,
+    /// Sorted.
+    functions: Vec<&'a str>,
+}
+
+impl ParseContext<'_> {
+    /// The trees of template `name` and of the `{{define}}`s in `text`,
+    /// for [`Templates::add_parsed`].
+    pub fn parse(&self, name: &str, text: &str) -> Result<Vec<Tree>, ParseError> {
+        let is_function = |n: &str| self.functions.binary_search(&n).is_ok();
+        let options = ParseOptions {
+            left_delim: self.left_delim,
+            right_delim: self.right_delim,
+            is_function: &is_function,
+            skip_func_check: false,
+            keep_comments: false,
+        };
+        parse::parse(name, text, &options)
     }
 }
 
@@ -259,6 +286,25 @@ impl Templates {
             keep_comments: false,
         };
         let trees = parse::parse(name, text, &options)?;
+        Ok(self.add_parsed(name, trees))
+    }
+
+    /// What parsing for this set depends on (delimiters and function
+    /// names), apart from the set, so that other threads can parse for it.
+    pub fn parse_context(&self) -> ParseContext<'_> {
+        let mut functions: Vec<&str> = self.funcs.keys().map(String::as_str).collect();
+        functions.extend(self.builtins.keys().copied());
+        functions.sort_unstable();
+        ParseContext {
+            left_delim: &self.left_delim,
+            right_delim: &self.right_delim,
+            functions,
+        }
+    }
+
+    /// Installs the trees a [`ParseContext`] of this set parsed from the
+    /// text of template `name`: the second half of [`Templates::parse`].
+    pub fn add_parsed(&mut self, name: &str, trees: Vec<Tree>) -> Template {
         let mut handle = Template {
             name: name.to_string(),
             tree: None,
@@ -270,7 +316,7 @@ impl Templates {
             }
             self.add_tree(tree);
         }
-        Ok(handle)
+        handle
     }
 
     /// Go's `AddParseTree`/`associate`: installs a tree under its name

@@ -6,7 +6,7 @@
 //! [`MAX_PIPELINE_COMMANDS`] commands in one pipeline.
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::lex::{Item, ItemType, LexOptions, Lexer};
 use super::node::*;
@@ -30,7 +30,7 @@ pub struct Tree {
     pub parse_name: String,
     pub root: ListNode,
     /// The whole text that was parsed, for turning positions into lines.
-    pub text: Rc<str>,
+    pub text: Arc<str>,
 }
 
 impl Tree {
@@ -92,7 +92,7 @@ pub fn is_empty_tree(list: &ListNode) -> bool {
 /// Go's `parse.Parse`: the trees of template `name` and of every
 /// `{{define}}`/`{{block}}` in `text`, in the order they were added.
 pub fn parse(name: &str, text: &str, opts: &ParseOptions) -> Result<Vec<Tree>, ParseError> {
-    let shared_text: Rc<str> = Rc::from(text);
+    let shared_text: Arc<str> = Arc::from(text);
     let lex_options = LexOptions {
         emit_comment: opts.keep_comments,
         break_ok: !(opts.is_function)("break"),
@@ -145,7 +145,7 @@ struct Parser<'a, 'o> {
     lexer: Lexer<'a>,
     opts: &'o ParseOptions<'o>,
     parse_name: String,
-    text: Rc<str>,
+    text: Arc<str>,
     trees: Vec<Tree>,
     frame: Frame<'a>,
 }

@@ -55,16 +55,14 @@ pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
     let schemas: Vec<Arc<[u8]>> = schemas.into_iter().map(Arc::from).collect();
     let inputs = schemas.clone();
     let (send, results) = channel();
-    let spawned = std::thread::Builder::new()
-        .name("schema".into())
-        .stack_size(WORKER_STACK_BYTES)
-        .spawn(move || {
-            for (i, bytes) in inputs.iter().enumerate() {
-                if send.send((i, Handoff(compile_schema(bytes)))).is_err() {
-                    return;
-                }
+    let spawned = crate::threads::builder("schema", WORKER_STACK_BYTES).spawn(move || {
+        crate::threads::on_start();
+        for (i, bytes) in inputs.iter().enumerate() {
+            if send.send((i, Handoff(compile_schema(bytes)))).is_err() {
+                return;
             }
-        });
+        }
+    });
     if spawned.is_ok() {
         let taken = vec![false; schemas.len()];
         PENDING.with(|p| {

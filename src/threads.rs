@@ -1,0 +1,57 @@
+//! The helper threads the library starts natively (a schema compile ahead
+//! of validation, template parsing and manifest reading shared with a
+//! second core, the command line's render thread), and a process-wide
+//! start handler they all run first, as thread pools offer (rayon's
+//! `start_handler`). The `chartroom` binary uses it to give each helper a
+//! heap set up like the main one (`cli::heap`); library users need not.
+
+use std::sync::OnceLock;
+
+static START_HANDLER: OnceLock<fn()> = OnceLock::new();
+
+/// Makes every helper thread started from now on run `handler` before its
+/// work. Only the first call takes effect; returns whether this one did.
+pub fn set_start_handler(handler: fn()) -> bool {
+    START_HANDLER.set(handler).is_ok()
+}
+
+/// A builder for a helper thread named `name`, with `stack_bytes` of
+/// stack (reserved, not committed).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn builder(name: &str, stack_bytes: usize) -> std::thread::Builder {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(stack_bytes)
+}
+
+/// Runs the start handler, if one is set; the first call in each helper.
+pub(crate) fn on_start() {
+    if let Some(handler) = START_HANDLER.get() {
+        handler();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static STARTS: AtomicUsize = AtomicUsize::new(0);
+
+    fn count_start() {
+        STARTS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn helpers_run_the_first_handler_set() {
+        assert!(set_start_handler(count_start));
+        assert!(!set_start_handler(|| panic!("not the first handler")));
+        let before = STARTS.load(Ordering::SeqCst);
+        builder("test", 1 << 20)
+            .spawn(|| on_start())
+            .expect("thread")
+            .join()
+            .expect("no panic");
+        assert!(STARTS.load(Ordering::SeqCst) > before);
+    }
+}
