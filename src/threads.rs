@@ -25,6 +25,7 @@ pub(crate) fn builder(name: &str, stack_bytes: usize) -> std::thread::Builder {
 }
 
 /// Runs the start handler, if one is set; the first call in each helper.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn on_start() {
     if let Some(handler) = START_HANDLER.get() {
         handler();
@@ -48,7 +49,7 @@ mod tests {
         assert!(!set_start_handler(|| panic!("not the first handler")));
         let before = STARTS.load(Ordering::SeqCst);
         builder("test", 1 << 20)
-            .spawn(|| on_start())
+            .spawn(on_start)
             .expect("thread")
             .join()
             .expect("no panic");
