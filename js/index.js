@@ -161,7 +161,28 @@ function optionsJson(options) {
 export function renderChart(chart, options) {
   const json = optionsJson(options);
   const files = chartFiles(chart);
-  return call(() => glue.renderChart(files, json));
+  let output;
+  const result = call(() => {
+    const answer = glue.renderChart(files, json);
+    output = answer.takeOutput();
+    return answer.intoJson();
+  });
+  return withOutput(result, output);
+}
+
+/**
+ * The module sends the output stream apart from the JSON answer and each
+ * manifest's text only as its place in the stream (`contentAt: [start,
+ * end]`, UTF-16 units): slices share the one string instead of large
+ * outputs being escaped, decoded and parsed twice.
+ */
+function withOutput(result, output) {
+  result.manifests = result.manifests.map(({ contentAt, ...rest }) => ({
+    content: output.slice(contentAt[0], contentAt[1]),
+    ...rest,
+  }));
+  result.output = output;
+  return result;
 }
 
 /**

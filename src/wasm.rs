@@ -88,9 +88,33 @@ impl From<ChartFiles> for ChartSource {
     }
 }
 
+/// `renderChart`'s answer: the JSON text and, on success, the output
+/// stream apart from it (see [`request::render_chart`]).
+#[wasm_bindgen]
+pub struct RenderAnswer(request::RenderAnswer);
+
+#[wasm_bindgen]
+impl RenderAnswer {
+    /// The output stream (`undefined` after an error); once.
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> Option<String> {
+        self.0.output.take()
+    }
+
+    /// The JSON text; consumes the answer.
+    #[wasm_bindgen(js_name = intoJson)]
+    pub fn into_json(self) -> String {
+        self.0.json
+    }
+}
+
 #[wasm_bindgen(js_name = renderChart)]
-pub fn render_chart(chart: ChartFiles, options: &str) -> String {
-    request::render_chart(chart.into(), options, Some(Rc::new(JsHost)))
+pub fn render_chart(chart: ChartFiles, options: &str) -> RenderAnswer {
+    RenderAnswer(request::render_chart(
+        chart.into(),
+        options,
+        Some(Rc::new(JsHost)),
+    ))
 }
 
 #[wasm_bindgen(js_name = renderTemplate)]

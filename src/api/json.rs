@@ -8,6 +8,8 @@
 //! `hook` lists the document's `helm.sh/hook` events (empty for plain
 //! manifests).
 
+use std::ops::Range;
+
 use crate::action::TemplateOutput;
 use crate::value::{Map, Value};
 use crate::yaml::{from_yaml_into, GoField, GoStruct, GoType};
@@ -53,20 +55,33 @@ const HOOK_ANNOTATION: &str = "helm.sh/hook";
 /// The documents of a `helm template` stream: each `---` block with its
 /// `# Source:` path and the text after that line.
 pub fn stream_documents(stream: &str) -> Vec<(String, String)> {
+    document_ranges(stream)
+        .into_iter()
+        .map(|(path, range)| (path, stream[range].to_string()))
+        .collect()
+}
+
+/// [`stream_documents`] with each document's text as its byte range in
+/// the stream (the text is always one run of whole lines).
+fn document_ranges(stream: &str) -> Vec<(String, Range<usize>)> {
     let mut documents = Vec::new();
-    let mut current: Option<(String, String)> = None;
+    let mut current: Option<(String, Range<usize>)> = None;
+    let mut at = 0;
     for line in stream.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
         if line.trim_end_matches('\n') == "---" {
             documents.extend(current.take());
-            current = Some((String::new(), String::new()));
+            current = Some((String::new(), at..at));
             continue;
         }
-        let (path, content) = current.get_or_insert_with(Default::default);
+        let (path, content) = current.get_or_insert_with(|| (String::new(), start..start));
         match line.strip_prefix("# Source: ") {
-            Some(source) if path.is_empty() && content.is_empty() => {
+            Some(source) if path.is_empty() && content.start == content.end => {
                 *path = source.trim_end_matches('\n').to_string();
+                *content = at..at;
             }
-            _ => content.push_str(line),
+            _ => content.end = at,
         }
     }
     documents.extend(current);
@@ -103,7 +118,8 @@ fn head_entries(content: &str) -> Option<String> {
     Some(head)
 }
 
-fn card(path: &str, content: &str) -> Value {
+/// A document's card; `content_field` is its `content` entry.
+fn card(path: &str, content: &str, content_field: (&str, Value)) -> Value {
     let read = |text: &str| from_yaml_into(text, GoType::Struct(&CARD_HEAD));
     let head = head_entries(content)
         .and_then(|head| read(&head).ok())
@@ -127,7 +143,7 @@ fn card(path: &str, content: &str) -> Value {
         .collect();
     let map: Map = [
         ("path", Value::from(path)),
-        ("content", Value::from(content)),
+        content_field,
         ("kind", Value::from(text(field(&head, "kind")))),
         ("name", Value::from(text(field(&metadata, "name")))),
         (
@@ -144,19 +160,75 @@ fn card(path: &str, content: &str) -> Value {
 
 /// The result as a JSON value.
 pub fn template_output_value(out: &TemplateOutput) -> Value {
-    let manifests = stream_documents(&out.stream)
-        .iter()
-        .map(|(path, content)| card(path, content))
+    let manifests = document_ranges(&out.stream)
+        .into_iter()
+        .map(|(path, range)| {
+            let content = &out.stream[range];
+            card(&path, content, ("content", Value::from(content)))
+        })
         .collect();
-    let map: Map = [
-        ("manifests", Value::list(manifests)),
-        ("notes", Value::from(out.notes.as_str())),
-        ("output", Value::from(out.stream.as_str())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    result_map(manifests, out, true)
+}
+
+/// [`template_output_value`] as the npm package's JavaScript receives it,
+/// without `output` (which crosses apart, not as JSON) and with each card's
+/// text not repeated but located in `output` by `contentAt: [start, end]`,
+/// in UTF-16 code units (what `String.slice` takes), from which the package
+/// rebuilds `content`.
+pub fn template_output_wire(out: &TemplateOutput) -> Value {
+    let mut utf16 = Utf16Offsets::new(&out.stream);
+    let manifests = document_ranges(&out.stream)
+        .into_iter()
+        .map(|(path, range)| {
+            let at = [utf16.of(range.start), utf16.of(range.end)].map(|n| Value::int(n as i64));
+            card(
+                &path,
+                &out.stream[range],
+                ("contentAt", Value::list(at.to_vec())),
+            )
+        })
+        .collect();
+    result_map(manifests, out, false)
+}
+
+fn result_map(manifests: Vec<Value>, out: &TemplateOutput, with_output: bool) -> Value {
+    let map = Map::new();
+    map.insert("manifests", Value::list(manifests));
+    map.insert("notes", Value::from(out.notes.as_str()));
+    if with_output {
+        map.insert("output", Value::from(out.stream.as_str()));
+    }
     Value::Map(map)
+}
+
+/// UTF-16 offsets of increasing byte offsets into one text.
+struct Utf16Offsets<'a> {
+    text: &'a str,
+    byte: usize,
+    utf16: usize,
+}
+
+impl<'a> Utf16Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        Utf16Offsets {
+            text,
+            byte: 0,
+            utf16: 0,
+        }
+    }
+
+    /// The UTF-16 offset of byte offset `byte` (a character boundary, not
+    /// before the previous one asked for).
+    fn of(&mut self, byte: usize) -> usize {
+        let between = &self.text[self.byte..byte];
+        self.utf16 += if between.is_ascii() {
+            between.len()
+        } else {
+            between.chars().map(char::len_utf16).sum()
+        };
+        self.byte = byte;
+        self.utf16
+    }
 }
 
 /// The result as JSON text (indented).
@@ -167,6 +239,10 @@ pub fn template_output_json(out: &TemplateOutput) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn card(path: &str, content: &str) -> Value {
+        super::card(path, content, ("content", Value::from(content)))
+    }
 
     #[test]
     fn documents_of_a_stream() {
@@ -226,5 +302,59 @@ mod tests {
         let alias = "x: &n web\nkind: A\nmetadata:\n  name: *n\n";
         let aliased = crate::yaml::to_json_raw(&card("p", alias)).unwrap();
         assert!(aliased.contains(r#""kind":"A","name":"web""#), "{aliased}");
+    }
+
+    #[test]
+    fn the_wire_form_locates_each_text_in_the_output_in_utf16_units() {
+        let stream = "---\n# Source: c/templates/a.yaml\nkind: A\ndata:\n  s: \"é😀\"\n---\n# Source: c/templates/b.yaml\nkind: B\n---\nkind: C\n";
+        let out = TemplateOutput {
+            stream: stream.to_string(),
+            ..TemplateOutput::default()
+        };
+        let public = template_output_value(&out);
+        let wire = template_output_wire(&out);
+        let cards = |v: &Value| {
+            v.as_map()
+                .unwrap()
+                .get("manifests")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .to_vec()
+        };
+        let utf16: Vec<u16> = stream.encode_utf16().collect();
+        let (public, wire) = (cards(&public), cards(&wire));
+        assert_eq!(public.len(), 3);
+        for (p, w) in public.iter().zip(&wire) {
+            let (p, w) = (p.as_map().unwrap(), w.as_map().unwrap());
+            let at: Vec<usize> = w
+                .get("contentAt")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .iter()
+                .map(|n| match n {
+                    Value::Int(i, _) => *i as usize,
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            let located = String::from_utf16(&utf16[at[0]..at[1]]).unwrap();
+            assert_eq!(Some(located.as_str()), p.get("content").unwrap().as_str());
+            assert!(w.get("content").is_none());
+            for key in ["path", "kind", "name", "namespace", "hook"] {
+                let json = |v: Option<Value>| crate::yaml::to_json_raw(&v.unwrap()).unwrap();
+                assert_eq!(json(p.get(key)), json(w.get(key)), "{key}");
+            }
+        }
+        assert!(template_output_wire(&out)
+            .as_map()
+            .unwrap()
+            .get("output")
+            .is_none());
+        let last = wire[2].as_map().unwrap().get("contentAt").unwrap();
+        assert_eq!(
+            crate::yaml::to_json_raw(&last).unwrap(),
+            format!("[{},{}]", utf16.len() - 8, utf16.len())
+        );
     }
 }

@@ -34,21 +34,45 @@ pub fn load_chart(source: ChartSource) -> Result<Chart, Box<ErrorDetails>> {
     loaded.map_err(|e| Box::new(ErrorDetails::new(ErrorKind::Chart, &e, "")))
 }
 
-/// `renderChart`: the result of [`super::json::template_output_value`].
-pub fn render_chart(source: ChartSource, options: &str, host: Option<Rc<dyn Host>>) -> String {
-    respond(|| {
+/// What `renderChart` answers: the JSON text, and apart from it the
+/// rendered stream on success.
+#[derive(Clone, Debug)]
+pub struct RenderAnswer {
+    /// `{"ok": result}` without the result's `output` (see
+    /// [`super::json::template_output_wire`]), or `{"error": details}`.
+    pub json: String,
+    /// The result's `output`, the exact `helm template` stream; `None` for
+    /// an error.
+    pub output: Option<String>,
+}
+
+/// `renderChart`. The stream travels apart from the JSON text, and each
+/// manifest locates its text in it, so that a large output (CRDs) is
+/// neither escaped into JSON nor parsed back, and crosses once.
+pub fn render_chart(
+    source: ChartSource,
+    options: &str,
+    host: Option<Rc<dyn Host>>,
+) -> RenderAnswer {
+    let mut output = None;
+    let json = respond(|| {
         let request = Request::parse(options, RENDER_KEYS)?;
         let chart = load_chart(source)?;
         let options = request.render_options()?;
         match super::render_chart(chart, &options, &|p| request.read_file(p), host) {
-            Ok(out) => Ok(super::json::template_output_value(&out)),
+            Ok(out) => {
+                let result = super::json::template_output_wire(&out);
+                output = Some(out.stream);
+                Ok(result)
+            }
             Err(failure) => {
                 let mut details = failure.details;
                 details.output = failure.error.stdout;
                 Err(details)
             }
         }
-    })
+    });
+    RenderAnswer { json, output }
 }
 
 /// `renderTemplate`: the rendered text.

@@ -80,6 +80,28 @@ test("renderChart: output, manifests in Helm's order, hooks, notes", () => {
   );
   assert.equal(r.manifests[0].path, "demo/templates/svc.yaml");
   assert.equal(r.notes, "Installed web in prod.\n");
+  assert.deepEqual(Object.keys(r.manifests[0]), ["content", "hook", "kind", "name", "namespace", "path"]);
+  assert.equal(r.manifests[1].content, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-demo\nspec:\n  replicas: 1\n");
+  assert.equal(
+    r.manifests.map((m) => `---\n# Source: ${m.path}\n${m.content}`).join(""),
+    r.output,
+  );
+});
+
+test("renderChart: manifest texts with characters outside the BMP and ASCII", () => {
+  const files = {
+    ...chart,
+    "templates/a.yaml": "kind: ConfigMap\nmetadata:\n  name: a\ndata:\n  s: \"é 😀 ü\"\n",
+    "templates/b.yaml": "kind: ConfigMap\nmetadata:\n  name: b😀\n",
+  };
+  const r = cr.renderChart(files, { showOnly: ["templates/a.yaml", "templates/b.yaml"] });
+  assert.deepEqual(
+    r.manifests.map((m) => [m.name, m.content]),
+    [
+      ["a", "kind: ConfigMap\nmetadata:\n  name: a\ndata:\n  s: \"é 😀 ü\"\n"],
+      ["b😀", "kind: ConfigMap\nmetadata:\n  name: b😀\n"],
+    ],
+  );
 });
 
 test("files as a Map with bytes, values files in order, --set flags", () => {

@@ -28,6 +28,13 @@ fn chart() -> ChartSource {
     ])
 }
 
+/// `render_chart`'s JSON text (errors carry no separate output).
+fn render_chart_json(source: ChartSource, options: &str, host: Option<Rc<dyn Host>>) -> String {
+    let answer = render_chart(source, options, host);
+    assert!(answer.output.is_none() || !answer.json.contains("\"error\""));
+    answer.json
+}
+
 fn parse(json: &str) -> Map {
     match crate::yaml::from_json(json).unwrap() {
         Value::Map(m) => m,
@@ -69,9 +76,10 @@ fn renders_with_options_and_describes_each_manifest() {
         r#"{"releaseName":"rel","namespace":"prod","set":["replicas=3"],"values":[{"name":"a.yaml","text":"name: api"}]}"#,
         None,
     );
-    let result = ok(&out);
+    let result = ok(&out.json);
     let result = result.as_map().unwrap();
-    let output = text(result, "output");
+    assert!(result.get("output").is_none(), "the stream travels apart");
+    let output = out.output.expect("a result");
     assert_eq!(
         output,
         "---\n# Source: demo/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\n  namespace: prod\ndata:\n  replicas: \"3\"\n"
@@ -83,11 +91,18 @@ fn renders_with_options_and_describes_each_manifest() {
     assert_eq!(text(&first, "name"), "api");
     assert_eq!(text(&first, "namespace"), "prod");
     assert_eq!(text(&first, "path"), "demo/templates/cm.yaml");
+    let at = crate::yaml::to_json_raw(&first.get("contentAt").unwrap()).unwrap();
+    assert_eq!(at, format!("[37,{}]", output.len()));
+    assert!(output[37..].starts_with("apiVersion: v1\n"));
 }
 
 #[test]
 fn schema_errors_carry_every_violation() {
-    let e = error(&render_chart(chart(), r#"{"set":["replicas=0"]}"#, None));
+    let e = error(&render_chart_json(
+        chart(),
+        r#"{"set":["replicas=0"]}"#,
+        None,
+    ));
     assert_eq!(text(&e, "kind"), "schema");
     assert!(text(&e, "helmMessage").starts_with("values don't meet the specifications"));
     let violations = e.get("violations").unwrap();
@@ -114,7 +129,7 @@ fn template_errors_point_at_the_file() {
         ("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.0.0\n"),
         ("templates/a.yaml", "a: 1\nb: {{ .Values.x | nope }}\n"),
     ]);
-    let e = error(&render_chart(broken, "{}", None));
+    let e = error(&render_chart_json(broken, "{}", None));
     assert_eq!(text(&e, "kind"), "parse");
     assert_eq!(text(&e, "file"), "templates/a.yaml");
     assert_eq!(number(&e, "line"), Some(2));
@@ -135,28 +150,28 @@ fn step_budget_stops_endless_templates() {
             "{{ range until 100000000 }}x{{ end }}\n",
         ),
     ]);
-    let e = error(&render_chart(endless, r#"{"maxSteps":10000}"#, None));
+    let e = error(&render_chart_json(endless, r#"{"maxSteps":10000}"#, None));
     assert_eq!(text(&e, "kind"), "limit");
     assert_eq!(text(&e, "file"), "templates/a.yaml");
 }
 
 #[test]
 fn bad_options_are_reported() {
-    let e = error(&render_chart(chart(), r#"{"relaseName":"x"}"#, None));
+    let e = error(&render_chart_json(chart(), r#"{"relaseName":"x"}"#, None));
     assert_eq!(text(&e, "kind"), "options");
     assert_eq!(text(&e, "message"), "unknown option \"relaseName\"");
-    let e = error(&render_chart(chart(), r#"{"set":"a=1"}"#, None));
+    let e = error(&render_chart_json(chart(), r#"{"set":"a=1"}"#, None));
     assert_eq!(
         text(&e, "message"),
         "option \"set\" must be an array of strings"
     );
-    let e = error(&render_chart(
+    let e = error(&render_chart_json(
         chart(),
         r#"{"releaseName":"Bad_Name"}"#,
         None,
     ));
     assert_eq!(text(&e, "kind"), "options");
-    let e = error(&render_chart(chart(), r#"{"maxSteps":-1}"#, None));
+    let e = error(&render_chart_json(chart(), r#"{"maxSteps":-1}"#, None));
     assert_eq!(text(&e, "kind"), "options");
 }
 
@@ -210,11 +225,11 @@ fn chart_errors_name_the_file() {
         ),
         ("charts/sub/values.yaml", "a: 1\n- b\n"),
     ]);
-    let e = error(&render_chart(broken, "{}", None));
+    let e = error(&render_chart_json(broken, "{}", None));
     assert_eq!(text(&e, "kind"), "chart");
     assert_eq!(text(&e, "file"), "charts/sub/values.yaml", "{e:?}");
     assert_eq!(number(&e, "line"), Some(1), "{e:?}");
-    let e = error(&render_chart(
+    let e = error(&render_chart_json(
         ChartSource::Archive(b"not a tgz".to_vec()),
         "{}",
         None,
