@@ -110,6 +110,7 @@ impl Template {
 pub struct ParseContext<'a> {
     left_delim: &'a str,
     right_delim: &'a str,
+    max_stack_bytes: usize,
     /// Sorted.
     functions: Vec<&'a str>,
 }
@@ -125,6 +126,7 @@ impl ParseContext<'_> {
             is_function: &is_function,
             skip_func_check: false,
             keep_comments: false,
+            max_stack_bytes: self.max_stack_bytes,
         };
         parse::parse(name, text, &options)
     }
@@ -284,9 +286,16 @@ impl Templates {
             is_function: &is_function,
             skip_func_check: false,
             keep_comments: false,
+            max_stack_bytes: self.parse_stack_bytes(),
         };
         let trees = parse::parse(name, text, &options)?;
         Ok(self.add_parsed(name, trees))
+    }
+
+    /// How far a parse may grow the stack: half the execution's budget, as
+    /// `tpl` parses while a template executes.
+    fn parse_stack_bytes(&self) -> usize {
+        self.exec_options.max_stack_bytes / 2
     }
 
     /// What parsing for this set depends on (delimiters and function
@@ -298,6 +307,7 @@ impl Templates {
         ParseContext {
             left_delim: &self.left_delim,
             right_delim: &self.right_delim,
+            max_stack_bytes: self.parse_stack_bytes(),
             functions,
         }
     }

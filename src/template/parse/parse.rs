@@ -12,9 +12,14 @@ use super::lex::{Item, ItemType, LexOptions, Lexer};
 use super::node::*;
 use crate::template::strconv;
 
-/// Go's `maxStackDepth` (native builds): how deep parenthesized
-/// pipelines may nest before `max expression depth exceeded`.
-pub const MAX_PAREN_DEPTH: usize = 10_000;
+/// Go's `maxStackDepth`: how deep parenthesized pipelines may nest before
+/// `max expression depth exceeded` (10000; 1000 in Go's own WebAssembly
+/// port, whose stack is small, as here).
+pub const MAX_PAREN_DEPTH: usize = if cfg!(target_arch = "wasm32") {
+    1_000
+} else {
+    10_000
+};
 
 /// Go's `maxPipelineCmds`: past this many commands a pipeline is
 /// `pipeline too long`.
@@ -58,6 +63,11 @@ pub struct ParseOptions<'a> {
     pub skip_func_check: bool,
     /// Go's `ParseComments` mode: keep comment nodes in the tree.
     pub keep_comments: bool,
+    /// How far the stack may grow below where parsing started (nested
+    /// controls and parentheses recurse) before the parse stops with an
+    /// error instead of overflowing it; Go's parser has no such limit, its
+    /// stacks grow.
+    pub max_stack_bytes: usize,
 }
 
 /// A syntax error, printed exactly as Go prints it.
@@ -105,10 +115,18 @@ pub fn parse(name: &str, text: &str, opts: &ParseOptions) -> Result<Vec<Tree>, P
         text: shared_text,
         trees: Vec::new(),
         frame: Frame::new(),
+        stack_base: stack_position(),
     };
     let root = parser.parse_top()?;
     parser.add(name.to_string(), root)?;
     Ok(parser.trees)
+}
+
+/// The address of a local: where the stack currently is.
+#[inline(never)]
+fn stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 /// Per-tree parser state (Go keeps it in each `Tree`).
@@ -148,6 +166,8 @@ struct Parser<'a, 'o> {
     text: Arc<str>,
     trees: Vec<Tree>,
     frame: Frame<'a>,
+    /// [`stack_position`] when parsing started.
+    stack_base: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -213,6 +233,18 @@ impl<'a> Parser<'a, '_> {
     // --- errors -------------------------------------------------------------
 
     /// Go's `errorf`: located at the most recently lexed token's line.
+    /// Stops before the stack runs out ([`ParseOptions::max_stack_bytes`]).
+    fn check_stack(&self) -> PResult<()> {
+        let used = self.stack_base.saturating_sub(stack_position());
+        let max = self.opts.max_stack_bytes;
+        if used > max {
+            return self.error(format!(
+                "template parse exceeded the stack budget ({max} bytes)"
+            ));
+        }
+        Ok(())
+    }
+
     fn error<T>(&self, message: impl Into<String>) -> PResult<T> {
         let (line, pos) = match &self.frame.token[0] {
             Some(t) => (t.line, t.pos),
@@ -337,6 +369,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn item_list(&mut self) -> PResult<(ListNode, ListEnd)> {
+        self.check_stack()?;
         let mut list = ListNode {
             pos: self.peek_non_space().pos,
             nodes: Vec::new(),
@@ -742,6 +775,7 @@ impl<'a> Parser<'a, '_> {
                 if self.frame.paren_depth >= MAX_PAREN_DEPTH {
                     return self.error("max expression depth exceeded".to_string());
                 }
+                self.check_stack()?;
                 self.frame.paren_depth += 1;
                 let pipe = self.pipeline("parenthesized pipeline", ItemType::RightParen);
                 self.frame.paren_depth -= 1;
@@ -1021,6 +1055,7 @@ mod tests {
             is_function: &known,
             skip_func_check: false,
             keep_comments: false,
+            max_stack_bytes: usize::MAX,
         };
         parse("t", text, &opts)
     }
@@ -1058,6 +1093,35 @@ mod tests {
         // Depth counts open parentheses, not parentheses seen.
         let siblings = format!("{{{{and {}}}}}", "(1) ".repeat(MAX_PAREN_DEPTH + 5));
         assert!(parse_one(&siblings).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_stops_at_the_stack_budget_instead_of_overflowing() {
+        let known = |_: &str| false;
+        let parse_within = |text: &str, max_stack_bytes: usize| {
+            let opts = ParseOptions {
+                left_delim: "",
+                right_delim: "",
+                is_function: &known,
+                skip_func_check: false,
+                keep_comments: false,
+                max_stack_bytes,
+            };
+            parse("t", text, &opts)
+                .map(|trees| trees.len())
+                .map_err(|e| e.to_string())
+        };
+        let ifs =
+            |depth: usize| format!("{}x{}", "{{if 1}}".repeat(depth), "{{end}}".repeat(depth));
+        let parens = |depth: usize| format!("{{{{{}1{}}}}}", "(".repeat(depth), ")".repeat(depth));
+        assert_eq!(parse_within(&ifs(5), 64 << 10), Ok(1));
+        assert_eq!(parse_within(&parens(5), 64 << 10), Ok(1));
+        for deep in [ifs(100_000), parens(MAX_PAREN_DEPTH)] {
+            assert_eq!(
+                parse_within(&deep, 64 << 10),
+                Err("template: t:1: template parse exceeded the stack budget (65536 bytes)".into())
+            );
+        }
     }
 
     #[test]
