@@ -24,6 +24,28 @@ pub(crate) fn builder(name: &str, stack_bytes: usize) -> std::thread::Builder {
         .stack_size(stack_bytes)
 }
 
+/// Runs `helper_work` on a helper thread named `name` (with `stack_bytes`
+/// of stack) while this thread runs `own_work`; both results, or `None` if
+/// no thread could be started or the helper panicked.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn with_helper<H: Send, O>(
+    name: &str,
+    stack_bytes: usize,
+    helper_work: impl FnOnce() -> H + Send,
+    own_work: impl FnOnce() -> O,
+) -> Option<(H, O)> {
+    std::thread::scope(|scope| {
+        let helper = builder(name, stack_bytes)
+            .spawn_scoped(scope, || {
+                on_start();
+                helper_work()
+            })
+            .ok()?;
+        let own = own_work();
+        Some((helper.join().ok()?, own))
+    })
+}
+
 /// Runs the start handler, if one is set; the first call in each helper.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn on_start() {

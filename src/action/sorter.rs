@@ -114,19 +114,15 @@ fn parse_heads_on_two_threads(
     };
     let mut heads: Vec<Option<Result<SimpleHead, YamlError>>> = Vec::new();
     heads.resize_with(docs.len(), || None);
-    std::thread::scope(|scope| {
-        let worker = crate::threads::builder("manifests", WORKER_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                crate::threads::on_start();
-                read(&theirs)
-            })
-            .ok()?;
-        let here = read(&mine);
-        for (i, head) in here.into_iter().chain(worker.join().ok()?) {
-            heads[i] = Some(head);
-        }
-        Some(())
-    })?;
+    let (theirs, here) = crate::threads::with_helper(
+        "manifests",
+        WORKER_STACK_BYTES,
+        || read(&theirs),
+        || read(&mine),
+    )?;
+    for (i, head) in here.into_iter().chain(theirs) {
+        heads[i] = Some(head);
+    }
     heads.into_iter().collect()
 }
 

@@ -71,19 +71,11 @@ mod two_threads {
         };
         let mut parsed: Vec<Option<Parsed>> = Vec::new();
         parsed.resize_with(files.len(), || None);
-        std::thread::scope(|scope| {
-            let helper = crate::threads::builder("parse", HELPER_STACK_BYTES)
-                .spawn_scoped(scope, || {
-                    crate::threads::on_start();
-                    take_files()
-                })
-                .ok()?;
-            let here = take_files();
-            for (i, result) in here.into_iter().chain(helper.join().ok()?) {
-                parsed[i] = Some(result);
-            }
-            Some(())
-        })?;
+        let (theirs, here) =
+            crate::threads::with_helper("parse", HELPER_STACK_BYTES, take_files, take_files)?;
+        for (i, result) in here.into_iter().chain(theirs) {
+            parsed[i] = Some(result);
+        }
         parsed.into_iter().collect()
     }
 }

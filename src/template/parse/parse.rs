@@ -1048,6 +1048,10 @@ mod tests {
     use super::*;
 
     fn parse_one(text: &str) -> Result<Vec<Tree>, ParseError> {
+        parse_within(text, usize::MAX)
+    }
+
+    fn parse_within(text: &str, max_stack_bytes: usize) -> Result<Vec<Tree>, ParseError> {
         let known = |name: &str| matches!(name, "printf" | "len" | "index" | "and");
         let opts = ParseOptions {
             left_delim: "",
@@ -1055,7 +1059,7 @@ mod tests {
             is_function: &known,
             skip_func_check: false,
             keep_comments: false,
-            max_stack_bytes: usize::MAX,
+            max_stack_bytes,
         };
         parse("t", text, &opts)
     }
@@ -1097,17 +1101,8 @@ mod tests {
 
     #[test]
     fn deep_nesting_stops_at_the_stack_budget_instead_of_overflowing() {
-        let known = |_: &str| false;
         let parse_within = |text: &str, max_stack_bytes: usize| {
-            let opts = ParseOptions {
-                left_delim: "",
-                right_delim: "",
-                is_function: &known,
-                skip_func_check: false,
-                keep_comments: false,
-                max_stack_bytes,
-            };
-            parse("t", text, &opts)
+            parse_within(text, max_stack_bytes)
                 .map(|trees| trees.len())
                 .map_err(|e| e.to_string())
         };
