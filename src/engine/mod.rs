@@ -107,7 +107,7 @@ pub fn render_templates(
     for (name, trees) in order.iter().zip(parsed) {
         match trees {
             Ok(trees) => {
-                set.add_parsed(name, trees);
+                set.add_parsed(name, trees.iter().cloned());
             }
             Err(e) => return Err(cleanup_parse_error(name, e.into())),
         }

@@ -1,33 +1,134 @@
-//! Parsing every template of a render, on two threads where it pays.
+//! Parsing every template of a render: on two threads where it pays, and
+//! not again for a template unchanged since the last render.
 //!
 //! Helm parses a chart's templates one after the other into one set (in
 //! [`super::sort_templates`] order) and stops at the first syntax error.
 //! A template's parse depends only on its name, its text and the set's
-//! delimiters and function names ([`ParseContext`]), never on the other
-//! templates, so natively the files are shared out between this thread and
-//! a helper (largest first, each taking the next file when done with one)
-//! and installed afterwards in Helm's order. The set, and the first error
-//! in that order, are exactly those of parsing one file after the other;
-//! only the files after a broken one are parsed for nothing.
+//! delimiters, function names and stack budget ([`ParseContext`]), never on
+//! the other templates, so:
+//! - natively the files are shared out between this thread and a helper
+//!   (largest first, each taking the next file when done with one) and
+//!   installed afterwards in Helm's order. The set, and the first error in
+//!   that order, are exactly those of parsing one file after the other;
+//!   only the files after a broken one are parsed for nothing;
+//! - the trees of each template that parsed are kept for the next render in
+//!   the same thread (the playground, docs pages and editors render one
+//!   chart again and again, a keystroke apart), reused only for the same
+//!   name, text and settings, up to [`KEPT_TEXT_BYTES`] of template text. A
+//!   process that skips its teardown (the one-shot CLI) keeps nothing.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::Renderable;
 use crate::template::parse::{ParseError, Tree};
-use crate::template::ParseContext;
+use crate::template::{ParseContext, ParseSettings};
+
+/// The template text whose trees a thread keeps, at most.
+const KEPT_TEXT_BYTES: usize = 8 << 20;
+
+/// One template's trees, shared between renders.
+pub(super) type Trees = Rc<[Rc<Tree>]>;
+
+/// The trees kept from earlier renders in this thread.
+#[derive(Default)]
+struct Kept {
+    /// What they were parsed with.
+    settings: Option<ParseSettings>,
+    /// By template name: the text and its trees.
+    by_name: BTreeMap<String, (String, Trees)>,
+    text_bytes: usize,
+}
+
+thread_local! {
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
+}
 
 /// Each template's trees or syntax error, in the order of `order`.
 pub(super) fn parse_all(
     context: &ParseContext,
     order: &[String],
     templates: &BTreeMap<String, Renderable>,
-) -> Vec<Result<Vec<Tree>, ParseError>> {
+) -> Vec<Result<Trees, ParseError>> {
     let files: Vec<(&str, &str)> = order
         .iter()
         .map(|name| (name.as_str(), templates[name].text.as_str()))
         .collect();
+    let keep = !crate::teardown::skipping();
+    let mut results: Vec<Option<Result<Trees, ParseError>>> = if keep {
+        kept_trees(context, &files)
+    } else {
+        vec![None; files.len()]
+    };
+    let missing: Vec<usize> = (0..files.len()).filter(|&i| results[i].is_none()).collect();
+    let to_parse: Vec<(&str, &str)> = missing.iter().map(|&i| files[i]).collect();
+    for (i, parsed) in missing.into_iter().zip(parse_files(context, &to_parse)) {
+        let parsed = parsed.map(|trees| trees.into_iter().map(Rc::new).collect::<Trees>());
+        if keep {
+            if let Ok(trees) = &parsed {
+                keep_trees(files[i], trees);
+            }
+        }
+        results[i] = Some(parsed);
+    }
+    results.into_iter().flatten().collect()
+}
+
+/// The kept trees of each file, where its name, text and settings match.
+fn kept_trees(
+    context: &ParseContext,
+    files: &[(&str, &str)],
+) -> Vec<Option<Result<Trees, ParseError>>> {
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if !kept
+            .settings
+            .as_ref()
+            .is_some_and(|s| context.has_settings(s))
+        {
+            *kept = Kept {
+                settings: Some(context.settings()),
+                ..Kept::default()
+            };
+        }
+        files
+            .iter()
+            .map(|(name, text)| {
+                let (kept_text, trees) = kept.by_name.get(*name)?;
+                (kept_text == text).then(|| Ok(Rc::clone(trees)))
+            })
+            .collect()
+    })
+}
+
+fn keep_trees((name, text): (&str, &str), trees: &Trees) {
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if text.len() > KEPT_TEXT_BYTES {
+            return;
+        }
+        if kept.text_bytes + text.len() > KEPT_TEXT_BYTES {
+            kept.by_name.clear();
+            kept.text_bytes = 0;
+        }
+        kept.text_bytes += text.len();
+        if let Some((old, _)) = kept
+            .by_name
+            .insert(name.to_string(), (text.to_string(), Rc::clone(trees)))
+        {
+            kept.text_bytes -= old.len();
+        }
+    })
+}
+
+/// Parses `files` (natively on two threads where it pays).
+fn parse_files(
+    context: &ParseContext,
+    files: &[(&str, &str)],
+) -> Vec<Result<Vec<Tree>, ParseError>> {
     #[cfg(not(target_arch = "wasm32"))]
-    if let Some(parsed) = two_threads::parse(context, &files) {
+    if let Some(parsed) = two_threads::parse(context, files) {
         return parsed;
     }
     files
@@ -132,21 +233,23 @@ mod tests {
         let parsed = parse_all(&context, &order, &templates);
         assert_eq!(parsed.len(), 40);
         assert!(parsed.iter().all(Result::is_ok));
-        let trees = |r: &[Result<Vec<Tree>, ParseError>]| -> Vec<Vec<(String, String, String)>> {
-            r.iter()
-                .map(|trees| {
-                    let trees = trees.as_ref().expect("parsed");
-                    trees
-                        .iter()
-                        .map(|t| (t.name.clone(), t.parse_name.clone(), t.root.to_string()))
-                        .collect()
-                })
-                .collect()
-        };
-        assert_eq!(
-            trees(&parsed),
-            trees(&one_by_one(&context, &order, &templates))
-        );
+        let shape = |t: &Tree| (t.name.clone(), t.parse_name.clone(), t.root.to_string());
+        let here: Vec<Vec<_>> = parsed
+            .iter()
+            .map(|trees| {
+                trees
+                    .as_ref()
+                    .expect("parsed")
+                    .iter()
+                    .map(|t| shape(t))
+                    .collect()
+            })
+            .collect();
+        let one_by_one: Vec<Vec<_>> = one_by_one(&context, &order, &templates)
+            .iter()
+            .map(|trees| trees.as_ref().expect("parsed").iter().map(shape).collect())
+            .collect();
+        assert_eq!(here, one_by_one);
 
         files[3].1.insert_str(0, "{{ end }}");
         files[30].1.insert_str(0, "\n{{ nosuchfunction }}");
@@ -164,5 +267,43 @@ mod tests {
             ]
             .map(String::from)
         );
+    }
+
+    #[test]
+    fn unchanged_templates_reuse_the_kept_trees() {
+        let set = super::super::template_set(super::super::EngineOptions::default());
+        let context = set.parse_context();
+        let mut files = many_files();
+        let templates = renderables(&files);
+        let order = super::super::sort_templates(templates.keys());
+        let first = parse_all(&context, &order, &templates);
+        let again = parse_all(&context, &order, &templates);
+        let same = |a: &Result<Trees, ParseError>, b: &Result<Trees, ParseError>| {
+            Rc::ptr_eq(a.as_ref().unwrap(), b.as_ref().unwrap())
+        };
+        assert!(first.iter().zip(&again).all(|(a, b)| same(a, b)));
+
+        // An edited file is parsed again; the others are reused.
+        files[5].1.push_str("{{ .Values.more }}\n");
+        let edited = renderables(&files);
+        let third = parse_all(&context, &order, &edited);
+        let at = order
+            .iter()
+            .position(|n| n == "chart/templates/f05.yaml")
+            .unwrap();
+        for (i, (a, b)) in again.iter().zip(&third).enumerate() {
+            assert_eq!(same(a, b), i != at, "{}", order[i]);
+        }
+        let text = third[at].as_ref().unwrap()[1].root.to_string();
+        assert!(text.ends_with("{{.Values.more}}\n"), "{text}");
+
+        // Other settings (a smaller stack budget) parse everything again.
+        let mut small = super::super::template_set(super::super::EngineOptions::default());
+        small.set_exec_options(crate::template::ExecOptions {
+            max_stack_bytes: 1 << 18,
+            ..crate::template::ExecOptions::default()
+        });
+        let fourth = parse_all(&small.parse_context(), &order, &edited);
+        assert!(third.iter().zip(&fourth).all(|(a, b)| !same(a, b)));
     }
 }

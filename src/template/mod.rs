@@ -23,6 +23,6 @@ pub use function::{
     Context, DefaultHost, Func, Host, Method, NamedInt, NativeFn, ParamType, Returns,
 };
 pub use set::{
-    ExecOptions, MissingKey, ParseContext, Template, Templates, DEFAULT_MAX_DEPTH,
+    ExecOptions, MissingKey, ParseContext, ParseSettings, Template, Templates, DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_STACK_BYTES,
 };

@@ -115,7 +115,35 @@ pub struct ParseContext<'a> {
     functions: Vec<&'a str>,
 }
 
+/// A [`ParseContext`]'s settings, owned: what a kept parse must have been
+/// parsed with to stand for a new one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseSettings {
+    left_delim: String,
+    right_delim: String,
+    max_stack_bytes: usize,
+    functions: Vec<String>,
+}
+
 impl ParseContext<'_> {
+    /// The settings this context parses with.
+    pub fn settings(&self) -> ParseSettings {
+        ParseSettings {
+            left_delim: self.left_delim.to_string(),
+            right_delim: self.right_delim.to_string(),
+            max_stack_bytes: self.max_stack_bytes,
+            functions: self.functions.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    /// Whether this context parses as one with `settings` did.
+    pub fn has_settings(&self, settings: &ParseSettings) -> bool {
+        self.left_delim == settings.left_delim
+            && self.right_delim == settings.right_delim
+            && self.max_stack_bytes == settings.max_stack_bytes
+            && self.functions.iter().eq(settings.functions.iter())
+    }
+
     /// The trees of template `name` and of the `{{define}}`s in `text`,
     /// for [`Templates::add_parsed`].
     pub fn parse(&self, name: &str, text: &str) -> Result<Vec<Tree>, ParseError> {
@@ -289,7 +317,7 @@ impl Templates {
             max_stack_bytes: self.parse_stack_bytes(),
         };
         let trees = parse::parse(name, text, &options)?;
-        Ok(self.add_parsed(name, trees))
+        Ok(self.add_parsed(name, trees.into_iter().map(Rc::new)))
     }
 
     /// How far a parse may grow the stack: half the execution's budget, as
@@ -314,13 +342,16 @@ impl Templates {
 
     /// Installs the trees a [`ParseContext`] of this set parsed from the
     /// text of template `name`: the second half of [`Templates::parse`].
-    pub fn add_parsed(&mut self, name: &str, trees: Vec<Tree>) -> Template {
+    pub fn add_parsed(
+        &mut self,
+        name: &str,
+        trees: impl IntoIterator<Item = Rc<Tree>>,
+    ) -> Template {
         let mut handle = Template {
             name: name.to_string(),
             tree: None,
         };
         for tree in trees {
-            let tree = Rc::new(tree);
             if tree.name == name {
                 handle.tree = Some(Rc::clone(&tree));
             }

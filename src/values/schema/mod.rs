@@ -17,6 +17,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod background;
+mod cache;
 mod compiled;
 mod compiler;
 mod draft;
@@ -269,13 +270,19 @@ fn compile_schema(schema: &[u8]) -> Result<Compiled, SchemaError> {
 
 fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
     #[cfg(not(target_arch = "wasm32"))]
-    let compiled = background::take(schema).unwrap_or_else(|| compile_schema(schema));
+    let compiled = match background::take(schema) {
+        Some(result) => std::rc::Rc::new(result),
+        None => cache::compiled(schema),
+    };
     #[cfg(target_arch = "wasm32")]
-    let compiled = compile_schema(schema);
-    let Compiled { compiler: c, sid } = compiled?;
+    let compiled = cache::compiled(schema);
+    let Compiled { compiler: c, sid } = match compiled.as_ref() {
+        Ok(compiled) => compiled,
+        Err(e) => return Err(e.clone()),
+    };
     let no_resources = Default::default();
-    let outcome = validator::validate(&c.schemas, sid, &instance, None, &no_resources);
-    crate::teardown::discard(c);
+    let outcome = validator::validate(&c.schemas, *sid, &instance, None, &no_resources);
+    crate::teardown::discard(compiled);
     crate::teardown::discard(instance);
     match outcome {
         Ok(()) => Ok(()),
