@@ -10,11 +10,10 @@
 
 mod common;
 
-use std::fs;
 use std::path::Path;
 
 use chartroom::action::{split_manifests, SimpleHead};
-use common::files_under;
+use common::for_each_text_file;
 use common::vectors::conformance_dir;
 
 /// Compares both readings on `doc`; returns whether the quick one answered.
@@ -35,18 +34,11 @@ fn agree(doc: &str, origin: &Path) -> bool {
 #[test]
 fn quick_heads_agree_with_exact_ones_on_the_corpus() {
     let root = conformance_dir().join("charts/public");
-    let mut files = Vec::new();
-    files_under(&root, &mut files);
     let (mut rendered_bytes, mut quick_bytes, mut documents, mut quick_documents) = (0, 0, 0, 0);
     let mut shipped = 0;
-    for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let in_templates = path.components().any(|c| c.as_os_str() == "templates");
-        let Ok(text) = fs::read_to_string(path) else {
-            continue;
-        };
+    for_each_text_file(&root, |path, name, in_templates, text| {
         if name == "expected.out" {
-            for doc in split_manifests(&text) {
+            for doc in split_manifests(text) {
                 documents += 1;
                 rendered_bytes += doc.len();
                 if agree(&doc, path) {
@@ -55,12 +47,12 @@ fn quick_heads_agree_with_exact_ones_on_the_corpus() {
                 }
             }
         } else if (name.ends_with(".yaml") || name.ends_with(".yml")) && !in_templates {
-            for doc in split_manifests(&text) {
+            for doc in split_manifests(text) {
                 shipped += 1;
                 agree(&doc, path);
             }
         }
-    }
+    });
     eprintln!(
         "quick heads: {quick_documents} of {documents} rendered documents, \
          {quick_bytes} of {rendered_bytes} bytes; {shipped} shipped YAML documents compared"

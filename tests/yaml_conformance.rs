@@ -16,7 +16,7 @@ use chartroom::yaml::{
     to_json_pretty, to_json_raw, to_yaml,
 };
 use chartroom::{Map, Value};
-use common::files_under;
+use common::for_each_text_file;
 
 fn conformance_dir() -> PathBuf {
     let dir = std::env::var_os("CHARTROOM_CONFORMANCE")
@@ -236,20 +236,13 @@ fn values_file_vectors() {
 #[test]
 fn chart_corpus_yaml_loads() {
     let root = conformance_dir().join("charts/public");
-    let mut files = Vec::new();
-    files_under(&root, &mut files);
     let mut loaded = 0;
     let mut documents = 0;
-    for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let in_templates = path.components().any(|c| c.as_os_str() == "templates");
-        let Ok(text) = fs::read_to_string(path) else {
-            continue;
-        };
+    for_each_text_file(&root, |path, name, in_templates, text| {
         if (name.starts_with("values") && name.ends_with(".yaml") && !in_templates)
             || name == "Chart.yaml"
         {
-            from_yaml_map(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            from_yaml_map(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             loaded += 1;
         } else if name == "expected.out" && !path.with_file_name("expected.err").exists() {
             for doc in text.split("\n---\n") {
@@ -257,7 +250,7 @@ fn chart_corpus_yaml_loads() {
                 documents += 1;
             }
         }
-    }
+    });
     assert!(loaded > 250, "only {loaded} files loaded");
     assert!(documents > 1000, "only {documents} documents read");
 }

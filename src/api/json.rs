@@ -53,16 +53,8 @@ static CARD_HEAD: GoStruct = GoStruct {
 const HOOK_ANNOTATION: &str = "helm.sh/hook";
 
 /// The documents of a `helm template` stream: each `---` block with its
-/// `# Source:` path and the text after that line.
-pub fn stream_documents(stream: &str) -> Vec<(String, String)> {
-    document_ranges(stream)
-        .into_iter()
-        .map(|(path, range)| (path, stream[range].to_string()))
-        .collect()
-}
-
-/// [`stream_documents`] with each document's text as its byte range in
-/// the stream (the text is always one run of whole lines).
+/// `# Source:` path and the byte range of the text after that line (always
+/// one run of whole lines).
 fn document_ranges(stream: &str) -> Vec<(String, Range<usize>)> {
     let mut documents = Vec::new();
     let mut current: Option<(String, Range<usize>)> = None;
@@ -242,6 +234,13 @@ mod tests {
 
     fn card(path: &str, content: &str) -> Value {
         super::card(path, content, ("content", Value::from(content)))
+    }
+
+    fn stream_documents(stream: &str) -> Vec<(String, String)> {
+        document_ranges(stream)
+            .into_iter()
+            .map(|(path, range)| (path, stream[range].to_string()))
+            .collect()
     }
 
     #[test]

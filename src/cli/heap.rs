@@ -110,14 +110,24 @@ mod glibc {
             if end == usize::MAX || block_start > end || last <= first {
                 return true;
             }
-            madvise(first as *mut c_void, last - first, MADV_HUGEPAGE);
-            // The heap below that boundary has small pages: one block
-            // spanning it (kept, never touched) makes later allocations
-            // start just below the boundary. It begins where the freed
-            // block began, and malloc's headers stay below the boundary.
-            std::hint::black_box(malloc(first - block_start - 128));
+            huge_pages_from(block_start, first, last);
         }
         true
+    }
+
+    /// Marks `first..end` of a heap (2 MiB aligned) for huge pages. The
+    /// heap below `first` has small pages: one block spanning it (kept,
+    /// never touched) makes later allocations start just below the
+    /// boundary. It begins at `block_start`, where a block just freed at
+    /// the heap's top began, so malloc's headers stay below the boundary.
+    ///
+    /// # Safety
+    /// `first..end` lies in the heap that held the freed block.
+    unsafe fn huge_pages_from(block_start: usize, first: usize, end: usize) {
+        madvise(first as *mut c_void, end - first, MADV_HUGEPAGE);
+        if first - block_start > 4096 {
+            std::hint::black_box(malloc(first - block_start - 128));
+        }
     }
 
     /// glibc's `HEAP_MAX_SIZE` on 64-bit targets: a thread arena's heap
@@ -150,16 +160,7 @@ mod glibc {
             }
             let heap = block_start & !(THREAD_HEAP_SIZE - 1);
             let first = (block_start + 64).next_multiple_of(HUGE_PAGE);
-            madvise(
-                first as *mut c_void,
-                heap + THREAD_HEAP_SIZE - first,
-                MADV_HUGEPAGE,
-            );
-            // As for the main heap: later allocations start at the first
-            // range that can get a huge page.
-            if first - block_start > 4096 {
-                std::hint::black_box(malloc(first - block_start - 128));
-            }
+            huge_pages_from(block_start, first, heap + THREAD_HEAP_SIZE);
         }
     }
 }

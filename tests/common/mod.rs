@@ -21,3 +21,18 @@ pub fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Each text file under `root` (in [`files_under`] order) with its file
+/// name, whether it lies under a `templates` directory, and its text;
+/// files that are not UTF-8 are skipped.
+pub fn for_each_text_file(root: &Path, mut visit: impl FnMut(&Path, &str, bool, &str)) {
+    let mut files = Vec::new();
+    files_under(root, &mut files);
+    for path in &files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let in_templates = path.components().any(|c| c.as_os_str() == "templates");
+        if let Ok(text) = std::fs::read_to_string(path) {
+            visit(path, name, in_templates, &text);
+        }
+    }
+}
