@@ -33,14 +33,40 @@ pub(crate) struct Reader {
     nuls: usize,
     /// Index of the character at the start of Go's buffer.
     buffer_start: usize,
-    /// Whether every character (after a byte order mark) is ASCII, so that
-    /// character and byte offsets advance together.
-    ascii: bool,
-    /// The input after any byte order mark, kept when it is ASCII (for
-    /// copying runs of characters as bytes).
-    ascii_text: String,
+    /// The input after any byte order mark (for copying runs of characters
+    /// as text).
+    text: String,
+    /// Where each character starts in `text`, and its length last; `None`
+    /// when every character is ASCII, so that character and byte offsets
+    /// are the same.
+    starts: Option<Vec<usize>>,
     /// Index of the first character go-yaml does not allow (or the length).
     first_disallowed: usize,
+}
+
+/// The characters of `text` and where each starts, then the length. Runs
+/// of ASCII (most of any YAML file) are copied without decoding.
+fn decode_with_starts(text: &str) -> (Vec<char>, Vec<usize>) {
+    let bytes = text.as_bytes();
+    let mut chars = Vec::with_capacity(bytes.len());
+    let mut starts = Vec::with_capacity(bytes.len() + 1);
+    let mut at = 0;
+    while at < bytes.len() {
+        let run = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len() - at);
+        chars.extend(bytes[at..at + run].iter().map(|&b| char::from(b)));
+        starts.extend(at..at + run);
+        at += run;
+        if let Some(c) = text[at..].chars().next() {
+            chars.push(c);
+            starts.push(at);
+            at += c.len_utf8();
+        }
+    }
+    starts.push(bytes.len());
+    (chars, starts)
 }
 
 /// Whether go-yaml accepts `c` in a YAML stream.
@@ -68,16 +94,15 @@ impl Reader {
             Some(rest) => (rest, 3),
             None => (text, 0),
         };
-        let ascii = body.is_ascii();
-        let (chars, first_disallowed): (Vec<char>, _) = if ascii {
+        let (chars, first_disallowed, starts): (Vec<char>, _, _) = if body.is_ascii() {
             let bad = body
                 .bytes()
                 .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e));
-            (body.bytes().map(char::from).collect(), bad)
+            (body.bytes().map(char::from).collect(), bad, None)
         } else {
-            let chars: Vec<char> = body.chars().collect();
+            let (chars, starts) = decode_with_starts(body);
             let bad = chars.iter().position(|&c| !allowed(c));
-            (chars, bad)
+            (chars, bad, Some(starts))
         };
         let first_disallowed = first_disallowed.unwrap_or(chars.len());
         Reader {
@@ -90,12 +115,8 @@ impl Reader {
             eof: false,
             nuls: 0,
             buffer_start: 0,
-            ascii,
-            ascii_text: if ascii {
-                body.to_string()
-            } else {
-                String::new()
-            },
+            text: body.to_string(),
+            starts,
             first_disallowed,
         }
     }
@@ -113,19 +134,12 @@ impl Reader {
         (self.decoded + self.nuls).saturating_sub(self.pos)
     }
 
-    /// The next `n` characters, which must be decoded and not NULs.
-    #[inline]
-    pub(crate) fn ahead(&self, n: usize) -> &[char] {
-        &self.chars[self.pos..self.pos + n]
-    }
-
     /// Appends the next `n` characters (decoded, not NULs) to `s`.
     #[inline]
     pub(crate) fn push_ahead(&self, n: usize, s: &mut String) {
-        if self.ascii {
-            s.push_str(&self.ascii_text[self.pos..self.pos + n]);
-        } else {
-            s.extend(self.ahead(n));
+        match &self.starts {
+            None => s.push_str(&self.text[self.pos..self.pos + n]),
+            Some(starts) => s.push_str(&self.text[starts[self.pos]..starts[self.pos + n]]),
         }
     }
 
@@ -159,27 +173,22 @@ impl Reader {
                 }
             }
             first = false;
-            if self.ascii {
-                // One byte per character: decode up to the raw end at once.
-                let n = (self.raw_end - self.decoded_bytes).min(self.chars.len() - self.decoded);
-                if self.first_disallowed < self.decoded + n {
-                    return Err(control_character());
-                }
-                self.decoded += n;
-                self.decoded_bytes += n;
+            // Every character that ends by the raw end is decoded at once.
+            let bom_len = self.total_bytes - self.text.len();
+            let limit = self.raw_end - bom_len;
+            let decoded = match &self.starts {
+                None => limit,
+                Some(starts) => starts[1..].partition_point(|&end| end <= limit),
+            };
+            if self.first_disallowed < decoded {
+                return Err(control_character());
             }
-            while self.decoded < self.chars.len() {
-                let c = self.chars[self.decoded];
-                let width = c.len_utf8();
-                if self.decoded_bytes + width > self.raw_end {
-                    break;
-                }
-                if !allowed(c) {
-                    return Err(control_character());
-                }
-                self.decoded_bytes += width;
-                self.decoded += 1;
-            }
+            self.decoded = decoded;
+            self.decoded_bytes = bom_len
+                + match &self.starts {
+                    None => decoded,
+                    Some(starts) => starts[decoded],
+                };
             if self.eof {
                 self.nuls += 1;
                 break;
@@ -192,6 +201,25 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decodes_characters_with_their_starts() {
+        let (chars, starts) = decode_with_starts("aé😀b");
+        assert_eq!(chars, ['a', 'é', '😀', 'b']);
+        assert_eq!(starts, [0, 1, 3, 7, 8]);
+    }
+
+    #[test]
+    fn a_character_across_the_chunk_end_waits_for_the_next_chunk() {
+        let mut text = "a".repeat(RAW_CHUNK - 1);
+        text.push_str("é\u{1}");
+        let mut r = Reader::new(&text);
+        assert!(r.cache(RAW_CHUNK - 1).is_ok());
+        assert_eq!(r.unread(), RAW_CHUNK - 1);
+        r.pos = RAW_CHUNK - 1;
+        let err = r.cache(1).unwrap_err();
+        assert_eq!(err.problem, "control characters are not allowed");
+    }
 
     #[test]
     fn reads_chars_then_nul() {
