@@ -226,16 +226,18 @@ pub fn render_chart_values(
         ..EngineOptions::default()
     };
     let rendered = engine::render(&chart, &top, engine_options, host);
-    run_schema_checks(checks).map_err(values_failure)?;
-    let rendered = match rendered {
-        Ok(rendered) => rendered,
+    // The output is put together before the schema verdict is awaited, so
+    // that a schema still compiling in the background has that time too;
+    // a schema error still wins over whatever the render gave.
+    let assembled = match rendered {
+        Ok(rendered) => action::assemble(&chart, rendered, &output)
+            .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root)),
         Err(e) => {
             let error = action::render_failed(&e.message, &output);
-            return Err(RenderFailure::new(error, ErrorKind::Exec, &root));
+            Err(RenderFailure::new(error, ErrorKind::Exec, &root))
         }
     };
-    let assembled = action::assemble(&chart, rendered, &output)
-        .map_err(|error| RenderFailure::new(error, ErrorKind::Options, &root));
+    run_schema_checks(checks).map_err(values_failure)?;
     crate::teardown::discard((chart, top, vals));
     assembled
 }

@@ -44,6 +44,36 @@ fn a_schema_error_comes_before_a_render_error() {
 }
 
 #[test]
+fn a_schema_error_comes_before_an_output_error() {
+    // The output is put together before the schema verdict is taken; a
+    // `--show-only` that matches nothing must not hide the schema error.
+    let options = RenderOptions {
+        output: OutputOptions {
+            show_only: vec!["templates/missing.yaml".to_string()],
+            ..OutputOptions::default()
+        },
+        ..RenderOptions::default()
+    };
+    let render_with = |values: &str| {
+        render_chart(
+            chart(values, "a: 1\n"),
+            &options,
+            &|p| Err(format!("no file {p}")),
+            None,
+        )
+    };
+    let failure = render_with("count: x\n").expect_err("fails");
+    assert_eq!(failure.details.kind, ErrorKind::Schema);
+    let failure = render_with("count: 3\n").expect_err("fails");
+    assert_eq!(failure.details.kind, ErrorKind::Options);
+    assert!(
+        failure.error.message.contains("could not find template"),
+        "{}",
+        failure.error.message
+    );
+}
+
+#[test]
 fn the_schema_checks_the_values_from_before_the_render() {
     // The template changes `.Values.count` to a string while rendering.
     let out = render("count: 3\n", "a: {{ set .Values \"count\" \"x\" | len }}\n").expect("valid");
