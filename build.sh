@@ -520,6 +520,11 @@ cmd_bench() {
   cargo bench --bench request -- $triples | tee "$out/native.txt"
   # shellcheck disable=SC2086
   node benches/node.mjs --native "$out/native.txt" $cases | tee "$out/node.txt"
+  # First renders: charts no earlier render saw, so nothing kept applies.
+  # shellcheck disable=SC2086
+  cargo bench --bench request -- --fresh $triples | tee "$out/native-fresh.txt"
+  # shellcheck disable=SC2086
+  node benches/node.mjs --fresh --native "$out/native-fresh.txt" $cases | tee "$out/node-fresh.txt"
 
   step "Node memory: RSS and wasm memory of a fresh process per chart (benches/node_memory.mjs)"
   node benches/node_memory.mjs $cases | tee "$out/node_memory.txt"
