@@ -40,7 +40,9 @@ pub(crate) enum Dependency {
 pub(crate) struct Schema {
     pub url: String,
     pub ptr: String,
-    pub location: String,
+    /// A meta-schema put together from vocabularies: its location is its
+    /// URL alone (see [`Schema::location`]).
+    pub synthesized: bool,
     pub draft_version: u32,
     pub resource: Sid,
     pub dynamic_anchors: BTreeMap<String, Sid>,
@@ -99,6 +101,18 @@ pub(crate) struct Schema {
     pub exclusive_maximum: Option<Decimal>,
     pub exclusive_minimum: Option<Decimal>,
     pub multiple_of: Option<Decimal>,
+}
+
+impl Schema {
+    /// v6's `Schema.Location`: the URL and the JSON pointer as a fragment,
+    /// made when an error needs it.
+    pub(crate) fn location(&self) -> String {
+        if self.synthesized {
+            self.url.clone()
+        } else {
+            super::gourl::location(&self.url, &self.ptr)
+        }
+    }
 }
 
 pub(super) fn to_strings(arr: &[Json]) -> Vec<String> {

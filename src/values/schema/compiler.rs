@@ -42,7 +42,8 @@ pub(crate) struct Compiler {
     pub(crate) schemas: Vec<Schema>,
     /// The schemas enqueued so far, by URL and then pointer.
     index: BTreeMap<String, BTreeMap<String, Sid>>,
-    pending: VecDeque<Sid>,
+    /// Schemas to compile, with their values where the enqueuer had them.
+    pending: VecDeque<(Sid, Option<Json>)>,
     meta: Option<Box<Compiler>>,
     /// Meta-schemas synthesized for custom vocabulary sets.
     synthesized: BTreeMap<(u32, Vec<String>), Sid>,
@@ -213,11 +214,8 @@ impl Compiler {
             .clone()
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))?;
         let mut subschemas: BTreeMap<String, Json> = BTreeMap::new();
-        for path in d.subschemas() {
-            // Most schemas use few keywords: look a path up only when its
-            // first step is one of them.
-            let head_len = path.bytes().position(|b| b == b'/').unwrap_or(path.len());
-            if obj.contains_key(&path[..head_len]) {
+        for key in obj.keys() {
+            for path in d.subschemas_at(key) {
                 collect_path(sch, sch_ptr, path, &mut subschemas);
             }
         }
@@ -319,7 +317,7 @@ impl Compiler {
         let sid = self.schemas.len();
         let mut sch = Schema {
             url: "urn:mem:metaschema".to_string(),
-            location: "urn:mem:metaschema".to_string(),
+            synthesized: true,
             draft_version: d.draft.version,
             resource: sid,
             all_of,
@@ -335,6 +333,13 @@ impl Compiler {
     }
 
     pub(super) fn enqueue(&mut self, url: &str, ptr: &str) -> Sid {
+        self.enqueue_known(url, ptr, None)
+    }
+
+    /// [`Compiler::enqueue`] for a subschema whose value the caller holds
+    /// (the value at `ptr` in the document at `url`), so that compiling it
+    /// need not look the pointer up again.
+    pub(super) fn enqueue_known(&mut self, url: &str, ptr: &str, value: Option<&Json>) -> Sid {
         if let Some(&sid) = self.index.get(url).and_then(|ptrs| ptrs.get(ptr)) {
             return sid;
         }
@@ -342,7 +347,6 @@ impl Compiler {
         self.schemas.push(Schema {
             url: url.to_string(),
             ptr: ptr.to_string(),
-            location: location(url, ptr),
             resource: sid,
             ..Schema::default()
         });
@@ -355,20 +359,22 @@ impl Compiler {
                 self.index.insert(url.to_string(), ptrs);
             }
         }
-        self.pending.push_back(sid);
+        self.pending.push_back((sid, value.cloned()));
         sid
     }
 
     fn do_compile(&mut self, url: &str, ptr: &str) -> Result<Sid> {
         let sid = self.enqueue(url, ptr);
-        while let Some(next) = self.pending.pop_front() {
+        while let Some((next, known)) = self.pending.pop_front() {
             let (u, p) = (
                 self.schemas[next].url.clone(),
                 self.schemas[next].ptr.clone(),
             );
             self.ensure_subschema(&u, &p)?;
-            let doc = self.roots[&u].doc.clone();
-            let v = lookup(&doc, &u, &p)?.clone();
+            let v = match known {
+                Some(v) => v,
+                None => lookup(&self.roots[&u].doc, &u, &p)?.clone(),
+            };
             self.compile_value(&v, next)?;
         }
         Ok(sid)

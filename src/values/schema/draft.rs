@@ -48,12 +48,59 @@ const SUBSCHEMA_LOCATIONS: &[(&str, u32)] = &[
 
 impl Draft {
     /// Where this draft keeps subschemas.
-    pub fn subschemas(&self) -> impl Iterator<Item = &'static str> + '_ {
+    #[cfg(test)]
+    fn subschemas(&self) -> impl Iterator<Item = &'static str> + '_ {
         SUBSCHEMA_LOCATIONS
             .iter()
             .filter(|(_, since)| *since <= self.version)
             .map(|(path, _)| *path)
     }
+
+    /// [`Draft::subschemas`] that start at the keyword `key` (a schema has
+    /// a few keywords; most are none of these).
+    pub fn subschemas_at<'k>(&self, key: &'k str) -> impl Iterator<Item = &'static str> + 'k {
+        let version = self.version;
+        let known = is_subschema_keyword(key);
+        SUBSCHEMA_LOCATIONS
+            .iter()
+            .filter(move |(path, since)| {
+                known
+                    && *since <= version
+                    && path
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .map(|(path, _)| *path)
+    }
+}
+
+/// Whether some draft keeps subschemas under the keyword `key`.
+fn is_subschema_keyword(key: &str) -> bool {
+    matches!(
+        key,
+        "definitions"
+            | "not"
+            | "allOf"
+            | "anyOf"
+            | "oneOf"
+            | "properties"
+            | "additionalProperties"
+            | "patternProperties"
+            | "items"
+            | "additionalItems"
+            | "dependencies"
+            | "propertyNames"
+            | "contains"
+            | "if"
+            | "then"
+            | "else"
+            | "$defs"
+            | "dependentSchemas"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "contentSchema"
+            | "prefixItems"
+    )
 }
 
 pub(crate) static DRAFT4: Draft = Draft {
@@ -274,5 +321,29 @@ mod tests {
         assert!(DRAFT6.subschemas().any(|p| p == "contains"));
         assert!(!DRAFT2019.subschemas().any(|p| p == "prefixItems/[]"));
         assert!(DRAFT2020.subschemas().any(|p| p == "prefixItems/[]"));
+    }
+
+    #[test]
+    fn subschemas_at_a_keyword_are_those_under_it() {
+        for d in [&DRAFT4, &DRAFT6, &DRAFT7, &DRAFT2019, &DRAFT2020] {
+            let mut by_keyword: Vec<&str> = Vec::new();
+            for path in d.subschemas() {
+                let head = path.split('/').next().unwrap_or(path);
+                assert!(is_subschema_keyword(head), "{path}");
+                if !by_keyword.contains(&head) {
+                    by_keyword.push(head);
+                }
+            }
+            let regathered: Vec<&str> =
+                by_keyword.iter().flat_map(|k| d.subschemas_at(k)).collect();
+            assert_eq!(regathered, d.subschemas().collect::<Vec<_>>());
+        }
+        assert_eq!(
+            DRAFT2020.subschemas_at("items").collect::<Vec<_>>(),
+            ["items", "items/[]"]
+        );
+        assert_eq!(DRAFT4.subschemas_at("contains").count(), 0);
+        assert_eq!(DRAFT2020.subschemas_at("item").count(), 0);
+        assert_eq!(DRAFT2020.subschemas_at("type").count(), 0);
     }
 }

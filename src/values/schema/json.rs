@@ -113,6 +113,22 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Where the white space starting at `i` ends. Indentation (schemas are
+/// usually pretty-printed) is passed eight spaces at a time.
+fn space_end(s: &[u8], mut i: usize) -> usize {
+    const EIGHT: &[u8; 8] = b"        ";
+    while i < s.len() {
+        if s[i..].starts_with(EIGHT) {
+            i += EIGHT.len();
+        } else if is_space(s[i]) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
 /// Go's limit on JSON nesting (`maxNestingDepth`).
 const GO_MAX_NESTING: usize = 10000;
 
@@ -122,11 +138,7 @@ const GO_MAX_NESTING: usize = 10000;
 /// decoder's checker.
 fn first_value_is_valid(s: &[u8]) -> bool {
     let mut i = 0;
-    let skip_space = |i: &mut usize| {
-        while *i < s.len() && is_space(s[*i]) {
-            *i += 1;
-        }
-    };
+    let skip_space = |i: &mut usize| *i = space_end(s, *i);
     // Open containers: `{` or `[`.
     let mut stack: Vec<u8> = Vec::new();
     loop {
@@ -196,15 +208,11 @@ fn first_value_is_valid(s: &[u8]) -> bool {
 
 /// An object key and its colon, from white space before the key.
 fn object_key(s: &[u8], i: &mut usize) -> bool {
-    while *i < s.len() && is_space(s[*i]) {
-        *i += 1;
-    }
+    *i = space_end(s, *i);
     if s.get(*i) != Some(&b'"') || !string_literal(s, i) {
         return false;
     }
-    while *i < s.len() && is_space(s[*i]) {
-        *i += 1;
-    }
+    *i = space_end(s, *i);
     if s.get(*i) != Some(&b':') {
         return false;
     }
@@ -299,9 +307,7 @@ impl Parser<'_> {
     }
 
     fn skip_space(&mut self) {
-        while self.pos < self.s.len() && is_space(self.s[self.pos]) {
-            self.pos += 1;
-        }
+        self.pos = space_end(self.s, self.pos);
     }
 
     /// The next value; `None` if it nests too deeply.
@@ -578,6 +584,17 @@ mod tests {
         assert!(crate::yaml::json_syntax_check(&deep(GO_MAX_NESTING + 1)).is_err());
         assert!(first_value_is_valid(deep(GO_MAX_NESTING).as_bytes()));
         assert!(crate::yaml::json_syntax_check(&deep(GO_MAX_NESTING)).is_ok());
+    }
+
+    #[test]
+    fn white_space_ends_at_the_first_other_byte() {
+        let text = format!("\n{}\t\r\n x {}", " ".repeat(19), " ".repeat(9));
+        let s = text.as_bytes();
+        let x = text.find('x').expect("x");
+        assert_eq!(space_end(s, 0), x);
+        assert_eq!(space_end(s, x), x);
+        assert_eq!(space_end(s, x + 1), s.len());
+        assert_eq!(space_end(b"", 0), 0);
     }
 
     #[test]

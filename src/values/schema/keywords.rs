@@ -334,17 +334,18 @@ impl ObjCompiler<'_> {
             return None;
         }
         let p = format!("{}/{}", self.ptr, escape_token(pname));
-        Some(self.c.enqueue(self.url, &p))
+        Some(self.c.enqueue_known(self.url, &p, self.obj.get(pname)))
     }
 
     fn enqueue_arr(&mut self, pname: &str) -> Vec<Sid> {
         let Some(arr) = self.obj.get(pname).and_then(Json::as_array) else {
             return Vec::new();
         };
-        (0..arr.len())
-            .map(|i| {
+        arr.iter()
+            .enumerate()
+            .map(|(i, v)| {
                 let p = format!("{}/{}/{i}", self.ptr, escape_token(pname));
-                self.c.enqueue(self.url, &p)
+                self.c.enqueue_known(self.url, &p, Some(v))
             })
             .collect()
     }
@@ -353,10 +354,10 @@ impl ObjCompiler<'_> {
         let Some(obj) = self.obj.get(pname).and_then(Json::as_object) else {
             return BTreeMap::new();
         };
-        obj.keys()
-            .map(|k| {
+        obj.iter()
+            .map(|(k, v)| {
                 let p = format!("{}/{}/{}", self.ptr, escape_token(pname), escape_token(k));
-                (k.clone(), self.c.enqueue(self.url, &p))
+                (k.clone(), self.c.enqueue_known(self.url, &p, Some(v)))
             })
             .collect()
     }

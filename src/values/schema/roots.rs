@@ -47,17 +47,19 @@ impl Root {
     /// The resource enclosing `ptr` (v6's `root.resource`); `None` where
     /// Go would hand out a nil resource.
     pub(super) fn resource_key(&self, ptr: &str) -> Option<String> {
-        let mut p = ptr;
-        loop {
-            if self.resources.contains_key(p) {
-                return Some(p.to_string());
-            }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => break,
-            }
-        }
-        self.resources.contains_key("").then(String::new)
+        // `ptr` itself, else its longest `/`-ended prefix, else the root:
+        // documents have few resources, so each is tried against `ptr`.
+        let encloses = |key: &str| {
+            key.is_empty()
+                || ptr
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        self.resources
+            .keys()
+            .filter(|key| encloses(key))
+            .max_by_key(|key| key.len())
+            .cloned()
     }
 
     pub(super) fn resource(&self, ptr: &str) -> Result<&Resource> {

@@ -98,7 +98,7 @@ impl Env<'_> {
                 };
                 Err(ValidationError {
                     instance_location: Vec::new(),
-                    kind: Box::new(Kind::Schema(self.schemas[sid].location.clone())),
+                    kind: Box::new(Kind::Schema(self.schemas[sid].location())),
                     causes,
                 })
             }
@@ -147,8 +147,8 @@ impl Scope<'_> {
             if !sc.ref_kw.is_empty() {
                 loc = format!("/{}{loc}", escape_token(sc.ref_kw));
             } else {
-                let cur = &schemas[sc.sch].location;
-                let par = &schemas[parent.sch].location;
+                let cur = schemas[sc.sch].location();
+                let par = schemas[parent.sch].location();
                 loc = format!("{}{loc}", cur.get(par.len()..).unwrap_or(""));
             }
             sc = parent;
@@ -493,7 +493,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
         if let Some(other) = self.scope.check_cycle() {
             let kind = Kind::RefCycle {
-                url: s.location.clone(),
+                url: s.location(),
                 kw_loc1: self.scope.kw_loc(self.env.schemas),
                 kw_loc2: other.kw_loc(self.env.schemas),
             };
