@@ -2,6 +2,9 @@
 
 use std::io::Write;
 
+#[global_allocator]
+static ALLOCATOR: chartroom::cli::alloc::SizeClassAlloc = chartroom::cli::alloc::SizeClassAlloc;
+
 fn main() {
     chartroom::cli::heap::tune_for_one_shot();
     chartroom::threads::set_start_handler(chartroom::cli::heap::tune_this_thread);

@@ -3,6 +3,7 @@
 //! `show`, `tpl` and `version`. [`run`] returns what would be printed, so
 //! tests drive it without a process.
 
+pub mod alloc;
 mod args;
 #[cfg(feature = "kube")]
 mod cluster;
