@@ -179,7 +179,11 @@ mod tests {
         assert_eq!(class_of(layout(17, 8)), Some(1));
         assert_eq!(class_of(layout(MAX_SMALL, 16)), Some(CLASSES - 1));
         assert_eq!(class_of(layout(MAX_SMALL + 1, 8)), None);
-        assert_eq!(class_of(layout(64, 32)), None, "over-aligned goes to the system");
+        assert_eq!(
+            class_of(layout(64, 32)),
+            None,
+            "over-aligned goes to the system"
+        );
     }
 
     #[test]
@@ -254,7 +258,9 @@ mod tests {
             assert!(std::slice::from_raw_parts(z, 64).iter().all(|&b| b == 0));
             alloc.dealloc(z, layout(64, 8));
             let big = alloc.alloc_zeroed(layout(1 << 20, 8));
-            assert!(std::slice::from_raw_parts(big, 1 << 20).iter().all(|&b| b == 0));
+            assert!(std::slice::from_raw_parts(big, 1 << 20)
+                .iter()
+                .all(|&b| b == 0));
             alloc.dealloc(big, layout(1 << 20, 8));
         }
     }
@@ -280,7 +286,10 @@ mod tests {
         }
         unsafe {
             let again = alloc.alloc(layout(20, 8));
-            assert_eq!(again as usize, addresses[999], "the last freed comes back first");
+            assert_eq!(
+                again as usize, addresses[999],
+                "the last freed comes back first"
+            );
             alloc.dealloc(again, layout(20, 8));
         }
     }

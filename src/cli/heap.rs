@@ -7,22 +7,27 @@
 //! heap grows 128 KiB at a time, each 4 KiB page faulting on first touch.
 //! Measured on traefik's chart (2,390 faults, half the run's CPU time in
 //! the kernel), the set-up below brings that to a few hundred faults:
-//! - the main heap grown once by [`HEAP_RESERVE`] and never trimmed, with
-//!   large blocks (file contents) taken from it instead of separate
-//!   `mmap`s, and marked for transparent huge pages (`MADV_HUGEPAGE`), so
-//!   a fault maps 2 MiB where the system allows it (`enabled=madvise`);
+//! - heaps grow by [`HEAP_RESERVE`] at a time and are never trimmed, with
+//!   large blocks (file contents) taken from them instead of separate
+//!   `mmap`s;
 //! - one arena per busy thread (the render thread, the schema compile,
-//!   the parse and manifest helpers: [`ARENAS`]), each thread's heap set up
-//!   the same way when the thread starts. Threads sharing one arena wait
-//!   on its lock at every allocation: with a single arena, compiling a
-//!   schema beside the render cost a third of the run in lock hand-offs
-//!   (otel-kube-stack: 71 context switches, 21 ms; 6 and 16 ms now).
+//!   the parse and manifest helpers: [`ARENAS`]), its heap made usable up
+//!   front and marked for transparent huge pages (`MADV_HUGEPAGE`) when the
+//!   thread starts, so a fault maps 2 MiB where the system allows it
+//!   (`enabled=madvise`). Threads sharing one arena wait on its lock at
+//!   every allocation: with a single arena, compiling a schema beside the
+//!   render cost a third of the run in lock hand-offs (otel-kube-stack: 71
+//!   context switches, 21 ms; 6 and 16 ms then). The main thread's own
+//!   heap keeps small pages: it only parses the arguments and writes the
+//!   output, and a first huge page there cost about 0.2 ms before the
+//!   render could start (interleaved runs: traefik 9.32 → 8.88 ms,
+//!   otel-kube-stack 14.04 → 13.79, argo-workflows 9.14 → 8.91).
 //!
 //! Only Linux with glibc; elsewhere (and if any call is refused) the
 //! allocator's defaults stay, which only costs speed.
 
-/// How much the main heap grows up front: more than the largest chart in
-/// the benchmark corpus needs. Address space only until touched.
+/// How much a heap grows at a time: more than the largest chart in the
+/// benchmark corpus needs. Address space only until touched.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const HEAP_RESERVE: usize = 64 << 20;
 
@@ -62,8 +67,6 @@ mod glibc {
     const MMAP_THRESHOLD_MAX: c_int = 32 << 20;
     const MADV_HUGEPAGE: c_int = 14;
     const HUGE_PAGE: usize = 2 << 20;
-    /// The block whose allocation grows the heap.
-    const GROW_BLOCK: usize = 1 << 20;
 
     extern "C" {
         fn mallopt(param: c_int, value: c_int) -> c_int;
@@ -77,42 +80,16 @@ mod glibc {
         let pad = c_int::try_from(reserve).unwrap_or(c_int::MAX);
         // SAFETY: mallopt only changes allocator parameters; every value
         // is in the range glibc documents for it.
-        let set = unsafe {
+        // (The main thread only parses the arguments and writes what the
+        // render thread produced: its heap keeps small pages, as a huge
+        // page there would be 2 MiB zeroed, about 0.2 ms, for a few
+        // kilobytes, before the render can start.)
+        unsafe {
             mallopt(M_ARENA_MAX, arenas) == 1
                 && mallopt(M_TOP_PAD, pad) == 1
                 && mallopt(M_TRIM_THRESHOLD, c_int::MAX) == 1
                 && mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX) == 1
-        };
-        if !set {
-            return false;
         }
-        // SAFETY: the blocks come from and go back to the same allocator
-        // and are never written here; madvise only advises on pages of
-        // the heap itself (below the break that malloc just moved).
-        unsafe {
-            // A block larger than the heap's free top makes malloc grow
-            // the heap by it plus the top pad in one step.
-            // (black_box: the compiler may drop an unused malloc/free pair.)
-            let grow = std::hint::black_box(malloc(GROW_BLOCK));
-            if grow.is_null() {
-                return false;
-            }
-            free(std::hint::black_box(grow));
-            let end = sbrk(0) as usize;
-            // malloc wrote a header just past the block, so the first
-            // 2 MiB range that can get a huge page starts after it (a
-            // range with a small page already in it cannot).
-            let block_start = grow as usize;
-            let first = (block_start + GROW_BLOCK + 64).next_multiple_of(HUGE_PAGE);
-            let last = end - end % HUGE_PAGE;
-            // (A block from elsewhere than the break heap, as in a process
-            // whose threads already have arenas, leaves the heap as is.)
-            if end == usize::MAX || block_start > end || last <= first {
-                return true;
-            }
-            huge_pages_from(block_start, first, last);
-        }
-        true
     }
 
     /// Marks `first..end` of a heap (2 MiB aligned) for huge pages. The
