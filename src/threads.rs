@@ -2,8 +2,8 @@
 //! of validation, template parsing and manifest reading shared with a
 //! second core, the command line's render thread), and a process-wide
 //! start handler they all run first, as thread pools offer (rayon's
-//! `start_handler`). The `chartroom` binary uses it to give each helper a
-//! heap set up like the main one (`cli::heap`); library users need not.
+//! `start_handler`). The `chartroom` binary uses it to give each helper's
+//! heap huge pages up front (`cli::heap`); library users need not.
 
 use std::sync::OnceLock;
 
@@ -18,10 +18,24 @@ pub fn set_start_handler(handler: fn()) -> bool {
 /// A builder for a helper thread named `name`, with `stack_bytes` of
 /// stack (reserved, not committed).
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn builder(name: &str, stack_bytes: usize) -> std::thread::Builder {
+fn builder(name: &str, stack_bytes: usize) -> std::thread::Builder {
     std::thread::Builder::new()
         .name(name.into())
         .stack_size(stack_bytes)
+}
+
+/// Starts `work` on a helper thread named `name` (with `stack_bytes` of
+/// stack), after the start handler.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn spawn<T: Send + 'static>(
+    name: &str,
+    stack_bytes: usize,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    builder(name, stack_bytes).spawn(|| {
+        on_start();
+        work()
+    })
 }
 
 /// Runs `helper_work` on a helper thread named `name` (with `stack_bytes`

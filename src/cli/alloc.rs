@@ -18,7 +18,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::ptr::{self, NonNull};
+use std::ptr;
 
 /// Size classes are multiples of this; it is also the alignment every
 /// block gets (the system allocator's on 64-bit targets).
@@ -141,8 +141,8 @@ unsafe impl GlobalAlloc for SizeClassAlloc {
             return System.alloc_zeroed(layout);
         }
         let block = self.alloc(layout);
-        if let Some(block) = NonNull::new(block) {
-            block.as_ptr().write_bytes(0, layout.size());
+        if !block.is_null() {
+            block.write_bytes(0, layout.size());
         }
         block
     }
@@ -172,6 +172,27 @@ mod tests {
         Layout::from_size_align(size, align).expect("valid layout")
     }
 
+    /// A block of `size` bytes (align 8), written over and freed.
+    fn freed_block(size: usize) -> *mut u8 {
+        // SAFETY: non-zero size; written within it, then freed once.
+        unsafe {
+            let block = SizeClassAlloc.alloc(layout(size, 8));
+            block.write_bytes(0xAB, size);
+            SizeClassAlloc.dealloc(block, layout(size, 8));
+            block
+        }
+    }
+
+    /// Whether the `len` bytes at `block` all equal `byte`.
+    ///
+    /// # Safety
+    /// `block..block + len` is allocated and initialised.
+    unsafe fn holds(block: *const u8, len: usize, byte: u8) -> bool {
+        std::slice::from_raw_parts(block, len)
+            .iter()
+            .all(|&b| b == byte)
+    }
+
     #[test]
     fn classes_cover_sizes_up_to_the_largest_small_block() {
         assert_eq!(class_of(layout(1, 1)), Some(0));
@@ -189,10 +210,8 @@ mod tests {
     #[test]
     fn a_freed_block_is_reused_for_its_class_only() {
         let alloc = SizeClassAlloc;
+        let a = freed_block(40);
         unsafe {
-            let a = alloc.alloc(layout(40, 8));
-            a.write_bytes(0xAB, 40);
-            alloc.dealloc(a, layout(40, 8));
             let other_class = alloc.alloc(layout(100, 8));
             assert_ne!(other_class, a);
             let same_class = alloc.alloc(layout(33, 8));
@@ -217,9 +236,11 @@ mod tests {
             blocks.push((block, l, (i % 251) as u8));
         }
         for &(block, l, fill) in &blocks {
-            // SAFETY: each block was allocated above with this layout.
-            let bytes = unsafe { std::slice::from_raw_parts(block, l.size()) };
-            assert!(bytes.iter().all(|&b| b == fill), "a block was overwritten");
+            // SAFETY: each block was allocated and filled above.
+            assert!(
+                unsafe { holds(block, l.size(), fill) },
+                "a block was overwritten"
+            );
         }
         for (block, l, _) in blocks {
             unsafe { alloc.dealloc(block, l) };
@@ -237,8 +258,7 @@ mod tests {
                 let kept = l.size().min(new_size);
                 block = alloc.realloc(block, l, new_size);
                 assert!(!block.is_null());
-                let bytes = std::slice::from_raw_parts(block, kept);
-                assert!(bytes.iter().all(|&b| b == 7), "grown to {new_size}");
+                assert!(holds(block, kept, 7), "grown to {new_size}");
                 block.add(kept).write_bytes(7, new_size - kept);
                 l = layout(new_size, 8);
             }
@@ -249,18 +269,14 @@ mod tests {
     #[test]
     fn zeroed_blocks_are_zero_even_when_reused() {
         let alloc = SizeClassAlloc;
+        let a = freed_block(64);
         unsafe {
-            let a = alloc.alloc(layout(64, 8));
-            a.write_bytes(0xFF, 64);
-            alloc.dealloc(a, layout(64, 8));
             let z = alloc.alloc_zeroed(layout(64, 8));
             assert_eq!(z, a);
-            assert!(std::slice::from_raw_parts(z, 64).iter().all(|&b| b == 0));
+            assert!(holds(z, 64, 0));
             alloc.dealloc(z, layout(64, 8));
             let big = alloc.alloc_zeroed(layout(1 << 20, 8));
-            assert!(std::slice::from_raw_parts(big, 1 << 20)
-                .iter()
-                .all(|&b| b == 0));
+            assert!(holds(big, 1 << 20, 0));
             alloc.dealloc(big, layout(1 << 20, 8));
         }
     }
@@ -280,8 +296,7 @@ mod tests {
         .join()
         .expect("no panic");
         for (i, &a) in addresses.iter().enumerate() {
-            let bytes = unsafe { std::slice::from_raw_parts(a as *const u8, 24) };
-            assert!(bytes.iter().all(|&b| b == i as u8));
+            assert!(unsafe { holds(a as *const u8, 24, i as u8) });
             unsafe { alloc.dealloc(a as *mut u8, layout(24, 8)) };
         }
         unsafe {

@@ -46,9 +46,10 @@ pub fn tune_for_one_shot() -> bool {
     false
 }
 
-/// Sets up the calling thread's heap as [`tune_for_one_shot`] set up the
-/// main one, if the thread has an arena of its own. Call first thing in a
-/// new thread (see [`crate::threads::set_start_handler`]).
+/// Gives the calling thread's arena its heap up front, marked for huge
+/// pages (see the module docs), if the thread has an arena of its own.
+/// Call first thing in a new thread (see
+/// [`crate::threads::set_start_handler`]).
 pub fn tune_this_thread() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     glibc::tune_thread_heap();

@@ -50,10 +50,7 @@ pub fn run(args: Vec<String>) -> Outcome {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let worker = crate::threads::builder("chartroom", RENDER_STACK_BYTES).spawn(move || {
-        crate::threads::on_start();
-        execute(command)
-    });
+    let worker = crate::threads::spawn("chartroom", RENDER_STACK_BYTES, move || execute(command));
     match worker.map(|h| h.join()) {
         Ok(Ok(outcome)) => outcome,
         _ => Outcome::error("internal error: the render thread failed"),

@@ -55,8 +55,7 @@ pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
     let schemas: Vec<Arc<[u8]>> = schemas.into_iter().map(Arc::from).collect();
     let inputs = schemas.clone();
     let (send, results) = channel();
-    let spawned = crate::threads::builder("schema", WORKER_STACK_BYTES).spawn(move || {
-        crate::threads::on_start();
+    let spawned = crate::threads::spawn("schema", WORKER_STACK_BYTES, move || {
         for (i, bytes) in inputs.iter().enumerate() {
             if send.send((i, Handoff(compile_schema(bytes)))).is_err() {
                 return;
