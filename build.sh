@@ -17,8 +17,13 @@ CARGO_FUZZ_VERSION=0.13.2
 # Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 PKG_DIR=$ROOT/pkg
-# wasm-opt level for the package's module (see the README's sizes and speeds).
-WASM_OPT_LEVEL=-O3
+# wasm-opt settings for the package's module (see the README's sizes and
+# speeds). Inlining stops where a function would grow past 6,000 bytes
+# (binaryen's default is 409,600): V8's optimizing tier compiles each hot
+# function whole, and the few giant ones binaryen made by inlining cost tens
+# of MB of compiler memory and 100+ ms of compile time each (README, Node
+# memory), for no measurable speed.
+WASM_OPT_FLAGS=(-O3 --inline-max-combined-binary-size 6000)
 
 usage() {
   cat <<'EOF'
@@ -364,10 +369,10 @@ build_wasm() {
   step "cargo rustc: the wasm module (profile wasm, feature wasm)"
   cargo rustc --lib --crate-type cdylib --profile wasm --target "$WASM_TARGET" --features wasm
   local raw=$TARGET_DIR/$WASM_TARGET/wasm/chartroom.wasm
-  step "wasm-bindgen $WASM_BINDGEN_VERSION --target web; wasm-opt $WASM_OPT_LEVEL"
+  step "wasm-bindgen $WASM_BINDGEN_VERSION --target web; wasm-opt ${WASM_OPT_FLAGS[*]}"
   rm -rf "$WASM_OUT"
   "$bindgen" --target web --out-dir "$WASM_OUT/bindgen" --out-name chartroom "$raw"
-  "$opt" "$WASM_OPT_LEVEL" "$WASM_OUT/bindgen/chartroom_bg.wasm" -o "$WASM_OUT/chartroom_bg.wasm"
+  "$opt" "${WASM_OPT_FLAGS[@]}" "$WASM_OUT/bindgen/chartroom_bg.wasm" -o "$WASM_OUT/chartroom_bg.wasm"
   # The glue keeps its instance in `wasm`; the package starts a fresh
   # instance after a trap, so it needs a way to drop the old one.
   if ! grep -q '^let wasmModule, wasmInstance, wasm;$' "$WASM_OUT/bindgen/chartroom.js"; then
@@ -386,7 +391,7 @@ cmd_wasm() {
   build_wasm
   STEP=""
   print_sizes "$WASM_OUT/bindgen/chartroom_bg.wasm" "wasm-bindgen output, before wasm-opt"
-  print_sizes "$WASM_OUT/chartroom_bg.wasm" "the package's module, wasm-opt $WASM_OPT_LEVEL"
+  print_sizes "$WASM_OUT/chartroom_bg.wasm" "the package's module, wasm-opt ${WASM_OPT_FLAGS[*]}"
   local twiggy=$CACHE/cargo/bin/twiggy
   if [ ! -x "$twiggy" ]; then
     step "install twiggy into $CACHE/cargo"
@@ -459,7 +464,7 @@ cmd_pkg() {
   node js/package.mjs "$version" "$PKG_DIR"
   STEP=""
   echo "pkg/: chartroom@$version"
-  print_sizes "$PKG_DIR/chartroom_bg.wasm" "the package's wasm, wasm-opt $WASM_OPT_LEVEL"
+  print_sizes "$PKG_DIR/chartroom_bg.wasm" "the package's wasm, wasm-opt ${WASM_OPT_FLAGS[*]}"
   local glue_js
   glue_js=$(cat "$PKG_DIR/chartroom.js" "$PKG_DIR/index.js" | gzip -9 | wc -c)
   echo "JS (glue + index.js): $(cat "$PKG_DIR/chartroom.js" "$PKG_DIR/index.js" | wc -c) bytes, $glue_js gzip -9"
