@@ -23,6 +23,8 @@ pub mod engine;
 pub mod funcs;
 #[cfg(all(feature = "kube", not(target_arch = "wasm32")))]
 pub mod kube;
+#[cfg(any(test, all(feature = "wasm", target_arch = "wasm32")))]
+mod memcmp;
 pub mod release;
 pub mod teardown;
 pub mod template;
