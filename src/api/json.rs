@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 
+use super::flush_lines::{flush_line_starts, line_end};
 use crate::action::TemplateOutput;
 use crate::value::{Map, Value};
 use crate::yaml::{from_yaml_into, GoField, GoStruct, GoType};
@@ -54,29 +55,35 @@ const HOOK_ANNOTATION: &str = "helm.sh/hook";
 
 /// The documents of a `helm template` stream: each `---` block with its
 /// `# Source:` path and the byte range of the text after that line (always
-/// one run of whole lines).
+/// one run of whole lines). Only flush lines can be separators or
+/// `# Source:` lines, so the indented ones are skipped unread.
 fn document_ranges(stream: &str) -> Vec<(String, Range<usize>)> {
     let mut documents = Vec::new();
     let mut current: Option<(String, Range<usize>)> = None;
-    let mut at = 0;
-    for line in stream.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
+    for start in flush_line_starts(stream) {
+        let end = line_end(stream.as_bytes(), start);
+        let line = &stream[start..end];
         if line.trim_end_matches('\n') == "---" {
-            documents.extend(current.take());
-            current = Some((String::new(), at..at));
+            if let Some((path, content)) = current.take() {
+                documents.push((path, content.start..start));
+            }
+            current = Some((String::new(), end..end));
             continue;
         }
-        let (path, content) = current.get_or_insert_with(|| (String::new(), start..start));
-        match line.strip_prefix("# Source: ") {
-            Some(source) if path.is_empty() && content.start == content.end => {
+        // Text before the first separator is a document of its own.
+        let (path, content) = current.get_or_insert_with(|| (String::new(), 0..0));
+        // `# Source:` names the document only as its first line.
+        if let Some(source) = line.strip_prefix("# Source: ") {
+            if path.is_empty() && content.start == start {
                 *path = source.trim_end_matches('\n').to_string();
-                *content = at..at;
+                *content = end..end;
             }
-            _ => content.end = at,
         }
     }
-    documents.extend(current);
+    if current.is_none() && !stream.is_empty() {
+        current = Some((String::new(), 0..0));
+    }
+    documents.extend(current.map(|(path, content)| (path, content.start..stream.len())));
     documents
 }
 
@@ -86,26 +93,31 @@ fn document_ranges(stream: &str) -> Vec<(String, Range<usize>)> {
 /// for anything else, which is then read whole.
 fn head_entries(content: &str) -> Option<String> {
     let mut head = String::new();
-    let mut keep = false;
-    for line in content.split_inclusive('\n') {
-        let first = line.as_bytes()[0];
-        let continuation = matches!(first, b' ' | b'\t' | b'\n' | b'\r' | b'#');
-        if !continuation {
-            let (key, rest) = line.split_once(':')?;
-            let plain_key = key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
-            if !plain_key
-                || !(rest.starts_with([' ', '\n', '\r']) || rest.is_empty())
-                || first == b'-'
-            {
-                return None;
-            }
-            keep = key == "kind" || key == "metadata";
+    // Where the entry being kept starts: it runs to the next top-level key.
+    let mut kept = None;
+    for start in flush_line_starts(content) {
+        let first = content.as_bytes()[start];
+        if matches!(first, b'\t' | b'\n' | b'\r' | b'#') {
+            continue;
         }
-        if keep {
-            head.push_str(line);
+        if let Some(from) = kept.take() {
+            head.push_str(&content[from..start]);
         }
+        let line = &content[start..line_end(content.as_bytes(), start)];
+        let (key, rest) = line.split_once(':')?;
+        let plain_key = key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+        if !plain_key || !(rest.starts_with([' ', '\n', '\r']) || rest.is_empty()) || first == b'-'
+        {
+            return None;
+        }
+        if key == "kind" || key == "metadata" {
+            kept = Some(start);
+        }
+    }
+    if let Some(from) = kept {
+        head.push_str(&content[from..]);
     }
     Some(head)
 }
@@ -301,6 +313,94 @@ mod tests {
         let alias = "x: &n web\nkind: A\nmetadata:\n  name: *n\n";
         let aliased = crate::yaml::to_json_raw(&card("p", alias)).unwrap();
         assert!(aliased.contains(r#""kind":"A","name":"web""#), "{aliased}");
+    }
+
+    /// [`document_ranges`] and [`head_entries`] read line by line, every
+    /// line looked at: what the flush-line readings must agree with.
+    fn documents_line_by_line(stream: &str) -> Vec<(String, Range<usize>)> {
+        let mut documents = Vec::new();
+        let mut current: Option<(String, Range<usize>)> = None;
+        let mut at = 0;
+        for line in stream.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            if line.trim_end_matches('\n') == "---" {
+                documents.extend(current.take());
+                current = Some((String::new(), at..at));
+                continue;
+            }
+            let (path, content) = current.get_or_insert_with(|| (String::new(), start..start));
+            match line.strip_prefix("# Source: ") {
+                Some(source) if path.is_empty() && content.start == content.end => {
+                    *path = source.trim_end_matches('\n').to_string();
+                    *content = at..at;
+                }
+                _ => content.end = at,
+            }
+        }
+        documents.extend(current);
+        documents
+    }
+
+    fn head_line_by_line(content: &str) -> Option<String> {
+        let mut head = String::new();
+        let mut keep = false;
+        for line in content.split_inclusive('\n') {
+            let first = line.as_bytes()[0];
+            if !matches!(first, b' ' | b'\t' | b'\n' | b'\r' | b'#') {
+                let (key, rest) = line.split_once(':')?;
+                let plain_key = key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+                if !plain_key
+                    || !(rest.starts_with([' ', '\n', '\r']) || rest.is_empty())
+                    || first == b'-'
+                {
+                    return None;
+                }
+                keep = key == "kind" || key == "metadata";
+            }
+            if keep {
+                head.push_str(line);
+            }
+        }
+        Some(head)
+    }
+
+    #[test]
+    fn flush_line_readings_agree_with_reading_every_line() {
+        const PIECES: [&str; 14] = [
+            "---\n",
+            "---",
+            "# Source: c/t.yaml\n",
+            "# Source: \n",
+            "kind: A\n",
+            "metadata:\n",
+            "  name: a\n",
+            "    deep: x\n",
+            "spec:\n",
+            "\n",
+            "\tt: 1\n",
+            "# c\n",
+            "- item\n",
+            "k:v\n",
+        ];
+        let mut state = 0x0123_4567_89ab_cdefu64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..state % 12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            assert_eq!(
+                document_ranges(&text),
+                documents_line_by_line(&text),
+                "{text:?}"
+            );
+            assert_eq!(head_entries(&text), head_line_by_line(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 pub mod capabilities;
 pub mod error;
+mod flush_lines;
 pub mod json;
 pub mod request;
 pub mod show;
