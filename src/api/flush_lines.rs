@@ -14,6 +14,7 @@ pub(super) fn flush_line_starts(text: &str) -> FlushLineStarts<'_> {
     }
 }
 
+/// The iterator of [`flush_line_starts`].
 pub(super) struct FlushLineStarts<'a> {
     bytes: &'a [u8],
     /// The start of the next line not looked at yet.
