@@ -137,9 +137,16 @@ impl Reader {
     /// Appends the next `n` characters (decoded, not NULs) to `s`.
     #[inline]
     pub(crate) fn push_ahead(&self, n: usize, s: &mut String) {
+        s.push_str(&self.text[self.byte_at(self.pos)..self.byte_at(self.pos + n)]);
+    }
+
+    /// Where character `index` (or the end, at the character count) starts
+    /// in `text`.
+    #[inline]
+    fn byte_at(&self, index: usize) -> usize {
         match &self.starts {
-            None => s.push_str(&self.text[self.pos..self.pos + n]),
-            Some(starts) => s.push_str(&self.text[starts[self.pos]..starts[self.pos + n]]),
+            None => index,
+            Some(starts) => starts[index],
         }
     }
 
@@ -184,11 +191,7 @@ impl Reader {
                 return Err(control_character());
             }
             self.decoded = decoded;
-            self.decoded_bytes = bom_len
-                + match &self.starts {
-                    None => decoded,
-                    Some(starts) => starts[decoded],
-                };
+            self.decoded_bytes = bom_len + self.byte_at(decoded);
             if self.eof {
                 self.nuls += 1;
                 break;

@@ -3,6 +3,7 @@
 //! vocabularies, and the bundled meta-schemas (the documents published at
 //! json-schema.org, which v6 embeds so that no network is needed).
 
+use super::gourl::encloses;
 use super::json::Json;
 
 /// One draft of the specification.
@@ -61,12 +62,7 @@ impl Draft {
         let version = self.version;
         SUBSCHEMA_LOCATIONS
             .iter()
-            .filter(move |(path, since)| {
-                *since <= version
-                    && path
-                        .strip_prefix(key)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
+            .filter(move |(path, since)| *since <= version && encloses(key, path))
             .map(|(path, _)| *path)
     }
 }

@@ -9,6 +9,13 @@ use std::borrow::Cow;
 use crate::funcs::url::{escape, parse as go_url_parse, should_escape, unescape, Mode, Url};
 use crate::template::strconv::quote as go_quote;
 
+/// Whether JSON pointer (or `/`-separated path) `prefix` is `path` or one
+/// of its ancestors: whole segments only (`/a` encloses `/a/b`, not `/ab`).
+pub(crate) fn encloses(prefix: &str, path: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// A JSON-pointer token escaped (`~` → `~0`, `/` → `~1`).
 pub(crate) fn escape_token(tok: &str) -> Cow<'_, str> {
     if !tok.contains(['~', '/']) {
@@ -230,6 +237,15 @@ pub(crate) fn normalized(u: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_encloses_whole_segments_only() {
+        assert!(encloses("/a", "/a"));
+        assert!(encloses("/a", "/a/b"));
+        assert!(encloses("items", "items/[]"));
+        assert!(!encloses("/a", "/ab"));
+        assert!(!encloses("/a/b", "/a"));
+    }
 
     #[test]
     fn joins_like_go() {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::compiled::NIL_PANIC;
 use super::compiler::{CompileError, Result};
 use super::draft::{self, Dialect, Draft};
-use super::gourl::{self, escape_token, location};
+use super::gourl::{self, encloses, escape_token, location};
 use super::json::{self, Json};
 use crate::template::strconv::quote as go_quote;
 
@@ -49,15 +49,9 @@ impl Root {
     pub(super) fn resource_key(&self, ptr: &str) -> Option<String> {
         // `ptr` itself, else its longest `/`-ended prefix, else the root:
         // documents have few resources, so each is tried against `ptr`.
-        let encloses = |key: &str| {
-            key.is_empty()
-                || ptr
-                    .strip_prefix(key)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        };
         self.resources
             .keys()
-            .filter(|key| encloses(key))
+            .filter(|key| key.is_empty() || encloses(key, ptr))
             .max_by_key(|key| key.len())
             .cloned()
     }
