@@ -12,7 +12,7 @@ use super::draft::{self, Dialect};
 use super::fast_meta;
 use super::gourl::{self, location};
 use super::json::Json;
-use super::keywords::ObjCompiler;
+use super::keywords::{NameBits, ObjCompiler};
 use super::roots::{collect_path, lookup, Loader, Resource, Root};
 use super::validator;
 use crate::template::strconv::quote as go_quote;
@@ -47,6 +47,8 @@ pub(crate) struct Compiler {
     meta: Option<Box<Compiler>>,
     /// Meta-schemas synthesized for custom vocabulary sets.
     synthesized: BTreeMap<(u32, Vec<String>), Sid>,
+    /// The `$ref`s and `$id`s resolved so far.
+    pub(super) joins: gourl::Joins,
 }
 
 impl Compiler {
@@ -65,6 +67,7 @@ impl Compiler {
             pending: VecDeque::new(),
             meta,
             synthesized: BTreeMap::new(),
+            joins: gourl::Joins::default(),
         }
     }
 
@@ -76,6 +79,10 @@ impl Compiler {
     /// `Compile(url)` for an absolute URL without fragment.
     pub(crate) fn compile(&mut self, url: &str) -> Result<Sid> {
         let ptr = self.resolve_fragment(url, "")?;
+        // Each subschema the document's keywords hold is compiled once: room
+        // for them all up front spares copying the arena as it grows.
+        let collected = self.roots.get(url).map_or(0, |r| r.processed.len());
+        self.schemas.reserve(collected);
         self.do_compile(url, &ptr)
     }
 
@@ -165,7 +172,7 @@ impl Compiler {
         let mut base = base.to_string();
         let mut res = None;
         if let Some(id) = id {
-            let (u, _) = gourl::join(&base, &id).map_err(|_| {
+            let (u, _) = self.joins.join(&base, &id).map_err(|_| {
                 CompileError::Error(format!(
                     "error in parsing id at {}",
                     go_quote(&location(&r.url, sch_ptr))
@@ -412,6 +419,7 @@ impl Compiler {
                     res: &res,
                     dialect: &dialect,
                     sid,
+                    names: NameBits::of(obj),
                 };
                 oc.compile()?;
             }

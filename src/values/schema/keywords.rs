@@ -26,9 +26,48 @@ pub(super) struct ObjCompiler<'a> {
     pub(super) res: &'a Resource,
     pub(super) dialect: &'a Dialect,
     pub(super) sid: Sid,
+    /// The member names of `obj`, for [`ObjCompiler::get`].
+    pub(super) names: NameBits,
 }
 
-impl ObjCompiler<'_> {
+/// The member names of a schema object, each as one bit of a small hash.
+/// Compiling a schema looks up some forty keywords in an object that
+/// holds a handful, nearly all in vain: a keyword whose bit is clear is
+/// certainly absent, with no string compared.
+#[derive(Clone, Copy)]
+pub(super) struct NameBits(u64);
+
+impl NameBits {
+    pub(super) fn of(obj: &BTreeMap<String, Json>) -> NameBits {
+        NameBits(obj.keys().fold(0, |bits, name| bits | Self::bit(name)))
+    }
+
+    fn may_have(self, name: &str) -> bool {
+        self.0 & Self::bit(name) != 0
+    }
+
+    /// The name's bit: from its length and its first and last bytes,
+    /// weighed so that no keyword shares a bit with the members schemas
+    /// usually have (`type`, `description`, `default`, `title`, ...).
+    fn bit(name: &str) -> u64 {
+        let b = name.as_bytes();
+        let (first, last) = match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) => (f as usize, l as usize),
+            _ => (0, 0),
+        };
+        1 << ((b.len() + first * 12 + last * 2) % 64)
+    }
+}
+
+impl<'a> ObjCompiler<'a> {
+    /// The keyword `name` of the schema object.
+    fn get(&self, name: &str) -> Option<&'a Json> {
+        if !self.names.may_have(name) {
+            return None;
+        }
+        self.obj.get(name)
+    }
+
     fn s(&mut self) -> &mut Schema {
         &mut self.c.schemas[self.sid]
     }
@@ -74,7 +113,7 @@ impl ObjCompiler<'_> {
             let s = self.s();
             (s.all_of, s.any_of, s.one_of, s.not) = (all_of, any_of, one_of, not);
             if self.version() < 2020 {
-                if let Some(items) = self.obj.get("items") {
+                if let Some(items) = self.get("items") {
                     if items.as_array().is_some() {
                         let t = self.enqueue_arr("items");
                         let add = self.enqueue_additional("additionalItems");
@@ -103,13 +142,13 @@ impl ObjCompiler<'_> {
             self.s().pattern_properties = compiled;
             let add = self.enqueue_additional("additionalProperties");
             self.s().additional_properties = add;
-            if let Some(deps) = self.obj.get("dependencies").and_then(Json::as_object) {
+            if let Some(deps) = self.get("dependencies").and_then(Json::as_object) {
                 let mut out = BTreeMap::new();
                 for (pname, pvalue) in deps.iter() {
                     let dep = match pvalue.as_array() {
                         Some(arr) => Dependency::Props(to_strings(arr)),
                         None => {
-                            let p = format!("{}/dependencies/{}", self.ptr, escape_token(pname));
+                            let p = gourl::child_pointer(self.ptr, &["dependencies", pname]);
                             Dependency::Schema(self.c.enqueue(self.url, &p))
                         }
                     };
@@ -119,10 +158,10 @@ impl ObjCompiler<'_> {
             }
         }
         if self.has_vocab("validation") {
-            if let Some(t) = self.obj.get("type") {
+            if let Some(t) = self.get("type") {
                 self.s().types = new_types(t);
             }
-            if let Some(arr) = self.obj.get("enum").and_then(Json::as_array) {
+            if let Some(arr) = self.get("enum").and_then(Json::as_array) {
                 let mut types = Types::default();
                 for item in arr {
                     types.add(type_of(item));
@@ -144,7 +183,7 @@ impl ObjCompiler<'_> {
             };
             let min_length = self.int_val("minLength");
             let max_length = self.int_val("maxLength");
-            let pattern = match self.obj.get("pattern").and_then(Json::as_str) {
+            let pattern = match self.get("pattern").and_then(Json::as_str) {
                 Some(p) => Some(Rc::new(GoRegex::compile(p).map_err(|e| {
                     CompileError::Error(format!(
                         "invalid regex {} at {}: {e}",
@@ -160,7 +199,6 @@ impl ObjCompiler<'_> {
             let max_properties = self.int_val("maxProperties");
             let min_properties = self.int_val("minProperties");
             let required = self
-                .obj
                 .get("required")
                 .and_then(Json::as_array)
                 .map(to_strings)
@@ -182,7 +220,7 @@ impl ObjCompiler<'_> {
             s.required = required;
         }
         if self.assert_format() {
-            if let Some(f) = self.obj.get("format").and_then(Json::as_str) {
+            if let Some(f) = self.get("format").and_then(Json::as_str) {
                 let format = formats::lookup(f);
                 self.s().format = format;
             }
@@ -198,7 +236,7 @@ impl ObjCompiler<'_> {
             self.s().property_names = names;
         }
         if self.has_vocab("validation") {
-            if let Some(v) = self.obj.get("const") {
+            if let Some(v) = self.get("const") {
                 let v = v.clone();
                 self.s().constant = Some(v);
             }
@@ -210,7 +248,7 @@ impl ObjCompiler<'_> {
             let if_ = self.enqueue_prop("if");
             self.s().if_ = if_;
             if if_.is_some() {
-                let b = self.obj.get("if").and_then(Json::as_bool);
+                let b = self.get("if").and_then(Json::as_bool);
                 if b != Some(false) {
                     let then = self.enqueue_prop("then");
                     self.s().then = then;
@@ -237,7 +275,7 @@ impl ObjCompiler<'_> {
                 self.s().min_contains = min;
                 self.s().max_contains = max;
             }
-            if let Some(m) = self.obj.get("dependentRequired").and_then(Json::as_object) {
+            if let Some(m) = self.get("dependentRequired").and_then(Json::as_object) {
                 let mut out = BTreeMap::new();
                 for (pname, pvalue) in m.iter() {
                     if let Some(arr) = pvalue.as_array() {
@@ -269,7 +307,6 @@ impl ObjCompiler<'_> {
         if self.has_vocab("core") {
             if let Some(sch) = self.enqueue_ref("$dynamicRef")? {
                 let dref = self
-                    .obj
                     .get("$dynamicRef")
                     .and_then(Json::as_str)
                     .unwrap_or_default();
@@ -314,10 +351,10 @@ impl ObjCompiler<'_> {
     }
 
     fn enqueue_ref(&mut self, pname: &str) -> Result<Option<Sid>> {
-        let Some(reference) = self.obj.get(pname).and_then(Json::as_str) else {
+        let Some(reference) = self.get(pname).and_then(Json::as_str) else {
             return Ok(None);
         };
-        let (u, frag) = gourl::join(&self.res.id, reference)?;
+        let (u, frag) = self.c.joins.join(&self.res.id, reference)?;
         let local = {
             let r = &self.c.roots[self.url];
             r.resolve(&u, &frag)?
@@ -330,47 +367,47 @@ impl ObjCompiler<'_> {
     }
 
     fn enqueue_prop(&mut self, pname: &str) -> Option<Sid> {
-        if !self.obj.contains_key(pname) {
+        if !self.get(pname).is_some() {
             return None;
         }
-        let p = format!("{}/{}", self.ptr, escape_token(pname));
-        Some(self.c.enqueue_known(self.url, &p, self.obj.get(pname)))
+        let p = gourl::child_pointer(self.ptr, &[pname]);
+        Some(self.c.enqueue_known(self.url, &p, self.get(pname)))
     }
 
     fn enqueue_arr(&mut self, pname: &str) -> Vec<Sid> {
-        let Some(arr) = self.obj.get(pname).and_then(Json::as_array) else {
+        let Some(arr) = self.get(pname).and_then(Json::as_array) else {
             return Vec::new();
         };
         arr.iter()
             .enumerate()
             .map(|(i, v)| {
-                let p = format!("{}/{}/{i}", self.ptr, escape_token(pname));
+                let p = gourl::item_pointer(self.ptr, &[pname], i);
                 self.c.enqueue_known(self.url, &p, Some(v))
             })
             .collect()
     }
 
     fn enqueue_map(&mut self, pname: &str) -> BTreeMap<String, Sid> {
-        let Some(obj) = self.obj.get(pname).and_then(Json::as_object) else {
+        let Some(obj) = self.get(pname).and_then(Json::as_object) else {
             return BTreeMap::new();
         };
         obj.iter()
             .map(|(k, v)| {
-                let p = format!("{}/{}/{}", self.ptr, escape_token(pname), escape_token(k));
+                let p = gourl::child_pointer(self.ptr, &[pname, k]);
                 (k.clone(), self.c.enqueue_known(self.url, &p, Some(v)))
             })
             .collect()
     }
 
     fn enqueue_additional(&mut self, pname: &str) -> Option<Additional> {
-        if let Some(b) = self.obj.get(pname).and_then(Json::as_bool) {
+        if let Some(b) = self.get(pname).and_then(Json::as_bool) {
             return Some(Additional::Bool(b));
         }
         self.enqueue_prop(pname).map(Additional::Schema)
     }
 
     fn boolean(&self, pname: &str) -> bool {
-        self.obj.get(pname).and_then(Json::as_bool) == Some(true)
+        self.get(pname).and_then(Json::as_bool) == Some(true)
     }
 
     fn string(&self, pname: &str) -> String {
@@ -382,7 +419,7 @@ impl ObjCompiler<'_> {
     }
 
     fn num_val(&self, pname: &str) -> Option<Decimal> {
-        match self.obj.get(pname) {
+        match self.get(pname) {
             Some(Json::Number(n)) => n.value.clone(),
             _ => None,
         }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::compiled::NIL_PANIC;
 use super::compiler::{CompileError, Result};
 use super::draft::{self, Dialect, Draft};
-use super::gourl::{self, encloses, escape_token, location};
+use super::gourl::{self, encloses, location};
 use super::json::{self, Json};
 use crate::template::strconv::quote as go_quote;
 
@@ -336,20 +336,20 @@ pub(super) fn collect_path(v: &Json, ptr: &str, path: &str, out: &mut BTreeMap<S
         "*" => {
             if let Some(o) = v.as_object() {
                 for (k, x) in o.iter() {
-                    visit(format!("{ptr}/{}", escape_token(k)), x);
+                    visit(gourl::child_pointer(ptr, &[k]), x);
                 }
             }
         }
         "[]" => {
             if let Some(a) = v.as_array() {
                 for (i, x) in a.iter().enumerate() {
-                    visit(format!("{ptr}/{i}"), x);
+                    visit(gourl::item_pointer(ptr, &[], i), x);
                 }
             }
         }
         name => {
             if let Some(x) = v.as_object().and_then(|o| o.get(name)) {
-                visit(format!("{ptr}/{}", escape_token(name)), x);
+                visit(gourl::child_pointer(ptr, &[name]), x);
             }
         }
     }
