@@ -34,7 +34,7 @@ fn read_tree(root: &Path, dir: &Path, out: &mut Vec<File>) -> std::io::Result<()
             let name = path.strip_prefix(root).unwrap_or(&path);
             out.push(File {
                 name: name.to_string_lossy().replace('\\', "/"),
-                data: std::fs::read(&path)?,
+                data: std::fs::read(&path)?.into(),
             });
         }
     }
@@ -47,7 +47,7 @@ fn made_fresh(files: &[File], n: usize) -> Vec<File> {
     files
         .iter()
         .map(|f| {
-            let mut data = f.data.clone();
+            let mut data = f.data.to_vec();
             if f.name.starts_with("templates/") || f.name.contains("/templates/") {
                 data.extend_from_slice(format!("{{{{/* render {n} */}}}}").as_bytes());
             } else if f.name.ends_with("values.schema.json") {
@@ -55,7 +55,7 @@ fn made_fresh(files: &[File], n: usize) -> Vec<File> {
             }
             File {
                 name: f.name.clone(),
-                data,
+                data: data.into(),
             }
         })
         .collect()

@@ -63,7 +63,10 @@ impl ChartFiles {
 
     /// Adds a file from bytes (the glue copies them into this buffer).
     pub fn add(&mut self, path: String, data: Vec<u8>) {
-        self.files.push(File { name: path, data });
+        self.files.push(File {
+            name: path,
+            data: data.into(),
+        });
     }
 
     /// Adds a file from text (the glue encodes it straight into this buffer).

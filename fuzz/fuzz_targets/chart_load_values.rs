@@ -49,15 +49,15 @@ fuzz_target!(|bytes: &[u8]| {
             let files = vec![
                 File {
                     name: "Chart.yaml".into(),
-                    data: b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n".to_vec(),
+                    data: b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n".to_vec().into(),
                 },
                 File {
                     name: "values.yaml".into(),
-                    data: values.as_bytes().to_vec(),
+                    data: values.as_bytes().to_vec().into(),
                 },
                 File {
                     name: "templates/a.yaml".into(),
-                    data: template.as_bytes().to_vec(),
+                    data: template.as_bytes().to_vec().into(),
                 },
             ];
             let Ok(chart) = load::load_file_tree(files) else {

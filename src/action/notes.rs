@@ -134,7 +134,7 @@ mod tests {
     fn crds_come_from_every_chart() {
         let file = |name: &str| File {
             name: name.to_string(),
-            data: format!("# {name}\n").into_bytes(),
+            data: format!("# {name}\n").into_bytes().into(),
         };
         let mut sub = Chart::default();
         sub.metadata.name = "sub".into();

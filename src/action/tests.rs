@@ -8,13 +8,17 @@ fn chart() -> Chart {
     sub.metadata.name = "sub".into();
     sub.files = vec![File {
         name: "crds/b.yaml".into(),
-        data: b"kind: CustomResourceDefinition\nmetadata:\n  name: b\n".to_vec(),
+        data: b"kind: CustomResourceDefinition\nmetadata:\n  name: b\n"
+            .to_vec()
+            .into(),
     }];
     let mut root = Chart::default();
     root.metadata.name = "app".into();
     root.files = vec![File {
         name: "crds/a.yaml".into(),
-        data: b"kind: CustomResourceDefinition\nmetadata:\n  name: a\n".to_vec(),
+        data: b"kind: CustomResourceDefinition\nmetadata:\n  name: a\n"
+            .to_vec()
+            .into(),
     }];
     root.dependencies = vec![sub];
     root.link_parents();

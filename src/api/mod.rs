@@ -329,7 +329,7 @@ pub fn render_template(
         },
         templates: vec![crate::chart::File {
             name: TEMPLATE_FILE.into(),
-            data: text.as_bytes().to_vec(),
+            data: text.as_bytes().to_vec().into(),
         }],
         ..Chart::default()
     };

@@ -18,7 +18,7 @@ fn chart(values: &str, template: &str) -> Chart {
         .iter()
         .map(|(name, text)| File {
             name: name.to_string(),
-            data: text.as_bytes().to_vec(),
+            data: text.as_bytes().to_vec().into(),
         })
         .collect();
     load::load_files(files).expect("loads")

@@ -90,7 +90,10 @@ pub fn load_archive_files(data: &[u8], limits: Limits) -> Result<Vec<File>, Stri
             .strip_prefix(UTF8_BOM)
             .map(<[u8]>::to_vec)
             .unwrap_or(buf);
-        files.push(File { name, data });
+        files.push(File {
+            name,
+            data: data.into(),
+        });
     }
     if files.is_empty() {
         return Err("no files in chart archive".to_string());
@@ -170,7 +173,7 @@ mod tests {
         let files = load_archive_files(&data, Limits::default()).unwrap();
         assert_eq!(files[0].name, "Chart.yaml");
         assert_eq!(files[1].name, "templates/a.yaml");
-        assert_eq!(files[1].data, b"a: 1\n");
+        assert_eq!(files[1].data.as_slice(), b"a: 1\n");
     }
 
     #[test]

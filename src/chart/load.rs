@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 
 use super::archive::{load_archive_files, Limits, MAX_DECOMPRESSED_FILE_SIZE};
 use super::ignore::{Rules, HELM_IGNORE};
-use super::{Chart, File};
+use super::{Chart, File, FileData};
 use metadata::{decode_lock, MetadataState};
 
 pub use sniff::detect_content_type;
@@ -144,9 +144,9 @@ fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
-pub(crate) fn strip_bom(data: Vec<u8>) -> Vec<u8> {
+pub(crate) fn strip_bom(data: FileData) -> FileData {
     match data.strip_prefix(UTF8_BOM) {
-        Some(rest) => rest.to_vec(),
+        Some(rest) => FileData::new(rest.to_vec()),
         None => data,
     }
 }

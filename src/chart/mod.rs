@@ -12,8 +12,13 @@ use crate::value::{Map, Value};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct File {
     pub name: String,
-    pub data: Vec<u8>,
+    pub data: FileData,
 }
+
+/// A file's bytes, shared by the chart and the `.Files` of its render:
+/// reading the file is their only copy (a chart's other files can be
+/// megabytes, and every render hands them all to its templates).
+pub type FileData = std::sync::Arc<Vec<u8>>;
 
 /// A maintainer entry of `Chart.yaml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -98,7 +103,7 @@ pub struct Chart {
     /// The parsed `values.yaml`.
     pub values: Map,
     /// The raw `values.schema.json`, if any.
-    pub schema: Option<Vec<u8>>,
+    pub schema: Option<FileData>,
     /// Every other file (`.Files`), including `crds/` and `NOTES`-free extras.
     pub files: Vec<File>,
     /// Every `values.yaml` as loaded, in load order (Helm's `Chart.Raw`
@@ -106,7 +111,7 @@ pub struct Chart {
     /// prints them, and a release record tells a missing `values.yaml` from
     /// an empty one by them. Helm's `Raw` keeps every file; nothing here
     /// reads the others, so they are not copied.
-    pub raw_values: Vec<Vec<u8>>,
+    pub raw_values: Vec<FileData>,
     /// Subcharts, in load order.
     pub dependencies: Vec<Chart>,
     /// The names of the charts above this one, root first (empty for the root).

@@ -279,10 +279,7 @@ fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Ren
     next.insert(
         "Files",
         Value::object(objects::Files::new(
-            chart
-                .files
-                .iter()
-                .map(|f| (f.name.clone(), f.data.as_slice())),
+            chart.files.iter().map(|f| (f.name.clone(), f.data.clone())),
         )),
     );
     next.insert("Release", parent.get("Release").unwrap_or_default());

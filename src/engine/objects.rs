@@ -5,10 +5,9 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use super::glob::Glob;
-use crate::chart::{Dependency, Maintainer, Metadata};
+use crate::chart::{Dependency, FileData, Maintainer, Metadata};
 use crate::template::{Method, ParamType};
 use crate::value::{GoField, Kind, Map, Object, Value};
 
@@ -313,20 +312,20 @@ pub fn chart_object(md: &Metadata, is_root: bool) -> Value {
 /// a `map[string][]byte` with methods).
 #[derive(Debug, Default)]
 pub struct Files {
-    /// Shared, so that handing a file to a template (`range`, `index`,
-    /// `Glob`) copies no bytes.
-    files: BTreeMap<String, Rc<[u8]>>,
+    /// Shared with the chart, so that a render and `Glob` copy no bytes;
+    /// a file's bytes are copied only when a template takes them as a value.
+    files: BTreeMap<String, FileData>,
 }
 
 impl Files {
-    pub fn new<B: Into<Rc<[u8]>>>(files: impl IntoIterator<Item = (String, B)>) -> Files {
+    pub fn new<B: Into<FileData>>(files: impl IntoIterator<Item = (String, B)>) -> Files {
         Files {
             files: files.into_iter().map(|(k, v)| (k, v.into())).collect(),
         }
     }
 
     fn get_bytes(&self, name: &str) -> &[u8] {
-        self.files.get(name).map_or(&[], |b| b)
+        self.files.get(name).map_or(&[], |b| b.as_slice())
     }
 
     /// `Glob`: the files whose path matches; a malformed pattern matches everything.
@@ -386,7 +385,7 @@ impl Object for Files {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        self.files.get(name).map(|b| Value::bytes(b.clone()))
+        self.files.get(name).map(|b| Value::bytes(b.as_slice()))
     }
 
     fn method(&self, name: &str) -> Option<Method> {
@@ -414,7 +413,7 @@ impl Object for Files {
         Some(
             self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::bytes(v.clone())))
+                .map(|(k, v)| (k.clone(), Value::bytes(v.as_slice())))
                 .collect(),
         )
     }
@@ -423,7 +422,7 @@ impl Object for Files {
         let parts: Vec<String> = self
             .files
             .iter()
-            .map(|(k, v)| format!("{k}:{}", Value::bytes(v.clone())))
+            .map(|(k, v)| format!("{k}:{}", Value::bytes(v.as_slice())))
             .collect();
         format!("map[{}]", parts.join(" "))
     }

@@ -92,7 +92,7 @@ mod tests {
             .iter()
             .map(|f| File {
                 name: f.to_string(),
-                data: b"kind: CustomResourceDefinition".to_vec(),
+                data: b"kind: CustomResourceDefinition".to_vec().into(),
             })
             .collect();
         c.dependencies = deps;

@@ -33,7 +33,7 @@ pub struct ReleaseChart {
     pub lock: Option<ReleaseLock>,
     pub templates: Option<Vec<File>>,
     pub values: Option<Map>,
-    pub schema: Option<Vec<u8>>,
+    pub schema: Option<crate::chart::FileData>,
     pub files: Option<Vec<File>>,
 }
 

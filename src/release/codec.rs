@@ -446,7 +446,7 @@ fn read_chart(d: &mut Decoder, v: &Value) -> Option<ReleaseChart> {
         d.field(&m, S, name, |d, v| {
             d.slice(v, "[]*chart.File", read_file, || File {
                 name: String::new(),
-                data: Vec::new(),
+                data: Vec::new().into(),
             })
         })
     };
@@ -454,7 +454,7 @@ fn read_chart(d: &mut Decoder, v: &Value) -> Option<ReleaseChart> {
     let lock = d.field(&m, S, "lock", read_lock);
     let templates = files(d, "templates");
     let values = d.field(&m, S, "values", |d, v| d.any_map(v));
-    let schema = d.field(&m, S, "schema", |d, v| d.bytes(v));
+    let schema = d.field(&m, S, "schema", |d, v| d.bytes(v)).map(Into::into);
     let files = files(d, "files");
     Some(ReleaseChart {
         metadata,
@@ -472,7 +472,8 @@ fn read_file(d: &mut Decoder, v: &Value) -> Option<File> {
         name: string_field(d, &m, "File", "name"),
         data: d
             .field(&m, "File", "data", |d, v| d.bytes(v))
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
     })
 }
 

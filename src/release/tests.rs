@@ -52,7 +52,7 @@ fn sample() -> (Release, &'static str) {
             lock: None,
             templates: Some(vec![File {
                 name: "templates/cm.yaml".into(),
-                data: b"a: 1\n".to_vec(),
+                data: b"a: 1\n".to_vec().into(),
             }]),
             values: values.as_map().cloned(),
             schema: None,
@@ -125,7 +125,10 @@ fn go_json_decodes_and_writes_back_unchanged() {
     assert!(r.hooks[0].runs_on(HookEvent::PostUpgrade));
     let chart = r.chart.as_ref().unwrap();
     assert_eq!(chart.name_version(), "web-0.1.0");
-    assert_eq!(chart.templates.as_ref().unwrap()[0].data, b"a: 1\n");
+    assert_eq!(
+        chart.templates.as_ref().unwrap()[0].data.as_slice(),
+        b"a: 1\n"
+    );
     assert!(chart.files.is_none() && chart.lock.is_none() && chart.schema.is_none());
     assert_eq!(to_json(&r).unwrap(), json);
 }
@@ -171,10 +174,10 @@ fn zero_values_are_written_as_go_writes_them() {
         }),
         templates: Some(Vec::new()),
         values: Some(crate::value::Map::new()),
-        schema: Some(Vec::new()),
+        schema: Some(Vec::new().into()),
         files: Some(vec![File {
             name: "README".into(),
-            data: Vec::new(),
+            data: Vec::new().into(),
         }]),
         ..ReleaseChart::default()
     };
@@ -289,7 +292,7 @@ fn chart_files(files: &[(&str, &str)]) -> crate::chart::Chart {
         .iter()
         .map(|(n, d)| File {
             name: n.to_string(),
-            data: d.as_bytes().to_vec(),
+            data: d.as_bytes().to_vec().into(),
         })
         .collect();
     crate::chart::load::load_files(files).unwrap()
@@ -345,7 +348,7 @@ fn charts_convert_with_helms_nils() {
     ]);
     let rc = ReleaseChart::from_chart(&with_values).unwrap();
     assert!(rc.values.as_ref().is_some_and(|v| v.is_empty()));
-    assert_eq!(rc.schema.as_deref(), Some(&b"{}"[..]));
+    assert_eq!(rc.schema.as_deref().map(Vec::as_slice), Some(&b"{}"[..]));
 }
 
 #[test]
@@ -436,7 +439,7 @@ fn read_tree(dir: &std::path::Path) -> Vec<File> {
             } else {
                 out.push(File {
                     name: path.strip_prefix(root).unwrap().to_string_lossy().into(),
-                    data: std::fs::read(&path).unwrap(),
+                    data: std::fs::read(&path).unwrap().into(),
                 });
             }
         }

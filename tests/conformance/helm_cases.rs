@@ -202,7 +202,11 @@ fn chart_from_json(j: &Json) -> Result<Chart, String> {
                     .iter()
                     .map(|f| File {
                         name: str_field(f, "name").unwrap_or_default().to_string(),
-                        data: str_field(f, "data").unwrap_or_default().as_bytes().to_vec(),
+                        data: str_field(f, "data")
+                            .unwrap_or_default()
+                            .as_bytes()
+                            .to_vec()
+                            .into(),
                     })
                     .collect()
             })

@@ -6,7 +6,7 @@ fn files(entries: &[(&str, &str)]) -> ChartSource {
             .iter()
             .map(|(name, text)| File {
                 name: name.to_string(),
-                data: text.as_bytes().to_vec(),
+                data: text.as_bytes().to_vec().into(),
             })
             .collect(),
     )

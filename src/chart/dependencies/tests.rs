@@ -8,7 +8,7 @@ fn chart(files: &[(&str, &str)]) -> Chart {
             .iter()
             .map(|(name, data)| File {
                 name: name.to_string(),
-                data: data.as_bytes().to_vec(),
+                data: data.as_bytes().to_vec().into(),
             })
             .collect(),
     )

@@ -3,7 +3,7 @@ use super::*;
 fn file(name: &str, data: &str) -> File {
     File {
         name: name.to_string(),
-        data: data.as_bytes().to_vec(),
+        data: data.as_bytes().to_vec().into(),
     }
 }
 
@@ -58,7 +58,10 @@ fn sorts_files_into_their_places() {
         names,
         ["crds/c.yaml", "README.md", "charts/sub-1.0.0.tgz.prov"]
     );
-    assert_eq!(chart.schema.as_deref(), Some(b"{}".as_slice()));
+    assert_eq!(
+        chart.schema.as_deref().map(Vec::as_slice),
+        Some(b"{}".as_slice())
+    );
     assert_eq!(chart.lock.as_ref().unwrap().digest, "d");
     assert_eq!(chart.raw_values.len(), 1);
     assert_eq!(chart.dependencies.len(), 1);
@@ -122,7 +125,7 @@ fn load_errors_have_helms_texts() {
         err(vec![
             File {
                 name: "values.yaml".into(),
-                data: b"a: \xff".to_vec()
+                data: b"a: \xff".to_vec().into()
             },
             file("Chart.yaml", &chart_yaml("a")),
         ]),
@@ -207,7 +210,7 @@ fn nested_archives_load_recursively() {
     assert_eq!(mid.name(), "mid");
     let leaf = &mid.dependencies[0];
     assert_eq!(leaf.chart_full_path(), "top/charts/mid/charts/leaf");
-    assert_eq!(leaf.templates[0].data, b"leaf");
+    assert_eq!(leaf.templates[0].data.as_slice(), b"leaf");
 
     let broken = tgz(
         "top",
@@ -256,7 +259,7 @@ fn file_trees_load_like_directories() {
 
     let big = File {
         name: "big.bin".into(),
-        data: vec![0; MAX_DECOMPRESSED_FILE_SIZE as usize + 1],
+        data: vec![0; MAX_DECOMPRESSED_FILE_SIZE as usize + 1].into(),
     };
     assert_eq!(
         load_file_tree(vec![file("Chart.yaml", &chart_yaml("top")), big]).unwrap_err(),

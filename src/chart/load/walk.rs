@@ -220,7 +220,7 @@ impl Walker<'_> {
             .map_err(|e| format!("error reading {rel}: {}", go_path_error("open", path, &e)))?;
         self.files.push(File {
             name: rel.to_string(),
-            data: strip_bom(data),
+            data: strip_bom(data.into()),
         });
         Ok(Step::Continue)
     }

@@ -14,7 +14,7 @@ fn chart(name: &str, schema: Option<&str>, deps: Vec<Chart>) -> Chart {
             name: name.to_string(),
             ..Metadata::default()
         },
-        schema: schema.map(|s| s.as_bytes().to_vec()),
+        schema: schema.map(|s| s.as_bytes().to_vec().into()),
         dependencies: deps,
         ..Chart::default()
     }
