@@ -367,11 +367,9 @@ impl<'a> ObjCompiler<'a> {
     }
 
     fn enqueue_prop(&mut self, pname: &str) -> Option<Sid> {
-        if !self.get(pname).is_some() {
-            return None;
-        }
+        let value = self.get(pname)?;
         let p = gourl::child_pointer(self.ptr, &[pname]);
-        Some(self.c.enqueue_known(self.url, &p, self.get(pname)))
+        Some(self.c.enqueue_known(self.url, &p, Some(value)))
     }
 
     fn enqueue_arr(&mut self, pname: &str) -> Vec<Sid> {
