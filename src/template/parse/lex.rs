@@ -3,8 +3,6 @@
 //! counting and the same error texts. It is pull-based: the parser asks for
 //! one item at a time, and no thread or channel is involved.
 
-use std::borrow::Cow;
-
 use super::node::Pos;
 
 /// The kind of a lexical item.
@@ -91,12 +89,14 @@ fn keyword(word: &str) -> Option<ItemType> {
 }
 
 /// One token with its byte offset and the line it starts on; its text is
-/// borrowed from the template text (only error items own theirs).
-#[derive(Clone, Debug, PartialEq)]
+/// borrowed from the template text. An error item's text is empty: the
+/// message is the lexer's ([`Lexer::error_message`]), so that items are
+/// plain copies as the parser passes them around.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Item<'a> {
     pub typ: ItemType,
     pub pos: Pos,
-    pub val: Cow<'a, str>,
+    pub val: &'a str,
     pub line: usize,
 }
 
@@ -105,13 +105,12 @@ impl std::fmt::Display for Item<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.typ {
             ItemType::Eof => f.write_str("EOF"),
-            ItemType::Error => f.write_str(&self.val),
             t if t.is_keyword() => write!(f, "<{}>", self.val),
             _ if self.val.chars().count() > 10 => {
                 let head: String = self.val.chars().take(10).collect();
                 write!(f, "{}...", crate::template::strconv::quote(&head))
             }
-            _ => f.write_str(&crate::template::strconv::quote(&self.val)),
+            _ => f.write_str(&crate::template::strconv::quote(self.val)),
         }
     }
 }
@@ -242,6 +241,8 @@ pub struct Lexer<'a> {
     inside_action: bool,
     options: LexOptions,
     item: Option<Item<'a>>,
+    /// The message of the error item, once there is one.
+    error: String,
 }
 
 impl<'a> Lexer<'a> {
@@ -268,6 +269,7 @@ impl<'a> Lexer<'a> {
             inside_action: false,
             options,
             item: None,
+            error: String::new(),
         }
     }
 
@@ -278,7 +280,7 @@ impl<'a> Lexer<'a> {
             return Item {
                 typ: ItemType::Eof,
                 pos: self.pos,
-                val: Cow::Borrowed("EOF"),
+                val: "EOF",
                 line: self.start_line,
             };
         }
@@ -294,12 +296,17 @@ impl<'a> Lexer<'a> {
                     return self.item.take().unwrap_or(Item {
                         typ: ItemType::Eof,
                         pos: self.pos,
-                        val: Cow::Borrowed("EOF"),
+                        val: "EOF",
                         line: self.start_line,
                     });
                 }
             }
         }
+    }
+
+    /// The message of the error item, once the lexer has emitted one.
+    pub fn error_message(&self) -> &str {
+        &self.error
     }
 
     fn rest(&self) -> &'a str {
@@ -357,7 +364,7 @@ impl<'a> Lexer<'a> {
         let item = Item {
             typ,
             pos: self.start,
-            val: Cow::Borrowed(&self.input[self.start..self.pos]),
+            val: &self.input[self.start..self.pos],
             line: self.start_line,
         };
         self.start = self.pos;
@@ -400,9 +407,10 @@ impl<'a> Lexer<'a> {
         self.item = Some(Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: Cow::Owned(message),
+            val: "",
             line: self.start_line,
         });
+        self.error = message;
         self.done = true;
         self.start = 0;
         self.pos = 0;
@@ -794,7 +802,12 @@ mod tests {
         loop {
             let item = lexer.next_item();
             let stop = matches!(item.typ, ItemType::Eof | ItemType::Error);
-            items.push((item.typ, item.val.into_owned()));
+            let text = if item.typ == ItemType::Error {
+                lexer.error_message()
+            } else {
+                item.val
+            };
+            items.push((item.typ, text.to_string()));
             if stop {
                 return items;
             }

@@ -131,7 +131,9 @@ fn stack_position() -> usize {
 
 /// Per-tree parser state (Go keeps it in each `Tree`).
 struct Frame<'a> {
-    token: [Option<Item<'a>>; 3],
+    token: [Item<'a>; 3],
+    /// Whether `token[0]` holds a lexed item (errors are placed there).
+    lexed: bool,
     peek_count: usize,
     vars: Vec<String>,
     action_line: usize,
@@ -140,10 +142,19 @@ struct Frame<'a> {
     paren_depth: usize,
 }
 
+/// An empty slot of the token buffer.
+const NO_ITEM: Item<'static> = Item {
+    typ: ItemType::Eof,
+    pos: 0,
+    val: "",
+    line: 1,
+};
+
 impl Frame<'_> {
     fn new() -> Self {
         Frame {
-            token: [None, None, None],
+            token: [NO_ITEM; 3],
+            lexed: false,
             peek_count: 0,
             vars: vec!["$".to_string()],
             action_line: 0,
@@ -179,11 +190,10 @@ impl<'a> Parser<'a, '_> {
         if self.frame.peek_count > 0 {
             self.frame.peek_count -= 1;
         } else {
-            self.frame.token[0] = Some(self.lexer.next_item());
+            self.frame.token[0] = self.lexer.next_item();
+            self.frame.lexed = true;
         }
         self.frame.token[self.frame.peek_count]
-            .clone()
-            .expect("token buffer filled")
     }
 
     fn backup(&mut self) {
@@ -192,26 +202,25 @@ impl<'a> Parser<'a, '_> {
 
     /// Backs up two tokens; `t1` is the one read before the current one.
     fn backup2(&mut self, t1: Item<'a>) {
-        self.frame.token[1] = Some(t1);
+        self.frame.token[1] = t1;
         self.frame.peek_count = 2;
     }
 
     /// Backs up three tokens; the current one is token 0.
     fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
-        self.frame.token[1] = Some(t1);
-        self.frame.token[2] = Some(t2);
+        self.frame.token[1] = t1;
+        self.frame.token[2] = t2;
         self.frame.peek_count = 3;
     }
 
     fn peek(&mut self) -> Item<'a> {
         if self.frame.peek_count > 0 {
-            return self.frame.token[self.frame.peek_count - 1]
-                .clone()
-                .expect("token buffer filled");
+            return self.frame.token[self.frame.peek_count - 1];
         }
         self.frame.peek_count = 1;
         let item = self.lexer.next_item();
-        self.frame.token[0] = Some(item.clone());
+        self.frame.token[0] = item;
+        self.frame.lexed = true;
         item
     }
 
@@ -246,9 +255,10 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn error<T>(&self, message: impl Into<String>) -> PResult<T> {
-        let (line, pos) = match &self.frame.token[0] {
-            Some(t) => (t.line, t.pos),
-            None => (1, 0),
+        let (line, pos) = if self.frame.lexed {
+            (self.frame.token[0].line, self.frame.token[0].pos)
+        } else {
+            (1, 0)
         };
         let before = &self.text[..pos.min(self.text.len())];
         let col = match before.rfind('\n') {
@@ -265,17 +275,18 @@ impl<'a> Parser<'a, '_> {
 
     fn unexpected<T>(&self, token: &Item<'_>, context: &str) -> PResult<T> {
         if token.typ == ItemType::Error {
+            let message = self.lexer.error_message();
             let mut extra = String::new();
             if self.frame.action_line != 0 && self.frame.action_line != token.line {
                 extra = format!(
                     " in action started at {}:{}",
                     self.parse_name, self.frame.action_line
                 );
-                if token.val.ends_with(" action") {
+                if message.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.error(format!("{token}{extra}"));
+            return self.error(format!("{message}{extra}"));
         }
         self.error(format!("unexpected {token} in {context}"))
     }
@@ -321,8 +332,9 @@ impl<'a> Parser<'a, '_> {
         let result = body(self);
         let inner = std::mem::replace(&mut self.frame, saved);
         // The newest lexed token stays visible to error reporting.
-        if inner.token[0].is_some() {
-            self.frame.token[0] = inner.token[0].clone();
+        if inner.lexed {
+            self.frame.token[0] = inner.token[0];
+            self.frame.lexed = true;
         }
         result
     }
@@ -356,7 +368,7 @@ impl<'a> Parser<'a, '_> {
         if token.typ != ItemType::String && token.typ != ItemType::RawString {
             return self.unexpected(&token, CONTEXT);
         }
-        let name = match strconv::unquote(&token.val) {
+        let name = match strconv::unquote(token.val) {
             Ok(name) => name,
             Err(e) => return self.error(e),
         };
@@ -389,7 +401,7 @@ impl<'a> Parser<'a, '_> {
         match token.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode {
                 pos: token.pos,
-                text: token.val.into_owned(),
+                text: token.val.to_string(),
             }))),
             ItemType::LeftDelim => {
                 self.frame.action_line = token.line;
@@ -399,7 +411,7 @@ impl<'a> Parser<'a, '_> {
             }
             ItemType::Comment => Ok(Parsed::Node(Node::Comment(CommentNode {
                 pos: token.pos,
-                text: token.val.into_owned(),
+                text: token.val.to_string(),
             }))),
             _ => self.unexpected(&token, "input"),
         }
@@ -525,7 +537,7 @@ impl<'a> Parser<'a, '_> {
 
     fn parse_template_name(&mut self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => match strconv::unquote(&token.val) {
+            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
                 Ok(name) => Ok(name),
                 Err(e) => self.error(e),
             },
@@ -594,11 +606,11 @@ impl<'a> Parser<'a, '_> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(new_variable(v.pos, &v.val));
+                pipe.decl.push(new_variable(v.pos, v.val));
                 self.frame.vars.push(v.val.to_string());
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(new_variable(v.pos, &v.val));
+                pipe.decl.push(new_variable(v.pos, v.val));
                 self.frame.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
@@ -702,7 +714,7 @@ impl<'a> Parser<'a, '_> {
         let chain_pos = self.peek().pos;
         let mut fields = Vec::new();
         while self.peek().typ == ItemType::Field {
-            let field = self.next().val.into_owned();
+            let field = self.next().val.to_string();
             fields.push(field[1..].to_string());
         }
         // Fields after a field or variable extend it; after a literal they
@@ -734,21 +746,21 @@ impl<'a> Parser<'a, '_> {
         let token = self.next_non_space();
         let arg = match token.typ {
             ItemType::Identifier => {
-                if !self.opts.skip_func_check && !(self.opts.is_function)(&token.val) {
+                if !self.opts.skip_func_check && !(self.opts.is_function)(token.val) {
                     return self.error(format!(
                         "function {} not defined",
-                        strconv::quote(&token.val)
+                        strconv::quote(token.val)
                     ));
                 }
                 Arg::Identifier(IdentifierNode {
                     pos: token.pos,
-                    ident: token.val.into_owned(),
+                    ident: token.val.to_string(),
                 })
             }
             ItemType::Dot => Arg::Dot(token.pos),
             ItemType::Nil => Arg::Nil(token.pos),
             ItemType::Variable => {
-                let v = new_variable(token.pos, &token.val);
+                let v = new_variable(token.pos, token.val);
                 if !self.frame.vars.iter().any(|name| *name == v.ident[0]) {
                     return self.error(format!(
                         "undefined variable {}",
@@ -766,7 +778,7 @@ impl<'a> Parser<'a, '_> {
                 value: token.val == "true",
             }),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                match new_number(token.pos, &token.val, token.typ) {
+                match new_number(token.pos, token.val, token.typ) {
                     Ok(n) => Arg::Number(n),
                     Err(e) => return self.error(e),
                 }
@@ -781,10 +793,10 @@ impl<'a> Parser<'a, '_> {
                 self.frame.paren_depth -= 1;
                 Arg::Pipe(pipe?)
             }
-            ItemType::String | ItemType::RawString => match strconv::unquote(&token.val) {
+            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
                 Ok(text) => Arg::String(StringNode {
                     pos: token.pos,
-                    quoted: token.val.into_owned(),
+                    quoted: token.val.to_string(),
                     text,
                 }),
                 Err(e) => return self.error(e),
