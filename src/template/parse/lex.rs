@@ -222,8 +222,18 @@ fn has_left_trim_marker(s: &str) -> bool {
 }
 
 fn has_right_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && is_space(Some(b[0] as char)) && b[1] == b'-'
+    has_right_trim_marker_bytes(s.as_bytes())
+}
+
+fn has_right_trim_marker_bytes(b: &[u8]) -> bool {
+    b.len() >= 2 && matches!(b[0], b' ' | b'\t' | b'\r' | b'\n') && b[1] == b'-'
+}
+
+/// `hay.starts_with(needle)` byte by byte: delimiters are a couple of
+/// bytes, and a call to `memcmp` for each test costs more than the test.
+#[inline]
+fn starts_with(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay.iter().zip(needle).all(|(a, b)| a == b)
 }
 
 /// The lexer state for one template text.
@@ -419,19 +429,25 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the input is at a right delimiter, and whether it is trim-marked.
+    #[inline]
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
         // Most calls are at neither a trim marker (which starts with a
         // space) nor the (never empty) delimiter: one byte tells.
-        let first = rest.as_bytes().first().copied();
-        if !is_space(first.map(char::from)) && first != self.right_delim.as_bytes().first().copied()
-        {
-            return (false, false);
+        match self.input.as_bytes().get(self.pos) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => {}
+            Some(&b) if b == self.right_delim.as_bytes()[0] => {}
+            _ => return (false, false),
         }
-        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(&self.right_delim) {
+        self.at_right_delim_here()
+    }
+
+    fn at_right_delim_here(&self) -> (bool, bool) {
+        let rest = &self.input.as_bytes()[self.pos..];
+        let delim = self.right_delim.as_bytes();
+        if has_right_trim_marker_bytes(rest) && starts_with(&rest[TRIM_MARKER_LEN..], delim) {
             return (true, true);
         }
-        (rest.starts_with(&self.right_delim), false)
+        (starts_with(rest, delim), false)
     }
 
     /// Go's `atTerminator`: what may follow an identifier, field or variable.
@@ -442,7 +458,10 @@ impl<'a> Lexer<'a> {
         }
         match c {
             None | Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            _ => self.rest().starts_with(&self.right_delim),
+            _ => starts_with(
+                &self.input.as_bytes()[self.pos..],
+                self.right_delim.as_bytes(),
+            ),
         }
     }
 
