@@ -44,29 +44,39 @@ pub(crate) struct Reader {
     first_disallowed: usize,
 }
 
-/// The characters of `text` and where each starts, then the length. Runs
-/// of ASCII (most of any YAML file) are copied without decoding.
-fn decode_with_starts(text: &str) -> (Vec<char>, Vec<usize>) {
+/// The characters of `text` and where each starts, then the length, and
+/// the index of the first character go-yaml does not allow, if any. Runs
+/// of allowed ASCII (most of any YAML file) are copied without decoding.
+fn decode_with_starts(text: &str) -> (Vec<char>, Vec<usize>, Option<usize>) {
     let bytes = text.as_bytes();
     let mut chars = Vec::with_capacity(bytes.len());
     let mut starts = Vec::with_capacity(bytes.len() + 1);
+    let mut first_disallowed = None;
     let mut at = 0;
     while at < bytes.len() {
         let run = bytes[at..]
             .iter()
-            .position(|b| !b.is_ascii())
+            .position(|&b| !allowed_ascii(b))
             .unwrap_or(bytes.len() - at);
         chars.extend(bytes[at..at + run].iter().map(|&b| char::from(b)));
         starts.extend(at..at + run);
         at += run;
         if let Some(c) = text[at..].chars().next() {
+            if first_disallowed.is_none() && !allowed(c) {
+                first_disallowed = Some(chars.len());
+            }
             chars.push(c);
             starts.push(at);
             at += c.len_utf8();
         }
     }
     starts.push(bytes.len());
-    (chars, starts)
+    (chars, starts, first_disallowed)
+}
+
+/// [`allowed`] for an ASCII byte.
+fn allowed_ascii(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e)
 }
 
 /// Whether go-yaml accepts `c` in a YAML stream.
@@ -95,13 +105,10 @@ impl Reader {
             None => (text, 0),
         };
         let (chars, first_disallowed, starts): (Vec<char>, _, _) = if body.is_ascii() {
-            let bad = body
-                .bytes()
-                .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e));
+            let bad = body.bytes().position(|b| !allowed_ascii(b));
             (body.bytes().map(char::from).collect(), bad, None)
         } else {
-            let (chars, starts) = decode_with_starts(body);
-            let bad = chars.iter().position(|&c| !allowed(c));
+            let (chars, starts, bad) = decode_with_starts(body);
             (chars, bad, Some(starts))
         };
         let first_disallowed = first_disallowed.unwrap_or(chars.len());
@@ -125,6 +132,14 @@ impl Reader {
     #[inline]
     pub(crate) fn at(&self, k: usize) -> char {
         self.chars.get(self.pos + k).copied().unwrap_or('\0')
+    }
+
+    /// The next (at most) `n` characters that are in the input, without
+    /// the NULs past its end.
+    #[inline]
+    pub(crate) fn ahead(&self, n: usize) -> &[char] {
+        let from = self.pos.min(self.chars.len());
+        &self.chars[from..self.pos.saturating_add(n).min(self.chars.len())]
     }
 
     /// Go's `parser.unread`: decoded characters (and NULs) not yet consumed.
@@ -207,9 +222,25 @@ mod tests {
 
     #[test]
     fn decodes_characters_with_their_starts() {
-        let (chars, starts) = decode_with_starts("aé😀b");
+        let (chars, starts, bad) = decode_with_starts("aé😀b");
         assert_eq!(chars, ['a', 'é', '😀', 'b']);
         assert_eq!(starts, [0, 1, 3, 7, 8]);
+        assert_eq!(bad, None);
+    }
+
+    #[test]
+    fn the_first_character_go_yaml_refuses_is_found_by_its_index() {
+        for (text, bad) in [
+            ("aé\u{1}b\u{2}", Some(2)),
+            ("é\u{7f}", Some(1)),
+            ("\u{9f}é", Some(0)),
+            ("é\u{fffe}x", Some(1)),
+            ("é\t\r\n\u{85}\u{a0}\u{10000}", None),
+        ] {
+            let (chars, _, found) = decode_with_starts(text);
+            assert_eq!(found, bad, "{text:?}");
+            assert_eq!(found, chars.iter().position(|&c| !allowed(c)), "{text:?}");
+        }
     }
 
     #[test]

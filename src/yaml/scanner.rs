@@ -27,7 +27,13 @@ type Res<T = ()> = Result<T, SyntaxError>;
 
 #[inline]
 fn is_break(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    // Printable ASCII, nearly every character of a document, lies between
+    // the two groups: two comparisons tell it.
+    match c as u32 {
+        0..=0x0d => c == '\r' || c == '\n',
+        0x0e..=0x84 => false,
+        _ => matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'),
+    }
 }
 
 #[inline]
@@ -186,11 +192,13 @@ impl Scanner {
     #[inline]
     fn run_len(&self, f: impl Fn(char) -> bool) -> usize {
         let avail = self.r.unread();
-        let mut n = 0;
-        while n < avail && f(self.ch(n)) {
-            n += 1;
+        let ahead = self.r.ahead(avail);
+        match ahead.iter().position(|&c| !f(c)) {
+            Some(n) => n,
+            // Past the input come NULs, up to `avail`.
+            None if ahead.len() < avail && f('\0') => avail,
+            None => ahead.len(),
         }
-        n
     }
 
     fn skip_line(&mut self) {
@@ -1703,5 +1711,14 @@ mod tests {
             err.message(),
             "line 2: mapping values are not allowed in this context"
         );
+    }
+
+    #[test]
+    fn line_breaks_are_yaml_s_five() {
+        let breaks: Vec<char> = (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_break(c))
+            .collect();
+        assert_eq!(breaks, ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
     }
 }
