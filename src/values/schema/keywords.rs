@@ -55,7 +55,7 @@ impl NameBits {
             (Some(&f), Some(&l)) => (f as usize, l as usize),
             _ => (0, 0),
         };
-        1 << ((b.len() + first * 12 + last * 2) % 64)
+        1 << ((b.len() * 2 + first * 4 + last * 15) % 64)
     }
 }
 
@@ -427,5 +427,99 @@ impl<'a> ObjCompiler<'a> {
         self.num_val(pname)
             .filter(Decimal::is_int)
             .map(|n| n.to_go_int())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every keyword the compiler asks for, and names schemas often have.
+    const NAMES: &[&str] = &[
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "items",
+        "additionalItems",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "dependencies",
+        "type",
+        "enum",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "format",
+        "contains",
+        "propertyNames",
+        "const",
+        "if",
+        "then",
+        "else",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "minContains",
+        "maxContains",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "prefixItems",
+        "description",
+        "default",
+        "title",
+        "examples",
+        "$schema",
+        "$id",
+        "",
+        "x",
+        "\u{e9}t\u{e9}",
+    ];
+
+    #[test]
+    fn a_member_s_bit_is_always_set() {
+        for (i, present) in NAMES.iter().enumerate() {
+            let others = NAMES.iter().skip(i % 7).step_by(5).take(4);
+            let obj: BTreeMap<String, Json> = std::iter::once(present)
+                .chain(others)
+                .map(|name| (name.to_string(), Json::Null))
+                .collect();
+            let bits = NameBits::of(&obj);
+            for name in obj.keys() {
+                assert!(bits.may_have(name), "{name} in {:?}", obj.keys());
+            }
+        }
+    }
+
+    #[test]
+    fn usual_members_leave_the_other_keywords_unmatched() {
+        let usual = ["type", "description", "default", "title", "examples"];
+        let obj: BTreeMap<String, Json> = usual
+            .iter()
+            .map(|name| (name.to_string(), Json::Null))
+            .collect();
+        let bits = NameBits::of(&obj);
+        let matched: Vec<&str> = NAMES[..45]
+            .iter()
+            .copied()
+            .filter(|name| bits.may_have(name))
+            .collect();
+        assert_eq!(matched, ["type"]);
     }
 }
