@@ -49,7 +49,9 @@ fuzz_target!(|bytes: &[u8]| {
             let files = vec![
                 File {
                     name: "Chart.yaml".into(),
-                    data: b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n".to_vec().into(),
+                    data: b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n"
+                        .to_vec()
+                        .into(),
                 },
                 File {
                     name: "values.yaml".into(),
