@@ -221,11 +221,7 @@ fn has_left_trim_marker(s: &str) -> bool {
     b.len() >= 2 && b[0] == b'-' && is_space(Some(b[1] as char))
 }
 
-fn has_right_trim_marker(s: &str) -> bool {
-    has_right_trim_marker_bytes(s.as_bytes())
-}
-
-fn has_right_trim_marker_bytes(b: &[u8]) -> bool {
+fn has_right_trim_marker(b: &[u8]) -> bool {
     b.len() >= 2 && matches!(b[0], b' ' | b'\t' | b'\r' | b'\n') && b[1] == b'-'
 }
 
@@ -444,7 +440,7 @@ impl<'a> Lexer<'a> {
     fn at_right_delim_here(&self) -> (bool, bool) {
         let rest = &self.input.as_bytes()[self.pos..];
         let delim = self.right_delim.as_bytes();
-        if has_right_trim_marker_bytes(rest) && starts_with(&rest[TRIM_MARKER_LEN..], delim) {
+        if has_right_trim_marker(rest) && starts_with(&rest[TRIM_MARKER_LEN..], delim) {
             return (true, true);
         }
         (starts_with(rest, delim), false)
@@ -639,8 +635,9 @@ impl<'a> Lexer<'a> {
             num_spaces += 1;
         }
         // A space may begin a trim-marked right delimiter " -}}".
-        let before = &self.input[self.pos - 1..];
-        if has_right_trim_marker(before) && before[TRIM_MARKER_LEN..].starts_with(&self.right_delim)
+        let before = &self.input.as_bytes()[self.pos - 1..];
+        if has_right_trim_marker(before)
+            && starts_with(&before[TRIM_MARKER_LEN..], self.right_delim.as_bytes())
         {
             let space = self.input[..self.pos].chars().next_back();
             self.backup(space);
