@@ -28,6 +28,8 @@ mod memcmp;
 pub mod release;
 pub mod teardown;
 pub mod template;
+#[cfg(test)]
+mod test_rng;
 pub mod threads;
 pub mod toml;
 pub mod value;

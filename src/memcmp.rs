@@ -108,18 +108,11 @@ mod tests {
 
     #[test]
     fn agrees_with_slice_order_on_unaligned_pseudo_random_data() {
-        // A fixed xorshift sequence: the same cases on every run.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let pool: Vec<u8> = (0..4096).map(|_| (next() % 4) as u8).collect();
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let pool: Vec<u8> = (0..4096).map(|_| rng.below(4) as u8).collect();
         for _ in 0..5000 {
-            let len = (next() % 48) as usize;
-            let (i, j) = ((next() % 2048) as usize, (next() % 2048) as usize);
+            let len = rng.below(48);
+            let (i, j) = (rng.below(2048), rng.below(2048));
             let (a, b) = (&pool[i..i + len], &pool[j..j + len]);
             assert_eq!(compare(a, b), a.cmp(b), "{a:?} {b:?}");
         }

@@ -163,16 +163,11 @@ mod tests {
 
     #[test]
     fn agrees_with_the_line_by_line_reading_on_pseudo_random_text() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
         for _ in 0..2000 {
-            let len = (state % 90) as usize;
+            let len = (rng.value() % 90) as usize;
             let text: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    [' ', ' ', ' ', '\n', 'a', '#', '\t', 'é'][(state % 8) as usize]
-                })
+                .map(|_| [' ', ' ', ' ', '\n', 'a', '#', '\t', 'é'][rng.below(8)])
                 .collect();
             assert_eq!(
                 flush_line_starts(&text).collect::<Vec<_>>(),

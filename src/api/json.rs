@@ -385,14 +385,11 @@ mod tests {
             "- item\n",
             "k:v\n",
         ];
-        let mut state = 0x0123_4567_89ab_cdefu64;
+        let mut rng = crate::test_rng::Xorshift::new(0x0123_4567_89ab_cdef);
         for _ in 0..3000 {
             let mut text = String::new();
-            for _ in 0..state % 12 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            for _ in 0..rng.value() % 12 {
+                text.push_str(PIECES[rng.below(PIECES.len())]);
             }
             assert_eq!(
                 document_ranges(&text),

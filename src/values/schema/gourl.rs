@@ -41,20 +41,9 @@ pub(crate) fn child_pointer(ptr: &str, tokens: &[&str]) -> String {
 
 /// [`child_pointer`] for an array item.
 pub(crate) fn item_pointer(ptr: &str, tokens: &[&str], index: usize) -> String {
+    use std::fmt::Write;
     let mut out = child_pointer(ptr, tokens);
-    out.push('/');
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = index;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    let _ = write!(out, "/{index}");
     out
 }
 
@@ -249,12 +238,22 @@ fn resolve_reference(base: &Url, r: &Url) -> Url {
 pub(crate) fn join(base: &str, reference: &str) -> Result<(String, String), String> {
     let base_url = go_url_parse(base).map_err(|e| parse_url_error(base, &e))?;
     let (r, frag) = split_fragment(reference)?;
-    let ref_url = go_url_parse(&r).map_err(|e| parse_url_error(&r, &e))?;
-    let mut resolved = resolve_reference(&base_url, &ref_url);
+    Ok((resolve_against(&base_url, &r)?, frag))
+}
+
+/// `r` (a reference without fragment) resolved against `base`.
+fn resolve(base: &str, r: &str) -> Result<String, String> {
+    let base_url = go_url_parse(base).map_err(|e| parse_url_error(base, &e))?;
+    resolve_against(&base_url, r)
+}
+
+fn resolve_against(base_url: &Url, r: &str) -> Result<String, String> {
+    let ref_url = go_url_parse(r).map_err(|e| parse_url_error(r, &e))?;
+    let mut resolved = resolve_reference(base_url, &ref_url);
     if ref_url.scheme.is_empty() && !base_url.opaque.is_empty() {
         resolved.opaque = base_url.opaque.clone();
     }
-    Ok((resolved.to_go_string(), frag))
+    Ok(resolved.to_go_string())
 }
 
 /// [`join`] remembering what each base and reference (its fragment set
@@ -266,18 +265,20 @@ pub(crate) struct Joins(BTreeMap<String, BTreeMap<String, String>>);
 
 impl Joins {
     pub(crate) fn join(&mut self, base: &str, reference: &str) -> Result<(String, String), String> {
-        if let Ok((r, frag)) = split_fragment(reference) {
-            if let Some(url) = self.0.get(base).and_then(|refs| refs.get(&r)) {
-                return Ok((url.clone(), frag));
-            }
-            let (url, frag) = join(base, reference)?;
-            self.0
-                .entry(base.to_string())
-                .or_default()
-                .insert(r, url.clone());
-            return Ok((url, frag));
+        // A fragment that does not decode leaves the error order to `join`
+        // (an unparsable base is reported first).
+        let Ok((r, frag)) = split_fragment(reference) else {
+            return join(base, reference);
+        };
+        if let Some(url) = self.0.get(base).and_then(|refs| refs.get(&r)) {
+            return Ok((url.clone(), frag));
         }
-        join(base, reference)
+        let url = resolve(base, &r)?;
+        self.0
+            .entry(base.to_string())
+            .or_default()
+            .insert(r, url.clone());
+        Ok((url, frag))
     }
 }
 
