@@ -340,15 +340,20 @@ impl Files {
     }
 
     /// `Lines`: the file split at newlines, without a final empty line.
-    fn lines(&self, name: &str) -> Vec<Value> {
+    /// Helm reads the last byte of the file to drop a newline, so an empty
+    /// file is Go's out-of-range panic, which the template call reports.
+    fn lines(&self, name: &str) -> Result<Vec<Value>, String> {
         let Some(data) = self.files.get(name) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
+        if data.is_empty() {
+            return Err("runtime error: index out of range [-1]".to_string());
+        }
         let mut text = text_of(data);
         if text.ends_with('\n') {
             text.pop();
         }
-        text.split('\n').map(Value::from).collect()
+        Ok(text.split('\n').map(Value::from).collect())
     }
 
     /// The map `AsConfig`/`AsSecrets` render: base name → text.
@@ -402,7 +407,7 @@ impl Object for Files {
             "Get" => Value::from(text_of(self.get_bytes(arg))),
             "GetBytes" => Value::bytes(self.get_bytes(arg)),
             "Glob" => Value::object(self.glob(arg)),
-            "Lines" => Value::list(self.lines(arg)),
+            "Lines" => Value::list(self.lines(arg)?),
             "AsConfig" => Value::from(self.as_config()),
             "AsSecrets" => Value::from(self.as_secrets()),
             _ => return Err(format!("can't call method {name} on type engine.files")),
@@ -680,6 +685,71 @@ mod tests {
             crate::yaml::to_yaml_pretty(&capabilities()).unwrap(),
             "kubeversion:\n  version: v1.20.0\n  major: \"1\"\n  minor: \"20\"\napiversions:\n  - v1\n\
              helmversion:\n  version: v3.21.4\n  gitcommit: \"\"\n  gittreestate: \"\"\n  goversion: \"\"\n"
+        );
+    }
+
+    /// Each method of `.Files` in a template, as helm prints it (helm
+    /// v3.10.1 gave the same bytes but for `Lines`, which keeps the final
+    /// empty line there; v3.21.4 drops it, and fails on an empty file).
+    #[test]
+    fn files_methods_render_as_helm_does() {
+        let files = Files::new([
+            ("config/a.txt".to_string(), b"A\n".to_vec()),
+            ("config/b.txt".to_string(), b"B".to_vec()),
+            ("lines.txt".to_string(), b"one\ntwo\n".to_vec()),
+            ("empty.txt".to_string(), Vec::new()),
+        ]);
+        let data = Map::new();
+        data.insert("Files", Value::object(files));
+        let data = Value::Map(data);
+        let render = |text: &str| {
+            let mut set = crate::template::Templates::named("t");
+            crate::funcs::register_sprig_all(&mut set);
+            crate::funcs::register_helm(&mut set);
+            set.parse("t", text).expect("parses");
+            set.execute("t", &data).map_err(|e| e.to_string())
+        };
+        let cases = [
+            (r#"{{ .Files.Get "config/a.txt" | toJson }}"#, r#""A\n""#),
+            (r#"{{ .Files.Get "nope" | toJson }}"#, r#""""#),
+            (r#"{{ .Files.GetBytes "config/b.txt" | printf "%s" }}"#, "B"),
+            (
+                r#"{{ index .Files "lines.txt" | printf "%s" | toJson }}"#,
+                r#""one\ntwo\n""#,
+            ),
+            (
+                r#"{{ .Files.Lines "lines.txt" | toJson }}"#,
+                r#"["one","two"]"#,
+            ),
+            (r#"{{ .Files.Lines "nope" | toJson }}"#, "[]"),
+            (
+                r#"{{ range $p, $_ := .Files.Glob "config/*" }}{{ $p }} {{ end }}"#,
+                "config/a.txt config/b.txt ",
+            ),
+            (
+                r#"{{ (.Files.Glob "config/*").AsConfig | toJson }}"#,
+                r#""a.txt: |\n  A\nb.txt: B""#,
+            ),
+            (
+                r#"{{ (.Files.Glob "config/*").AsSecrets | toJson }}"#,
+                r#""a.txt: QQo=\nb.txt: Qg==""#,
+            ),
+            (
+                r#"{{ range $p, $b := .Files }}{{ $p }}={{ len $b }} {{ end }}"#,
+                "config/a.txt=2 config/b.txt=1 empty.txt=0 lines.txt=8 ",
+            ),
+            (
+                r#"{{ .Files.Glob "config/*" | toJson }}"#,
+                r#"{"config/a.txt":"QQo=","config/b.txt":"Qg=="}"#,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(render(text).as_deref(), Ok(want), "{text}");
+        }
+        assert_eq!(
+            render(r#"{{ .Files.Lines "empty.txt" }}"#).unwrap_err(),
+            "template: t:1:9: executing \"t\" at <.Files.Lines>: error calling Lines: \
+             runtime error: index out of range [-1]"
         );
     }
 
