@@ -190,8 +190,7 @@ fn render_resources(
         // Every file goes out as is, to help find the bad YAML.
         for (name, content) in &rendered {
             if !content.trim().is_empty() {
-                res.release_manifest
-                    .push_str(&output::source_block(name, content));
+                output::push_source_block(&mut res.release_manifest, name, content);
             }
         }
         res.hooks = sorted.hooks;
@@ -203,7 +202,7 @@ fn render_resources(
     res.hooks = sorted.hooks;
     res.manifests = sorted.manifests;
 
-    let mut buffer = String::new();
+    let mut buffer = String::with_capacity(stream_len(&res, options));
     let mut written = std::collections::BTreeSet::new();
     let mut write = |dir: &str, name: &str, content: &str, writes: &mut Vec<FileWrite>| {
         let mode = if written.insert(name.to_string()) {
@@ -216,7 +215,7 @@ fn render_resources(
     if options.include_crds {
         for crd in &res.crds {
             if options.output_dir.is_empty() {
-                buffer.push_str(&output::source_block(&crd.filename, &crd.content));
+                output::push_source_block(&mut buffer, &crd.filename, &crd.content);
             } else {
                 write(
                     &options.output_dir,
@@ -237,7 +236,7 @@ fn render_resources(
                 m.name
             ));
         } else {
-            buffer.push_str(&output::source_block(&m.name, &m.content));
+            output::push_source_block(&mut buffer, &m.name, &m.content);
         }
     }
     if let Some(post) = post_renderer {
@@ -251,6 +250,20 @@ fn render_resources(
     }
     res.release_manifest = buffer;
     res
+}
+
+/// The length of the stream [`render_resources`] writes (the CRDs it
+/// prints and every manifest; a hidden Secret's line is shorter than its
+/// block): the stream is sized once instead of growing by copies.
+fn stream_len(res: &Resources, options: &OutputOptions) -> usize {
+    if !options.output_dir.is_empty() {
+        return 0;
+    }
+    let crds = res.crds.iter().filter(|_| options.include_crds);
+    let crds = crds.map(|c| output::source_block_len(&c.filename, &c.content));
+    let manifests = res.manifests.iter();
+    crds.chain(manifests.map(|m| output::source_block_len(&m.name, &m.content)))
+        .sum()
 }
 
 /// Where manifests and hooks go with `--output-dir`.
@@ -276,7 +289,18 @@ fn print_template(
             });
         }
     }
-    let mut text = format!("{}\n", res.release_manifest.trim());
+    let manifest = res.release_manifest.trim();
+    let hooks_len: usize = if options.no_hooks || !options.output_dir.is_empty() {
+        0
+    } else {
+        let hooks = res.hooks.iter();
+        hooks
+            .map(|h| output::source_block_len(&h.path, &h.manifest))
+            .sum()
+    };
+    let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
+    text.push_str(manifest);
+    text.push('\n');
     let mut writes = res.writes;
     if !options.no_hooks {
         for hook in &res.hooks {
@@ -284,7 +308,7 @@ fn print_template(
                 continue;
             }
             if options.output_dir.is_empty() {
-                text.push_str(&output::source_block(&hook.path, &hook.manifest));
+                output::push_source_block(&mut text, &hook.path, &hook.manifest);
             } else {
                 let dir = manifest_dir(options);
                 writes.push(FileWrite::new(

@@ -10,8 +10,28 @@
 
 /// One `# Source:` block: `---\n# Source: <name>\n<content>\n`.
 pub fn source_block(name: &str, content: &str) -> String {
-    format!("---\n# Source: {name}\n{content}\n")
+    let mut block = String::with_capacity(source_block_len(name, content));
+    push_source_block(&mut block, name, content);
+    block
 }
+
+/// Appends [`source_block`]`(name, content)` to `out`, copying `content`
+/// once (the stream of a chart with large CRDs is mostly their text).
+pub fn push_source_block(out: &mut String, name: &str, content: &str) {
+    out.push_str(SOURCE_HEAD);
+    out.push_str(name);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
+}
+
+/// What a [`source_block`] of `name` and `content` adds to a stream, in
+/// bytes (to size the stream before it is written).
+pub fn source_block_len(name: &str, content: &str) -> usize {
+    SOURCE_HEAD.len() + name.len() + content.len() + 2
+}
+
+const SOURCE_HEAD: &str = "---\n# Source: ";
 
 /// How a write opens its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,6 +190,27 @@ mod tests {
         assert_eq!(w.path, "out//c/t/a.yaml");
         assert_eq!(join_dir("out/", "rel"), "out/rel");
         assert_eq!(join_dir("./out", "../rel"), "rel");
+    }
+
+    #[test]
+    fn blocks_append_to_a_stream_at_their_announced_length() {
+        let mut stream = String::from("head\n");
+        let blocks = [
+            ("c/t/a.yaml", "a: 1"),
+            ("c/crds/é.yaml", ""),
+            ("x", "k: |\n  v\n"),
+        ];
+        for (name, content) in blocks {
+            let before = stream.len();
+            push_source_block(&mut stream, name, content);
+            assert_eq!(&stream[before..], source_block(name, content));
+            assert_eq!(stream.len() - before, source_block_len(name, content));
+        }
+        assert_eq!(
+            stream,
+            "head\n---\n# Source: c/t/a.yaml\na: 1\n---\n# Source: c/crds/é.yaml\n\n\
+             ---\n# Source: x\nk: |\n  v\n\n"
+        );
     }
 
     #[cfg(not(target_arch = "wasm32"))]
