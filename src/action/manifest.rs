@@ -139,15 +139,7 @@ fn next_separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
 
 /// The offset of the first `needle` (which starts with a newline) in `hay`.
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while let Some(i) = hay[at..].iter().position(|&c| c == b'\n') {
-        let k = at + i;
-        if hay[k..].starts_with(needle) {
-            return Some(k);
-        }
-        at = k + 1;
-    }
-    None
+    memchr::memmem::find(hay, needle)
 }
 
 /// Helm's `SplitManifests`, in document order: the text is trimmed, cut at

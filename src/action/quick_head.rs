@@ -31,7 +31,6 @@
 
 use std::collections::BTreeMap;
 use std::iter::Peekable;
-use std::str::Split;
 
 use super::manifest::{HeadMetadata, SimpleHead};
 use crate::yaml::{resolve_plain_scalar, PlainScalar};
@@ -39,7 +38,37 @@ use crate::yaml::{resolve_plain_scalar, PlainScalar};
 /// Give up: the exact reading decides.
 type Quick<T = ()> = Option<T>;
 
-type Lines<'a> = Peekable<Split<'a, char>>;
+type Lines<'a> = Peekable<LineSplit<'a>>;
+
+/// `text.split('\n')`, each line end found by `memchr` (most of a large
+/// manifest's lines are long descriptions).
+struct LineSplit<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> LineSplit<'a> {
+    fn new(text: &'a str) -> LineSplit<'a> {
+        LineSplit { rest: Some(text) }
+    }
+}
+
+impl<'a> Iterator for LineSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(end) => {
+                self.rest = Some(&rest[end + 1..]);
+                Some(&rest[..end])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
 
 /// go-yaml refuses a simple key longer than this (with `could not find
 /// expected ':'`); the reader gives up well before.
@@ -51,7 +80,7 @@ pub(super) fn read_head(doc: &str) -> Option<SimpleHead> {
         return None;
     }
     let mut reader = HeadReader::default();
-    let mut lines = doc.split('\n').peekable();
+    let mut lines = LineSplit::new(doc).peekable();
     while let Some(line) = lines.next() {
         let indent = indentation(line);
         let rest = &line[indent..];
@@ -486,12 +515,30 @@ fn scan_key(text: &str) -> KeyScan<'_> {
 /// The position of the first `:` followed by a space or the line's end in
 /// plain text, unless a comment (` #`) comes first.
 fn value_indicator(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b':' if matches!(bytes.get(i + 1), None | Some(b' ')) => return Some(i),
-            b'#' if i > 0 && bytes[i - 1] == b' ' => return None,
-            _ => {}
+    match first_mark(text.as_bytes()) {
+        Some(Mark::Colon(i)) => Some(i),
+        Some(Mark::Comment(_)) | None => None,
+    }
+}
+
+/// What ends or splits plain text on its line.
+enum Mark {
+    /// A `:` followed by a space or the line's end, at this index.
+    Colon(usize),
+    /// A `#` after a space: a comment starts at this index.
+    Comment(usize),
+}
+
+/// The first [`Mark`] in a line (the bytes searched for are rare in
+/// descriptions and other long text, so they are found by `memchr`).
+fn first_mark(bytes: &[u8]) -> Option<Mark> {
+    for i in memchr::memchr2_iter(b':', b'#', bytes) {
+        if bytes[i] == b':' {
+            if matches!(bytes.get(i + 1), None | Some(b' ')) {
+                return Some(Mark::Colon(i));
+            }
+        } else if i > 0 && bytes[i - 1] == b' ' {
+            return Some(Mark::Comment(i));
         }
     }
     None
@@ -529,15 +576,11 @@ fn plain_value(text: &str, wanted: bool) -> Quick<(Scalar<'_>, bool)> {
 /// end. `None` at a `:` followed by a space or the line's end (go-yaml's
 /// `mapping values are not allowed in this context`).
 fn plain_line_end(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b':' if matches!(bytes.get(i + 1), None | Some(b' ')) => return None,
-            b'#' if i > 0 && bytes[i - 1] == b' ' => return Some(i),
-            _ => {}
-        }
+    match first_mark(text.as_bytes()) {
+        Some(Mark::Colon(_)) => None,
+        Some(Mark::Comment(i)) => Some(i),
+        None => Some(text.len()),
     }
-    Some(bytes.len())
 }
 
 /// Consumes the further lines of a multi-line plain scalar: blank lines and
@@ -752,7 +795,14 @@ fn is_item(rest: &str) -> bool {
 /// The number of leading spaces (counted as bytes: `str`'s pattern
 /// trimming costs several times more per line in the wasm build).
 fn indentation(text: &str) -> usize {
-    text.bytes().take_while(|&b| b == b' ').count()
+    // Manifests nest deeply (CRD schemas): spaces are taken eight at a time.
+    const EIGHT: &[u8; 8] = b"        ";
+    let bytes = text.as_bytes();
+    let mut n = 0;
+    while bytes.get(n..n + EIGHT.len()) == Some(EIGHT) {
+        n += EIGHT.len();
+    }
+    n + bytes[n..].iter().take_while(|&&b| b == b' ').count()
 }
 
 #[cfg(test)]
@@ -880,6 +930,43 @@ mod tests {
         ];
         for doc in docs {
             agrees(doc);
+        }
+    }
+
+    /// Texts of spaces, `:`, `#`, line feeds and letters, in runs long
+    /// enough to cross the eight-byte and vector steps.
+    fn generated_texts() -> Vec<String> {
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9);
+        let pieces = [" ", "        ", ":", ": ", " #", "#", "\n", "a", "key", "é"];
+        (0..400)
+            .map(|_| {
+                let len = rng.below(60);
+                (0..len).map(|_| pieces[rng.below(pieces.len())]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn line_scanning_matches_its_byte_by_byte_definition() {
+        for text in generated_texts() {
+            let lines: Vec<&str> = LineSplit::new(&text).collect();
+            assert_eq!(lines, text.split('\n').collect::<Vec<_>>(), "{text:?}");
+            for line in lines {
+                let spaces = line.bytes().take_while(|&b| b == b' ').count();
+                assert_eq!(indentation(line), spaces, "{line:?}");
+                let b = line.as_bytes();
+                let colon = |i: usize| b[i] == b':' && matches!(b.get(i + 1), None | Some(b' '));
+                let comment = |i: usize| b[i] == b'#' && i > 0 && b[i - 1] == b' ';
+                let first = (0..b.len()).find(|&i| colon(i) || comment(i));
+                let expected_indicator = first.filter(|&i| colon(i));
+                assert_eq!(value_indicator(line), expected_indicator, "{line:?}");
+                let expected_end = match first {
+                    Some(i) if colon(i) => None,
+                    Some(i) => Some(i),
+                    None => Some(line.len()),
+                };
+                assert_eq!(plain_line_end(line), expected_end, "{line:?}");
+            }
         }
     }
 }

@@ -223,12 +223,8 @@ fn tpl_func(strict: bool) -> Func {
 /// text that holds none (the usual case).
 fn strip_no_value(out: String) -> String {
     const NO_VALUE: &str = "<no value>";
-    let mut at = 0;
-    while let Some(i) = out[at..].find('<') {
-        if out[at + i..].starts_with(NO_VALUE) {
-            return out.replace(NO_VALUE, "");
-        }
-        at += i + 1;
+    if memchr::memmem::find(out.as_bytes(), NO_VALUE.as_bytes()).is_some() {
+        return out.replace(NO_VALUE, "");
     }
     out
 }
