@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::glob::Glob;
 use crate::chart::{Dependency, FileData, Maintainer, Metadata};
 use crate::template::{Method, ParamType};
-use crate::value::{GoField, Kind, Map, Object, Value};
+use crate::value::{Bytes, GoField, Kind, Map, Object, Value};
 
 /// A plain Go struct: named fields in declaration order, no methods.
 #[derive(Debug)]
@@ -390,7 +390,9 @@ impl Object for Files {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        self.files.get(name).map(|b| Value::bytes(b.as_slice()))
+        self.files
+            .get(name)
+            .map(|b| Value::Bytes(Bytes::of_file(b)))
     }
 
     fn method(&self, name: &str) -> Option<Method> {
@@ -405,7 +407,10 @@ impl Object for Files {
         let arg = args.first().and_then(Value::as_str).unwrap_or_default();
         Ok(match name {
             "Get" => Value::from(text_of(self.get_bytes(arg))),
-            "GetBytes" => Value::bytes(self.get_bytes(arg)),
+            "GetBytes" => match self.files.get(arg) {
+                Some(data) => Value::Bytes(Bytes::of_file(data)),
+                None => Value::bytes(&[][..]),
+            },
             "Glob" => Value::object(self.glob(arg)),
             "Lines" => Value::list(self.lines(arg)?),
             "AsConfig" => Value::from(self.as_config()),
@@ -418,7 +423,7 @@ impl Object for Files {
         Some(
             self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::bytes(v.as_slice())))
+                .map(|(k, v)| (k.clone(), Value::Bytes(Bytes::of_file(v))))
                 .collect(),
         )
     }
@@ -427,7 +432,7 @@ impl Object for Files {
         let parts: Vec<String> = self
             .files
             .iter()
-            .map(|(k, v)| format!("{k}:{}", Value::bytes(v.as_slice())))
+            .map(|(k, v)| format!("{k}:{}", Value::Bytes(Bytes::of_file(v))))
             .collect();
         format!("map[{}]", parts.join(" "))
     }
@@ -686,6 +691,27 @@ mod tests {
             "kubeversion:\n  version: v1.20.0\n  major: \"1\"\n  minor: \"20\"\napiversions:\n  - v1\n\
              helmversion:\n  version: v3.21.4\n  gitcommit: \"\"\n  gittreestate: \"\"\n  goversion: \"\"\n"
         );
+    }
+
+    /// Entries taken as values (`index`, `range`, `GetBytes`) share the
+    /// chart's bytes, and equal the same bytes made any other way.
+    #[test]
+    fn file_values_share_the_chart_s_bytes() {
+        let data: FileData = b"kind: CRD\n".to_vec().into();
+        let files = Files::new([("crds/a.yaml".to_string(), data.clone())]);
+        let taken = [
+            files.field("crds/a.yaml").unwrap(),
+            files.map_entries().unwrap().remove(0).1,
+            files
+                .call_method("GetBytes", &[Value::from("crds/a.yaml")])
+                .unwrap(),
+        ];
+        assert_eq!(std::sync::Arc::strong_count(&data), 2 + taken.len());
+        for value in &taken {
+            assert!(matches!(value, Value::Bytes(b) if b == &Bytes::from(&b"kind: CRD\n"[..])));
+        }
+        let missing = files.call_method("GetBytes", &[Value::from("nope")]);
+        assert!(matches!(missing, Ok(Value::Bytes(b)) if b.is_empty()));
     }
 
     /// Each method of `.Files` in a template, as helm prints it (helm

@@ -23,7 +23,7 @@ pub(crate) enum Shape {
     Float(f64, u32),
     Str(Rc<str>),
     /// A `[]byte`.
-    Bytes(Rc<[u8]>),
+    Bytes(crate::value::Bytes),
     Time(Time),
     /// A `time.Duration` (nanoseconds).
     Duration(i64),

@@ -528,6 +528,68 @@ pub fn struct_tag_lookup(tag: &'static str, key: &str) -> Option<&'static str> {
     }
 }
 
+/// The bytes of a `[]byte` value: its own, or a chart file's, shared
+/// when a template takes `.Files` entries as values (a `range` over
+/// `.Files.Glob` copies nothing).
+#[derive(Clone)]
+pub struct Bytes(BytesSource);
+
+#[derive(Clone)]
+enum BytesSource {
+    Own(Rc<[u8]>),
+    File(std::sync::Arc<Vec<u8>>),
+}
+
+impl Bytes {
+    /// Shares a chart file's bytes (`chart::FileData`).
+    pub fn of_file(data: &std::sync::Arc<Vec<u8>>) -> Bytes {
+        Bytes(BytesSource::File(std::sync::Arc::clone(data)))
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            BytesSource::Own(bytes) => bytes,
+            BytesSource::File(data) => data,
+        }
+    }
+}
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Bytes) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Bytes {}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(bytes: &[u8]) -> Bytes {
+        Bytes(BytesSource::Own(bytes.into()))
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(bytes: Vec<u8>) -> Bytes {
+        Bytes(BytesSource::Own(bytes.into()))
+    }
+}
+
+impl From<Rc<[u8]>> for Bytes {
+    fn from(bytes: Rc<[u8]>) -> Bytes {
+        Bytes(BytesSource::Own(bytes))
+    }
+}
+
 /// A dynamic template value.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
@@ -540,7 +602,7 @@ pub enum Value {
     Float(f64),
     Float32(f32),
     String(Rc<str>),
-    Bytes(Rc<[u8]>),
+    Bytes(Bytes),
     List(Rc<Vec<Value>>),
     Map(Map),
     Object(Rc<dyn Object>),
@@ -565,7 +627,7 @@ impl Value {
         Value::List(Rc::new(items))
     }
 
-    pub fn bytes(b: impl Into<Rc<[u8]>>) -> Value {
+    pub fn bytes(b: impl Into<Bytes>) -> Value {
         Value::Bytes(b.into())
     }
 
