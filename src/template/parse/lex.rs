@@ -186,12 +186,13 @@ fn rune_display(c: Option<char>) -> String {
 }
 
 /// The offset of the first `delim` in `hay` (`str::find` without building
-/// a searcher for each of the many short searches).
+/// a searcher for each of the many short searches: candidates are found
+/// by `memchr`, which matters for long texts such as `tpl` configs).
 fn find(hay: &str, delim: &str) -> Option<usize> {
     let first = *delim.as_bytes().first()?;
     let bytes = hay.as_bytes();
     let mut at = 0;
-    while let Some(i) = bytes[at..].iter().position(|&b| b == first) {
+    while let Some(i) = memchr::memchr(first, &bytes[at..]) {
         if bytes[at + i..].starts_with(delim.as_bytes()) {
             return Some(at + i);
         }
@@ -200,10 +201,18 @@ fn find(hay: &str, delim: &str) -> Option<usize> {
     None
 }
 
-/// The number of newlines in `s` (a byte count, which the compiler
-/// vectorizes; a newline byte is always a newline in UTF-8).
+/// The number of newlines in `s` (a newline byte is always a newline in
+/// UTF-8), counted in fixed blocks the compiler turns into vector code.
 fn count_newlines(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+    const BLOCK: usize = 64;
+    let mut blocks = s.as_bytes().chunks_exact(BLOCK);
+    let mut count = 0;
+    for block in &mut blocks {
+        // At most 64 per block: a byte counter cannot overflow.
+        let in_block = block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'));
+        count += usize::from(in_block);
+    }
+    count + blocks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Number of bytes of trailing white space in `s`.
@@ -806,6 +815,24 @@ impl<'a> Lexer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newlines_and_delimiters_are_found_in_long_texts() {
+        let mut rng = crate::test_rng::Xorshift::new(0x5eed_1e55);
+        let pieces = ["\n", "{", "{{", "}}", "a", "é", "        ", "{-"];
+        for _ in 0..300 {
+            let len = rng.below(200);
+            let text: String = (0..len).map(|_| pieces[rng.below(pieces.len())]).collect();
+            assert_eq!(
+                count_newlines(&text),
+                text.matches('\n').count(),
+                "{text:?}"
+            );
+            for delim in ["{{", "{", "[[", "{-"] {
+                assert_eq!(find(&text, delim), text.find(delim), "{text:?} {delim:?}");
+            }
+        }
+    }
 
     fn lex_all(input: &str) -> Vec<(ItemType, String)> {
         let options = LexOptions {
