@@ -192,7 +192,7 @@ fn include_func() -> Func {
 
 fn tpl_func(strict: bool) -> Func {
     Func::new([ParamType::String, ParamType::Any], move |ctx, args| {
-        let text = args[0].as_str().unwrap_or_default().to_string();
+        let text = args[0].as_str().unwrap_or_default();
         let mut set = ctx.templates().clone();
         set.set_missing_key(if strict {
             MissingKey::Error
@@ -202,8 +202,8 @@ fn tpl_func(strict: bool) -> Func {
         let name = set.name().to_string();
         // The quoted text only appears in errors: quote it there, not on
         // every call (tpl texts can be whole values files).
-        let quoted = || crate::template::strconv::quote(&text);
-        if let Err(e) = set.parse(&name, &text) {
+        let quoted = || crate::template::strconv::quote(text);
+        if let Err(e) = set.parse(&name, text) {
             return Err(FuncError::msg(format!(
                 "cannot parse template {}: {e}",
                 quoted()

@@ -406,7 +406,7 @@ impl Object for Files {
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let arg = args.first().and_then(Value::as_str).unwrap_or_default();
         Ok(match name {
-            "Get" => Value::from(text_of(self.get_bytes(arg))),
+            "Get" => string_of(self.get_bytes(arg)),
             "GetBytes" => match self.files.get(arg) {
                 Some(data) => Value::Bytes(Bytes::of_file(data)),
                 None => Value::bytes(&[][..]),
@@ -448,6 +448,15 @@ impl Object for Files {
 
 /// File bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`),
 /// checking valid text (the usual case) with the faster validator.
+/// [`text_of`] as a template string, copied once (not into a `String`
+/// first and then again into the value).
+fn string_of(bytes: &[u8]) -> Value {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Value::string(text),
+        Err(_) => Value::from(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
 pub(crate) fn text_of(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
