@@ -312,8 +312,9 @@ pub fn chart_object(md: &Metadata, is_root: bool) -> Value {
 /// a `map[string][]byte` with methods).
 #[derive(Debug, Default)]
 pub struct Files {
-    /// Shared with the chart, so that a render and `Glob` copy no bytes;
-    /// a file's bytes are copied only when a template takes them as a value.
+    /// Shared with the chart, so that a render, `Glob` and the `[]byte`
+    /// values templates take (`index`, `range`, `GetBytes`) copy no bytes;
+    /// only a file turned into a string (`Get`, `Lines`, `AsConfig`, …) is.
     files: BTreeMap<String, FileData>,
 }
 
@@ -326,6 +327,14 @@ impl Files {
 
     fn get_bytes(&self, name: &str) -> &[u8] {
         self.files.get(name).map_or(&[], |b| b.as_slice())
+    }
+
+    /// File `name` as a `[]byte` value sharing the chart's bytes, if there
+    /// is such a file.
+    fn bytes_value(&self, name: &str) -> Option<Value> {
+        self.files
+            .get(name)
+            .map(|data| Value::Bytes(Bytes::of_file(data)))
     }
 
     /// `Glob`: the files whose path matches; a malformed pattern matches everything.
@@ -390,9 +399,7 @@ impl Object for Files {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        self.files
-            .get(name)
-            .map(|b| Value::Bytes(Bytes::of_file(b)))
+        self.bytes_value(name)
     }
 
     fn method(&self, name: &str) -> Option<Method> {
@@ -407,10 +414,9 @@ impl Object for Files {
         let arg = args.first().and_then(Value::as_str).unwrap_or_default();
         Ok(match name {
             "Get" => string_of(self.get_bytes(arg)),
-            "GetBytes" => match self.files.get(arg) {
-                Some(data) => Value::Bytes(Bytes::of_file(data)),
-                None => Value::bytes(&[][..]),
-            },
+            "GetBytes" => self
+                .bytes_value(arg)
+                .unwrap_or_else(|| Value::bytes(&[][..])),
             "Glob" => Value::object(self.glob(arg)),
             "Lines" => Value::list(self.lines(arg)?),
             "AsConfig" => Value::from(self.as_config()),
