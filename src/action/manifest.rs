@@ -119,7 +119,7 @@ fn next_separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let k = if from == 0 && b.starts_with(b"---") {
         0
     } else {
-        from + 1 + find(&b[from..], b"\n---")?
+        from + 1 + memchr::memmem::find(&b[from..], b"\n---")?
     };
     let start = if k == 0 {
         0
@@ -135,11 +135,6 @@ fn next_separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
         end += 1;
     }
     Some((start, end))
-}
-
-/// The offset of the first `needle` (which starts with a newline) in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(hay, needle)
 }
 
 /// Helm's `SplitManifests`, in document order: the text is trimmed, cut at

@@ -259,11 +259,19 @@ fn stream_len(res: &Resources, options: &OutputOptions) -> usize {
     if !options.output_dir.is_empty() {
         return 0;
     }
-    let crds = res.crds.iter().filter(|_| options.include_crds);
-    let crds = crds.map(|c| output::source_block_len(&c.filename, &c.content));
-    let manifests = res.manifests.iter();
-    crds.chain(manifests.map(|m| output::source_block_len(&m.name, &m.content)))
-        .sum()
+    let printed_crds = if options.include_crds {
+        &res.crds[..]
+    } else {
+        &[]
+    };
+    let crds = printed_crds
+        .iter()
+        .map(|c| output::source_block_len(&c.filename, &c.content));
+    let manifests = res
+        .manifests
+        .iter()
+        .map(|m| output::source_block_len(&m.name, &m.content));
+    crds.chain(manifests).sum()
 }
 
 /// Where manifests and hooks go with `--output-dir`.

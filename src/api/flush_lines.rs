@@ -37,7 +37,7 @@ impl Iterator for FlushLineStarts<'_> {
 /// The offset just past the line starting at `start` (past its line feed,
 /// or the end of the text).
 pub(super) fn line_end(bytes: &[u8], start: usize) -> usize {
-    match bytes[start..].iter().position(|&b| b == b'\n') {
+    match memchr::memchr(b'\n', &bytes[start..]) {
         Some(i) => start + i + 1,
         None => bytes.len(),
     }

@@ -329,12 +329,9 @@ impl Files {
         self.files.get(name).map_or(&[], |b| b.as_slice())
     }
 
-    /// File `name` as a `[]byte` value sharing the chart's bytes, if there
-    /// is such a file.
+    /// File `name` as a `[]byte` value, if there is such a file.
     fn bytes_value(&self, name: &str) -> Option<Value> {
-        self.files
-            .get(name)
-            .map(|data| Value::Bytes(Bytes::of_file(data)))
+        self.files.get(name).map(file_value)
     }
 
     /// `Glob`: the files whose path matches; a malformed pattern matches everything.
@@ -429,7 +426,7 @@ impl Object for Files {
         Some(
             self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::Bytes(Bytes::of_file(v))))
+                .map(|(k, v)| (k.clone(), file_value(v)))
                 .collect(),
         )
     }
@@ -438,7 +435,7 @@ impl Object for Files {
         let parts: Vec<String> = self
             .files
             .iter()
-            .map(|(k, v)| format!("{k}:{}", Value::Bytes(Bytes::of_file(v))))
+            .map(|(k, v)| format!("{k}:{}", file_value(v)))
             .collect();
         format!("map[{}]", parts.join(" "))
     }
@@ -454,6 +451,11 @@ impl Object for Files {
 
 /// File bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`),
 /// checking valid text (the usual case) with the faster validator.
+/// A file as a `[]byte` value, sharing the chart's bytes.
+fn file_value(data: &FileData) -> Value {
+    Value::Bytes(Bytes::of_file(data))
+}
+
 /// [`text_of`] as a template string, copied once (not into a `String`
 /// first and then again into the value).
 fn string_of(bytes: &[u8]) -> Value {

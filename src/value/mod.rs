@@ -584,12 +584,6 @@ impl From<Vec<u8>> for Bytes {
     }
 }
 
-impl From<Rc<[u8]>> for Bytes {
-    fn from(bytes: Rc<[u8]>) -> Bytes {
-        Bytes(BytesSource::Own(bytes))
-    }
-}
-
 /// A dynamic template value.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
