@@ -97,8 +97,15 @@ pub struct Item<'a> {
     pub typ: ItemType,
     pub pos: Pos,
     pub val: &'a str,
+    /// The line the item starts on (from 1), or [`LINE_AT_END`].
     pub line: usize,
 }
+
+/// The line of an EOF item that follows text: the lexer does not count the
+/// newlines of the last text, as only a parse error at the end of the input
+/// needs them (a `tpl` of a long file would count every newline of it).
+/// [`Lexer::line_at_end`] gives the line it stands for.
+pub const LINE_AT_END: usize = 0;
 
 impl std::fmt::Display for Item<'_> {
     /// The form Go's parser uses in "unexpected …" messages.
@@ -253,6 +260,9 @@ pub struct Lexer<'a> {
     paren_depth: usize,
     line: usize,
     start_line: usize,
+    /// Where the last text began once it was emitted without counting its
+    /// newlines (see [`LINE_AT_END`]); the end of the input before.
+    uncounted_from: usize,
     inside_action: bool,
     options: LexOptions,
     item: Option<Item<'a>>,
@@ -281,6 +291,7 @@ impl<'a> Lexer<'a> {
             paren_depth: 0,
             line: 1,
             start_line: 1,
+            uncounted_from: input.len(),
             inside_action: false,
             options,
             item: None,
@@ -317,6 +328,12 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// The line an EOF item marked [`LINE_AT_END`] stands for: the line
+    /// the last text started on, plus the newlines in it.
+    pub fn line_at_end(&self) -> usize {
+        self.line + count_newlines(&self.input[self.uncounted_from..])
     }
 
     /// The message of the error item, once the lexer has emitted one.
@@ -512,8 +529,12 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += count_newlines(&self.input[self.start..self.pos]);
-            return self.emit(ItemType::Text);
+            // Only the EOF item comes after the last text: its newlines
+            // are counted if an error needs them (see `LINE_AT_END`).
+            let item = self.this_item(ItemType::Text);
+            self.uncounted_from = item.pos;
+            self.start_line = LINE_AT_END;
+            return self.emit_item(item);
         }
         self.emit(ItemType::Eof)
     }
@@ -545,6 +566,8 @@ impl<'a> Lexer<'a> {
         if !delim {
             return self.errorf("comment ends before closing delimiter".into());
         }
+        // The comment's own newlines count toward the lines after it.
+        self.line += count_newlines(&self.input[self.start..self.pos]);
         let item = self.this_item(ItemType::Comment);
         if trim_space {
             self.pos += TRIM_MARKER_LEN;

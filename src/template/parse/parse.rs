@@ -8,7 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::lex::{Item, ItemType, LexOptions, Lexer};
+use super::lex::{Item, ItemType, LexOptions, Lexer, LINE_AT_END};
 use super::node::*;
 use crate::template::strconv;
 
@@ -259,6 +259,11 @@ impl<'a> Parser<'a, '_> {
             (self.frame.token[0].line, self.frame.token[0].pos)
         } else {
             (1, 0)
+        };
+        let line = if line == LINE_AT_END {
+            self.lexer.line_at_end()
+        } else {
+            line
         };
         let before = &self.text[..pos.min(self.text.len())];
         let col = match before.rfind('\n') {
@@ -1175,6 +1180,25 @@ mod tests {
         assert_eq!(err("\n{{end}}"), "template: t:2: unexpected {{end}}");
         assert_eq!(err("{{if}}{{end}}"), "template: t:1: missing value for if");
         assert_eq!(err("{{range .X}}"), "template: t:1: unexpected EOF");
+        // The end's line after a last text the lexer did not count.
+        assert_eq!(
+            err("{{range .X}}a\nb\n\nc"),
+            "template: t:4: unexpected EOF"
+        );
+        assert_eq!(err("\n{{if 1}}\n"), "template: t:3: unexpected EOF");
+        // A comment's newlines count.
+        assert_eq!(
+            err("{{/*\n\n*/}}{{if 1}}a\nb"),
+            "template: t:4: unexpected EOF"
+        );
+        assert_eq!(
+            err("{{/*\n\n*/}}\n{{end}}"),
+            "template: t:4: unexpected {{end}}"
+        );
+        assert_eq!(
+            err("{{- /*\n*/ -}}\n\n{{end}}"),
+            "template: t:4: unexpected {{end}}"
+        );
         assert_eq!(
             err("{{break}}"),
             "template: t:1: {{break}} outside {{range}}"
