@@ -76,7 +76,7 @@ const MAX_KEY_BYTES: usize = 1000;
 
 /// Reads `doc`'s head when the document is in the subset, `None` otherwise.
 pub(super) fn read_head(doc: &str) -> Option<SimpleHead> {
-    if !printable_ascii(doc) && !plain_unicode(doc) {
+    if !plain_text(doc) {
         return None;
     }
     let mut reader = HeadReader::default();
@@ -604,26 +604,54 @@ fn skip_plain_continuation(block_indent: usize, lines: &mut Lines) -> Quick {
     Some(())
 }
 
-/// Whether a document is all printable ASCII and line feeds (checked a
-/// block at a time, without branches, so that it vectorizes).
-fn printable_ascii(doc: &str) -> bool {
-    doc.as_bytes().chunks(64).all(|block| {
-        block.iter().fold(true, |ok, &b| {
-            ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
-        })
+/// Whether a document holds only characters go-yaml reads as ordinary
+/// text: printable characters and line feeds; no control characters, byte
+/// order mark or YAML 1.1 Unicode line breaks (NEL, LS, PS). Runs of
+/// printable ASCII are checked 64 bytes at a time without branches (the
+/// loop vectorizes); only a block with another byte is read by characters.
+fn plain_text(doc: &str) -> bool {
+    const BLOCK: usize = 64;
+    let bytes = doc.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = (at + BLOCK).min(bytes.len());
+        if printable_ascii(&bytes[at..end]) {
+            at = end;
+            continue;
+        }
+        // `at` starts a character: every block before was ASCII.
+        for (i, c) in doc[at..].char_indices() {
+            if at + i >= end {
+                at += i;
+                break;
+            }
+            if !plain_char(c) {
+                return false;
+            }
+        }
+        if at < end {
+            // The characters ran to the end of the document.
+            return true;
+        }
+    }
+    true
+}
+
+/// Whether `block` is all printable ASCII and line feeds (no branch per
+/// byte, so that it vectorizes).
+fn printable_ascii(block: &[u8]) -> bool {
+    block.iter().fold(true, |ok, &b| {
+        ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
     })
 }
 
-/// Whether a document that is not all printable ASCII holds only characters
-/// go-yaml reads as ordinary text: none it refuses (control characters),
-/// no byte order mark and none of YAML 1.1's Unicode line breaks (NEL,
-/// LS, PS).
-fn plain_unicode(doc: &str) -> bool {
-    doc.chars().all(|c| match c {
+/// One character of [`plain_text`].
+fn plain_char(c: char) -> bool {
+    match c {
         '\n' | ' '..='~' => true,
         '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => false,
         _ => matches!(c as u32, 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff),
-    })
+    }
 }
 
 /// A quoted scalar opening `text` and what follows it on the line;
@@ -944,6 +972,43 @@ mod tests {
                 (0..len).map(|_| pieces[rng.below(pieces.len())]).collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn plain_text_matches_its_character_by_character_definition() {
+        let mut rng = crate::test_rng::Xorshift::new(0x51ed_270b);
+        let pieces = [
+            "a",
+            "key: value\n",
+            "\n",
+            " ",
+            "é",
+            "\u{2028}",
+            "\u{85}",
+            "\u{feff}",
+            "\t",
+            "\r",
+            "\u{7f}",
+            "€",
+            "😀",
+            "\u{fffe}",
+            &"x".repeat(63),
+        ];
+        for _ in 0..400 {
+            // Mostly plain runs, so that a refused character lands at
+            // every offset of a block, and before and after block ends.
+            let len = rng.below(40);
+            let text: String = (0..len)
+                .map(|_| match rng.below(4) {
+                    0 => pieces[rng.below(pieces.len())],
+                    _ => pieces[rng.below(4)],
+                })
+                .collect();
+            assert_eq!(plain_text(&text), text.chars().all(plain_char), "{text:?}");
+        }
+        assert!(plain_text(&"é".repeat(100)));
+        assert!(!plain_text(&format!("{}\u{2028}", "x".repeat(64))));
+        assert!(!plain_text(&format!("{}é\t", "x".repeat(63))));
     }
 
     #[test]
