@@ -613,25 +613,26 @@ fn plain_text(doc: &str) -> bool {
     const BLOCK: usize = 64;
     let bytes = doc.as_bytes();
     let mut at = 0;
-    while at < bytes.len() {
-        let end = (at + BLOCK).min(bytes.len());
-        if printable_ascii(&bytes[at..end]) {
-            at = end;
-            continue;
-        }
-        // `at` starts a character: every block before was ASCII.
-        for (i, c) in doc[at..].char_indices() {
-            if at + i >= end {
-                at += i;
+    while let Some(i) = bytes[at..]
+        .chunks(BLOCK)
+        .position(|block| !printable_ascii(block))
+    {
+        // A character starts here: every byte before it is ASCII.
+        let start = at + i * BLOCK;
+        let end = (start + BLOCK).min(bytes.len());
+        let mut next = None;
+        for (j, c) in doc[start..].char_indices() {
+            if start + j >= end {
+                next = Some(start + j);
                 break;
             }
             if !plain_char(c) {
                 return false;
             }
         }
-        if at < end {
-            // The characters ran to the end of the document.
-            return true;
+        match next {
+            Some(next) => at = next,
+            None => return true,
         }
     }
     true
