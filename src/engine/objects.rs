@@ -4,6 +4,7 @@
 //! `APIVersions` and `HelmVersion`).
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::glob::Glob;
@@ -449,27 +450,33 @@ impl Object for Files {
     }
 }
 
-/// File bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`),
-/// checking valid text (the usual case) with the faster validator.
 /// A file as a `[]byte` value, sharing the chart's bytes.
 fn file_value(data: &FileData) -> Value {
     Value::Bytes(Bytes::of_file(data))
 }
 
-/// [`text_of`] as a template string, copied once (not into a `String`
-/// first and then again into the value).
-fn string_of(bytes: &[u8]) -> Value {
+/// File bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`),
+/// checking valid text (the usual case) with the faster validator; valid
+/// text is borrowed.
+fn text_cow(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Value::string(text),
-        Err(_) => Value::from(String::from_utf8_lossy(bytes).into_owned()),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
-pub(crate) fn text_of(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+/// [`text_cow`] as a template string, copied once (not into a `String`
+/// first and then again into the value).
+fn string_of(bytes: &[u8]) -> Value {
+    match text_cow(bytes) {
+        Cow::Borrowed(text) => Value::string(text),
+        Cow::Owned(text) => Value::from(text),
     }
+}
+
+/// [`text_cow`] as an owned `String`.
+pub(crate) fn text_of(bytes: &[u8]) -> String {
+    text_cow(bytes).into_owned()
 }
 
 /// `.Capabilities.KubeVersion`.
@@ -708,6 +715,14 @@ mod tests {
             "kubeversion:\n  version: v1.20.0\n  major: \"1\"\n  minor: \"20\"\napiversions:\n  - v1\n\
              helmversion:\n  version: v3.21.4\n  gitcommit: \"\"\n  gittreestate: \"\"\n  goversion: \"\"\n"
         );
+    }
+
+    #[test]
+    fn file_text_borrows_valid_utf8_and_replaces_invalid_bytes() {
+        assert!(matches!(text_cow(b"kind: A"), Cow::Borrowed("kind: A")));
+        assert_eq!(text_of(b"a\xffb"), "a\u{fffd}b");
+        assert_eq!(string_of(b"a\xffb").as_str(), Some("a\u{fffd}b"));
+        assert_eq!(string_of(b"ok").as_str(), Some("ok"));
     }
 
     /// Entries taken as values (`index`, `range`, `GetBytes`) share the
