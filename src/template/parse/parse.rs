@@ -894,7 +894,7 @@ fn new_number(pos: Pos, text: &str, typ: ItemType) -> Result<NumberNode, String>
     } else if let Some(f) = parse_go_float(text) {
         // A float that looks like an integer is an integer too large to fit.
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
-            return Err(format!("integer overflow: {text}"));
+            return Err(format!("integer overflow: {}", strconv::quote(text)));
         }
         n.is_float = true;
         n.float64 = f;
@@ -1203,6 +1203,15 @@ mod tests {
             err("{{break}}"),
             "template: t:1: {{break}} outside {{range}}"
         );
+        // Number texts are quoted (`%q`), whole ones too large as well.
+        assert_eq!(
+            err("\n{{100000000000000000000}}"),
+            "template: t:2: integer overflow: \"100000000000000000000\""
+        );
+        assert_eq!(
+            err("{{1e}}"),
+            "template: t:1: illegal number syntax: \"1e\""
+        );
         assert_eq!(
             err("{{.X | 3}}"),
             "template: t:1: non executable command in pipeline stage 2"
@@ -1231,7 +1240,7 @@ mod tests {
         assert_eq!(n.int64, 97);
         assert_eq!(
             new_number(0, "99999999999999999999", ItemType::Number).unwrap_err(),
-            "integer overflow: 99999999999999999999"
+            "integer overflow: \"99999999999999999999\""
         );
         let n = new_number(0, "-0", ItemType::Number).unwrap();
         assert!(n.is_int && n.is_uint);
