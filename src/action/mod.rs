@@ -264,14 +264,9 @@ fn stream_len(res: &Resources, options: &OutputOptions) -> usize {
     } else {
         &[]
     };
-    let crds = printed_crds
-        .iter()
-        .map(|c| output::source_block_len(&c.filename, &c.content));
-    let manifests = res
-        .manifests
-        .iter()
-        .map(|m| output::source_block_len(&m.name, &m.content));
-    crds.chain(manifests).sum()
+    let crds = printed_crds.iter().map(|c| (&*c.filename, &*c.content));
+    let manifests = res.manifests.iter().map(|m| (&*m.name, &*m.content));
+    output::blocks_len(crds.chain(manifests))
 }
 
 /// Where manifests and hooks go with `--output-dir`.
@@ -298,34 +293,32 @@ fn print_template(
         }
     }
     let manifest = res.release_manifest.trim();
-    let hooks_len: usize = if options.no_hooks || !options.output_dir.is_empty() {
-        0
+    let printed_hooks: Vec<&Hook> = if options.no_hooks {
+        Vec::new()
     } else {
-        let hooks = res.hooks.iter();
-        hooks
-            .map(|h| output::source_block_len(&h.path, &h.manifest))
-            .sum()
+        let kept = |h: &&Hook| !(options.skip_tests && h.is_test());
+        res.hooks.iter().filter(kept).collect()
+    };
+    let hooks_len = if options.output_dir.is_empty() {
+        output::blocks_len(printed_hooks.iter().map(|h| (&*h.path, &*h.manifest)))
+    } else {
+        0
     };
     let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
     text.push_str(manifest);
     text.push('\n');
     let mut writes = res.writes;
-    if !options.no_hooks {
-        for hook in &res.hooks {
-            if options.skip_tests && hook.is_test() {
-                continue;
-            }
-            if options.output_dir.is_empty() {
-                output::push_source_block(&mut text, &hook.path, &hook.manifest);
-            } else {
-                let dir = manifest_dir(options);
-                writes.push(FileWrite::new(
-                    &dir,
-                    &hook.path,
-                    &hook.manifest,
-                    WriteMode::AppendIfExists,
-                ));
-            }
+    for hook in printed_hooks {
+        if options.output_dir.is_empty() {
+            output::push_source_block(&mut text, &hook.path, &hook.manifest);
+        } else {
+            let dir = manifest_dir(options);
+            writes.push(FileWrite::new(
+                &dir,
+                &hook.path,
+                &hook.manifest,
+                WriteMode::AppendIfExists,
+            ));
         }
     }
     let stream = if options.show_only.is_empty() {

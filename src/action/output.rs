@@ -31,6 +31,13 @@ pub fn source_block_len(name: &str, content: &str) -> usize {
     SOURCE_HEAD.len() + name.len() + content.len() + 2
 }
 
+/// What the [`source_block`]s of `(name, content)` pairs add to a stream.
+pub fn blocks_len<'a>(blocks: impl Iterator<Item = (&'a str, &'a str)>) -> usize {
+    blocks
+        .map(|(name, content)| source_block_len(name, content))
+        .sum()
+}
+
 const SOURCE_HEAD: &str = "---\n# Source: ";
 
 /// How a write opens its file.
