@@ -10,9 +10,10 @@ does: `TOOL template [NAME] CHART ARGS...` (ARGS verbatim from case.json, so
 `--kube-version` only where the case has it).
 
 Per chart it reports the median wall time of N runs of each tool (runs alternate between
-the tools), the helm/chartroom ratio, each tool's peak RSS (ru_maxrss of the child, from
-os.wait4), exit statuses and whether stdout equals expected.out (helm v3.21.4's output;
-masked lines excepted). Unless --no-inproc, it then runs `cargo bench --bench charts
+the tools), the helm/chartroom ratio of the medians and the middle half (p25-p75) of the
+per-round ratios (a round is one run of each tool, back to back), each tool's peak RSS
+(ru_maxrss of the child, from os.wait4), exit statuses and whether stdout equals
+expected.out (helm v3.21.4's output; masked lines excepted). Unless --no-inproc, it then runs `cargo bench --bench charts
 --features cli` on the same cases for the in-process render time (no process start, no
 chart loading).
 
@@ -158,12 +159,26 @@ def codes(s):
     return ",".join(str(c) for c in sorted(s["codes"]))
 
 
+def quartiles(xs):
+    """(p25, p75) of `xs`."""
+    if len(xs) < 2:
+        return xs[0], xs[0]
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return q[0], q[2]
+
+
+def round_ratios(cr, hm):
+    """helm/chartroom of each round: the two runs of a round are adjacent in time, so
+    their ratio cancels the machine's slow drifts that move both tools' medians."""
+    return [h / c for c, h in zip(cr["wall"], hm["wall"])]
+
+
 def print_table(rows, runs, helm_version, inproc_times):
     mib = 1024 * 1024
     print(f"\nchartroom vs {helm_version}: median wall time of {runs} runs each (alternating), "
           "peak RSS = max ru_maxrss over the runs")
     head = (f"{'case (largest of its chart)':<48} {'out KiB':>7} {'chartroom ms':>12} "
-            f"{'helm ms':>9} {'helm/cr':>8} {'cr RSS MiB':>10} {'helm RSS MiB':>12} "
+            f"{'helm ms':>9} {'helm/cr':>8} {'rounds p25-p75':>14} {'cr RSS MiB':>10} {'helm RSS MiB':>12} "
             f"{'exit cr/helm':>12} {'= expected cr/helm':>18} {'in-proc ms':>10}")
     print(head)
     print("-" * len(head))
@@ -171,14 +186,18 @@ def print_table(rows, runs, helm_version, inproc_times):
         cr, hm = st["chartroom"], st["helm"]
         cr_ms = statistics.median(cr["wall"]) * 1000
         hm_ms = statistics.median(hm["wall"]) * 1000
+        low, high = quartiles(round_ratios(cr, hm))
+        spread = f"{low:.1f}-{high:.1f}x"
         ip = inproc_times.get(cid)
         ip_text = f"{ip[0] / 1e6:.2f}" if ip else "-"
         yn = {True: "yes", False: "no"}
         print(f"{cid:<48} {size / 1024:>7.0f} {cr_ms:>12.1f} {hm_ms:>9.1f} "
-              f"{hm_ms / cr_ms:>7.1f}x {cr['rss'] / mib:>10.1f} {hm['rss'] / mib:>12.1f} "
+              f"{hm_ms / cr_ms:>7.1f}x {spread:>14} {cr['rss'] / mib:>10.1f} {hm['rss'] / mib:>12.1f} "
               f"{codes(cr) + '/' + codes(hm):>12} "
               f"{yn[cr['match']] + '/' + yn[hm['match']]:>18} {ip_text:>10}")
-    print("(= expected: stdout equals helm v3.21.4's expected.out; helm v3.10.1 is older and "
+    print("(helm/cr: ratio of the medians; rounds p25-p75: the middle half of the per-round "
+          "ratios, one run of each tool per round.\n"
+          " = expected: stdout equals helm v3.21.4's expected.out; helm v3.10.1 is older and "
           "may differ.\n in-proc: median of api::render_chart in process, chart loaded once.)")
 
 
