@@ -13,6 +13,7 @@ use super::fast_meta;
 use super::gourl::{self, location};
 use super::json::Json;
 use super::keywords::{NameBits, ObjCompiler};
+use super::pointers::{PointerMap, PointerSet};
 use super::roots::{collect_path, lookup, Loader, Resource, Root};
 use super::validator;
 use crate::template::strconv::quote as go_quote;
@@ -41,7 +42,7 @@ pub(crate) struct Compiler {
     loader: Loader,
     pub(crate) schemas: Vec<Schema>,
     /// The schemas enqueued so far, by URL and then pointer.
-    index: BTreeMap<String, BTreeMap<String, Sid>>,
+    index: BTreeMap<String, PointerMap<Sid>>,
     /// Schemas to compile, with their values where the enqueuer had them.
     pending: VecDeque<(Sid, Option<Json>)>,
     meta: Option<Box<Compiler>>,
@@ -99,7 +100,7 @@ impl Compiler {
             url: url.to_string(),
             doc: doc.clone(),
             resources: BTreeMap::new(),
-            processed: BTreeSet::new(),
+            processed: PointerSet::default(),
         };
         let fallback = Dialect {
             draft: draft::LATEST,
@@ -132,12 +133,12 @@ impl Compiler {
         sch_ptr: &str,
         fallback: &Dialect,
     ) -> Result<()> {
-        if r.processed.contains(sch_ptr) {
+        // v6 marks the subschema once it is done; marking it first is the
+        // same, as nothing below it leads back to it, and looks it up once.
+        if r.processed.insert_new(sch_ptr, ()).is_some() {
             return Ok(());
         }
-        self.collect_resources_in(r, sch, base, sch_ptr, fallback)?;
-        r.processed.insert(sch_ptr.to_string());
-        Ok(())
+        self.collect_resources_in(r, sch, base, sch_ptr, fallback)
     }
 
     fn collect_resources_in(
@@ -220,12 +221,17 @@ impl Compiler {
             .dialect
             .clone()
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))?;
-        let mut subschemas: BTreeMap<String, Json> = BTreeMap::new();
+        let mut subschemas: Vec<(String, Json)> = Vec::new();
         for key in obj.keys() {
             for path in d.subschemas_at(key) {
                 collect_path(sch, sch_ptr, path, &mut subschemas);
             }
         }
+        // In pointer order (v6 ranges over a Go map; any fixed order will
+        // do, this one is the earlier sorted map's). Every pointer starts
+        // with `sch_ptr`, so only the rest is compared.
+        subschemas.sort_by(|(a, _), (b, _)| a[sch_ptr.len()..].cmp(&b[sch_ptr.len()..]));
+        subschemas.dedup_by(|(a, _), (b, _)| a == b);
         for (ptr, v) in &subschemas {
             self.collect_resources(r, v, &base, ptr, &base_dialect)?;
         }
@@ -347,25 +353,20 @@ impl Compiler {
     /// (the value at `ptr` in the document at `url`), so that compiling it
     /// need not look the pointer up again.
     pub(super) fn enqueue_known(&mut self, url: &str, ptr: &str, value: Option<&Json>) -> Sid {
-        if let Some(&sid) = self.index.get(url).and_then(|ptrs| ptrs.get(ptr)) {
-            return sid;
-        }
+        let ptrs = match self.index.get_mut(url) {
+            Some(ptrs) => ptrs,
+            None => self.index.entry(url.to_string()).or_default(),
+        };
         let sid = self.schemas.len();
+        if let Some(&known) = ptrs.insert_new(ptr, sid) {
+            return known;
+        }
         self.schemas.push(Schema {
             url: url.to_string(),
             ptr: ptr.to_string(),
             resource: sid,
             ..Schema::default()
         });
-        match self.index.get_mut(url) {
-            Some(ptrs) => {
-                ptrs.insert(ptr.to_string(), sid);
-            }
-            None => {
-                let ptrs = BTreeMap::from([(ptr.to_string(), sid)]);
-                self.index.insert(url.to_string(), ptrs);
-            }
-        }
         self.pending.push_back((sid, value.cloned()));
         sid
     }

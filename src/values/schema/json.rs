@@ -220,10 +220,42 @@ fn object_key(s: &[u8], i: &mut usize) -> bool {
     true
 }
 
+/// How many bytes `s` starts with that a string literal holds as they
+/// are: none is `"`, a backslash or a control byte. Eight bytes are tested
+/// at a time (descriptions make most of a schema's text).
+fn plain_run(s: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Nonzero where some byte of `w` is below `n` (for `n` up to 0x80).
+    let any_below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    let mut k = 0;
+    while let Some(chunk) = s.get(k..k + 8) {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(bytes);
+        let special = any_below(w, 0x20)
+            | any_below(w ^ (ONES * u64::from(b'"')), 1)
+            | any_below(w ^ (ONES * u64::from(b'\\')), 1);
+        if special != 0 {
+            break;
+        }
+        k += 8;
+    }
+    k + s[k..]
+        .iter()
+        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+        .unwrap_or(s.len() - k)
+}
+
 /// A string literal starting at its opening quote.
 fn string_literal(s: &[u8], i: &mut usize) -> bool {
     let mut k = *i + 1;
     while let Some(&c) = s.get(k) {
+        let plain = plain_run(&s[k..]);
+        if plain > 0 {
+            k += plain;
+            continue;
+        }
         match c {
             b'"' => {
                 *i = k + 1;
@@ -410,7 +442,8 @@ impl Parser<'_> {
         // After the opening quote; the common case has no escapes.
         self.pos += 1;
         let rest = &self.s[self.pos..];
-        if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\') {
+        let end = plain_run(rest);
+        if end < rest.len() {
             if rest[end] == b'"' {
                 let start = self.pos;
                 self.pos += end + 1;
@@ -546,6 +579,26 @@ fn value_json(v: &Value, depth: usize) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_runs_end_at_the_first_quote_backslash_or_control_byte() {
+        let naive = |s: &[u8]| {
+            s.iter()
+                .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+                .unwrap_or(s.len())
+        };
+        let filler = "ab\u{e9}cd\u{1f600}efgh ~/0123456789".as_bytes();
+        for stop in [b'"', b'\\', 0, b'\n', 0x1f, 0x20, b'~', 0x7f, 0x80, 0xff] {
+            for at in 0..filler.len() {
+                let mut s = filler.to_vec();
+                s[at] = stop;
+                assert_eq!(plain_run(&s), naive(&s), "byte {stop:#x} at {at}");
+                assert_eq!(plain_run(&s[at..]), naive(&s[at..]));
+            }
+        }
+        assert_eq!(plain_run(b""), 0);
+        assert_eq!(plain_run(filler), filler.len());
+    }
 
     #[test]
     fn quick_check_accepts_only_valid_first_values() {

@@ -29,6 +29,7 @@ mod keywords;
 mod kind;
 mod netip;
 mod number;
+mod pointers;
 mod roots;
 mod validator;
 

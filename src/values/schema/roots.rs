@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::pointers::PointerSet;
+
 use super::compiled::NIL_PANIC;
 use super::compiler::{CompileError, Result};
 use super::draft::{self, Dialect, Draft};
@@ -40,7 +42,8 @@ pub(super) struct Root {
     pub(super) url: String,
     pub(super) doc: Json,
     pub(super) resources: BTreeMap<String, Resource>,
-    pub(super) processed: BTreeSet<String>,
+    /// The subschemas whose resources were collected.
+    pub(super) processed: PointerSet,
 }
 
 impl Root {
@@ -320,8 +323,8 @@ impl Loader {
 }
 
 /// Every value at `path` (`*`: all properties, `[]`: all items) below
-/// `v`, keyed by pointer.
-pub(super) fn collect_path(v: &Json, ptr: &str, path: &str, out: &mut BTreeMap<String, Json>) {
+/// `v`, each with its pointer.
+pub(super) fn collect_path(v: &Json, ptr: &str, path: &str, out: &mut Vec<(String, Json)>) {
     let (head, rest) = match path.split_once('/') {
         Some((h, r)) => (h, Some(r)),
         None => (path, None),
@@ -329,7 +332,7 @@ pub(super) fn collect_path(v: &Json, ptr: &str, path: &str, out: &mut BTreeMap<S
     let mut visit = |p: String, x: &Json| match rest {
         Some(r) => collect_path(x, &p, r, out),
         None => {
-            out.insert(p, x.clone());
+            out.push((p, x.clone()));
         }
     };
     match head {
