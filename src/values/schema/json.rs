@@ -443,15 +443,13 @@ impl Parser<'_> {
         self.pos += 1;
         let rest = &self.s[self.pos..];
         let end = plain_run(rest);
-        if end < rest.len() {
-            if rest[end] == b'"' {
-                let start = self.pos;
-                self.pos += end + 1;
-                return match self.text.get(start..start + end) {
-                    Some(text) => text.to_string(),
-                    None => String::from_utf8_lossy(&rest[..end]).into_owned(),
-                };
-            }
+        if rest.get(end) == Some(&b'"') {
+            let start = self.pos;
+            self.pos += end + 1;
+            return match self.text.get(start..start + end) {
+                Some(text) => text.to_string(),
+                None => String::from_utf8_lossy(&rest[..end]).into_owned(),
+            };
         }
         let mut out: Vec<u8> = Vec::new();
         while self.pos < self.s.len() {
