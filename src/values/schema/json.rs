@@ -250,12 +250,13 @@ fn plain_run(s: &[u8]) -> usize {
 /// A string literal starting at its opening quote.
 fn string_literal(s: &[u8], i: &mut usize) -> bool {
     let mut k = *i + 1;
-    while let Some(&c) = s.get(k) {
-        let plain = plain_run(&s[k..]);
-        if plain > 0 {
-            k += plain;
-            continue;
-        }
+    loop {
+        // Past the plain bytes: a quote, a backslash, a control byte or
+        // the end.
+        k += plain_run(&s[k..]);
+        let Some(&c) = s.get(k) else {
+            return false;
+        };
         match c {
             b'"' => {
                 *i = k + 1;
@@ -272,11 +273,9 @@ fn string_literal(s: &[u8], i: &mut usize) -> bool {
                 }
                 _ => return false,
             },
-            0..=0x1f => return false,
-            _ => k += 1,
+            _ => return false,
         }
     }
-    false
 }
 
 /// A number literal (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).

@@ -7,20 +7,18 @@
 //! compare bytes only among pointers of the same length. They are never
 //! iterated, so the unusual order shows nowhere.
 
-use std::collections::BTreeMap;
+use std::collections::btree_map::{BTreeMap, Entry};
 
 /// A map from JSON pointer to `V`.
 #[derive(Debug)]
 pub(super) struct PointerMap<V> {
     by_len: BTreeMap<usize, BTreeMap<String, V>>,
-    len: usize,
 }
 
 impl<V> Default for PointerMap<V> {
     fn default() -> Self {
         PointerMap {
             by_len: BTreeMap::new(),
-            len: 0,
         }
     }
 }
@@ -37,18 +35,23 @@ impl<V> PointerMap<V> {
     /// Inserts `value` at `ptr` unless `ptr` is present: the value already
     /// there, or `None` where `value` was inserted.
     pub(super) fn insert_new(&mut self, ptr: &str, value: V) -> Option<&V> {
-        let same_len = self.by_len.entry(ptr.len()).or_default();
-        if same_len.contains_key(ptr) {
-            return same_len.get(ptr);
+        match self
+            .by_len
+            .entry(ptr.len())
+            .or_default()
+            .entry(ptr.to_string())
+        {
+            Entry::Occupied(present) => Some(present.into_mut()),
+            Entry::Vacant(absent) => {
+                absent.insert(value);
+                None
+            }
         }
-        same_len.insert(ptr.to_string(), value);
-        self.len += 1;
-        None
     }
 
     /// How many pointers the map holds.
     pub(super) fn len(&self) -> usize {
-        self.len
+        self.by_len.values().map(BTreeMap::len).sum()
     }
 }
 
