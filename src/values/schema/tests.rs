@@ -337,3 +337,28 @@ fn deep_nesting_is_refused_not_overflowed() {
         "exceeded max depth"
     );
 }
+
+/// Subschemas are collected in pointer order (v6 ranges over a Go map, so
+/// Go names either one first), and string literals with escapes, quotes
+/// and raw control bytes are read or refused as `encoding/json` does.
+#[test]
+fn subschema_order_and_string_literals() {
+    assert_eq!(
+        single(
+            r##"{"properties": {"b": {"$id": "x.json"}, "a": {"$id": "x.json"}}}"##,
+            "a: 1"
+        )
+        .unwrap_err(),
+        "duplicate id \"file:///x.json\" in \"file:///values.schema.json\" at \"/properties/b\" and \"/properties/a\""
+    );
+    assert_eq!(
+        single("{\"properties\": {\"a\nb\": {}}}", "a: 1").unwrap_err(),
+        "invalid character '\\n' in string literal"
+    );
+    let escaped = r##"{"description": "a long description with no escape at all, then \u00e9",
+        "properties": {"a\u0062": {"type": "string"}, "q\"t": {"type": "string"}}}"##;
+    assert_eq!(
+        single(escaped, "ab: 1\nq\"t: 2").unwrap_err(),
+        "- at '/ab': got number, want string\n- at '/q\"t': got number, want string\n"
+    );
+}
