@@ -1,23 +1,32 @@
-//! Compiling a schema ahead of time on another thread (native only).
+//! Compiling a schema ahead of time on another thread, and checking values
+//! against it there (native only).
 //!
 //! Compiling a large `values.schema.json` is a third of a `chartroom
 //! template` run, and it needs nothing but the file's bytes. The command
 //! line starts it ([`compile_in_background`]) as soon as it knows the
 //! chart directory (the chart's schema and those of its subchart
 //! directories), so it runs on a second core while the chart loads
-//! (`values.yaml` parsing) and the values are merged. When validation
-//! reaches a schema, [`take`] hands over the result compiled from exactly
-//! the same bytes, if any; otherwise the schema is compiled there as
-//! usual. Results are the same either way: compiling depends on the bytes
-//! alone.
+//! (`values.yaml` parsing) and the values are merged. A schema's compile is
+//! then used in one of two ways, once:
+//! - [`check_in_background`]: once the values are merged, a copy of a
+//!   chart's part of them goes to the worker, which checks it as soon as
+//!   the compiles are done, while this thread parses and executes the
+//!   templates; the verdict is collected at the end ([`Verdict::wait`]);
+//! - [`take`]: the compile itself is handed over, to check here.
+//!
+//! Where no compile of exactly the same bytes was started, the schema is
+//! compiled where it is checked, as usual. Results are the same either
+//! way: compiling depends on the bytes alone, and checking on the compile
+//! and the values alone.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
-use super::{compile_schema, Compiled, SchemaError};
+use super::json::Json;
+use super::{compile_schema, verdict, Compiled, SchemaError};
 
-/// One schema's result on its way to the validating thread.
+/// One schema's compile on its way to the thread that checks with it.
 struct Handoff(Result<Compiled, SchemaError>);
 
 // SAFETY: a compiled schema holds `Rc`s, which must never be used from two
@@ -27,17 +36,33 @@ struct Handoff(Result<Compiled, SchemaError>);
 // validating thread, the only one that reaches its `Rc`s from then on.
 unsafe impl Send for Handoff {}
 
-/// The compiles one worker was given, in order, and their results.
+/// Values to check, on their way to the worker.
+struct Instance(Json);
+
+// SAFETY: as for `Handoff`, the other way: the instance is a fresh deep
+// copy (`Json::detached`), whose `Rc`s nothing else holds, sent whole to
+// the worker, the only thread that reaches them from then on.
+unsafe impl Send for Instance {}
+
+/// What the thread that started a batch asks of its worker, once per
+/// schema.
+enum Request {
+    /// Hand over the compile of schema `.0`.
+    Take(usize, Sender<Handoff>),
+    /// Check values against schema `.0` and send the verdict.
+    Check(usize, Instance, Sender<Result<(), SchemaError>>),
+}
+
+/// The compiles one worker was given, in order, and the channel to it.
 struct Batch {
     schemas: Vec<Arc<[u8]>>,
-    results: Receiver<(usize, Handoff)>,
-    /// Results received before they were asked for, by index.
-    arrived: Vec<(usize, Handoff)>,
-    taken: Vec<bool>,
+    requests: Sender<Request>,
+    /// Which schemas were taken or checked already.
+    used: Vec<bool>,
 }
 
 thread_local! {
-    /// The compiles this thread started and has not taken yet.
+    /// The compiles this thread started and has not used yet.
     static PENDING: RefCell<Vec<Batch>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -54,54 +79,91 @@ pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
     }
     let schemas: Vec<Arc<[u8]>> = schemas.into_iter().map(Arc::from).collect();
     let inputs = schemas.clone();
-    let (send, results) = channel();
+    let (requests, incoming) = channel();
     let spawned = crate::threads::spawn("schema", WORKER_STACK_BYTES, move || {
-        for (i, bytes) in inputs.iter().enumerate() {
-            if send.send((i, Handoff(compile_schema(bytes)))).is_err() {
-                return;
-            }
-        }
+        serve(&inputs, &incoming)
     });
     if spawned.is_ok() {
-        let taken = vec![false; schemas.len()];
+        let used = vec![false; schemas.len()];
         PENDING.with(|p| {
             p.borrow_mut().push(Batch {
                 schemas,
-                results,
-                arrived: Vec::new(),
-                taken,
+                requests,
+                used,
             })
         });
     }
 }
 
+/// The worker: compiles every schema, then answers one request for each
+/// (those sent meanwhile wait in the channel), and ends.
+fn serve(inputs: &[Arc<[u8]>], incoming: &Receiver<Request>) {
+    let mut compiled: Vec<Option<Result<Compiled, SchemaError>>> = inputs
+        .iter()
+        .map(|bytes| Some(compile_schema(bytes)))
+        .collect();
+    for request in incoming.iter().take(inputs.len()) {
+        // A request names each schema once (`Batch::used`); a closed reply
+        // channel means the asking side has gone, and nothing is lost.
+        match request {
+            Request::Take(i, reply) => {
+                if let Some(result) = compiled[i].take() {
+                    let _ = reply.send(Handoff(result));
+                }
+            }
+            Request::Check(i, Instance(instance), reply) => {
+                if let Some(result) = compiled[i].take() {
+                    let _ = reply.send(verdict(&result, &instance));
+                    crate::teardown::discard(result);
+                }
+                crate::teardown::discard(instance);
+            }
+        }
+    }
+}
+
+/// A check started with [`check_in_background`].
+pub(super) struct Verdict(Receiver<Result<(), SchemaError>>);
+
+impl Verdict {
+    /// The check's result, waiting for it; `None` if the worker failed.
+    pub(super) fn wait(self) -> Option<Result<(), SchemaError>> {
+        self.0.recv().ok()
+    }
+}
+
+/// Has the worker that compiles exactly `schema` (if this thread started
+/// one, and it is not used yet) check a copy of `instance` against it.
+pub(super) fn check_in_background(schema: &[u8], instance: &Json) -> Option<Verdict> {
+    let (reply, verdict) = channel();
+    ask(schema, |i| {
+        Request::Check(i, Instance(instance.detached()), reply)
+    })?;
+    Some(Verdict(verdict))
+}
+
 /// The background compile of exactly `schema`, waiting for it to finish;
 /// `None` if none was started on this thread (or its worker failed).
 pub(super) fn take(schema: &[u8]) -> Option<Result<Compiled, SchemaError>> {
-    PENDING.with(|p| {
-        let mut p = p.borrow_mut();
-        p.iter_mut().find_map(|batch| {
-            let i = (0..batch.schemas.len())
-                .find(|&i| !batch.taken[i] && *batch.schemas[i] == *schema)?;
-            batch.taken[i] = true;
-            batch.receive(i)
-        })
-    })
+    let (reply, handoff) = channel();
+    ask(schema, |i| Request::Take(i, reply))?;
+    handoff.recv().ok().map(|Handoff(result)| result)
 }
 
-impl Batch {
-    fn receive(&mut self, wanted: usize) -> Option<Result<Compiled, SchemaError>> {
-        if let Some(at) = self.arrived.iter().position(|(i, _)| *i == wanted) {
-            return Some(self.arrived.swap_remove(at).1 .0);
-        }
-        while let Ok((i, handoff)) = self.results.recv() {
-            if i == wanted {
-                return Some(handoff.0);
-            }
-            self.arrived.push((i, handoff));
-        }
-        None
-    }
+/// Sends the request `make` builds for the first unused schema with exactly
+/// these bytes, marking it used; `None` if there is none (or its worker
+/// is gone).
+fn ask(schema: &[u8], make: impl FnOnce(usize) -> Request) -> Option<()> {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let (batch, i) = p.iter_mut().find_map(|batch| {
+            let i = (0..batch.schemas.len())
+                .find(|&i| !batch.used[i] && *batch.schemas[i] == *schema)?;
+            Some((batch, i))
+        })?;
+        batch.used[i] = true;
+        batch.requests.send(make(i)).ok()
+    })
 }
 
 #[cfg(test)]
@@ -151,5 +213,69 @@ mod tests {
             err.text()
         );
         assert!(take(SCHEMA).is_none(), "validation took the compile");
+    }
+
+    #[test]
+    fn a_check_in_background_gives_the_verdict_checking_here_gives() {
+        let instances = ["count: x", "count: 3", "count: 2.5\nother: [1, {a: b}]"];
+        for yaml in instances {
+            let values = crate::yaml::from_yaml_map(yaml).expect("yaml");
+            let instance = super::super::json::from_values(&values);
+            compile_in_background(vec![SCHEMA.to_vec()]);
+            let there = check_in_background(SCHEMA, &instance)
+                .expect("started")
+                .wait()
+                .expect("the worker answered");
+            assert!(take(SCHEMA).is_none(), "the check used the compile");
+            let here = super::super::check(SCHEMA, instance);
+            assert_eq!(there, here, "{yaml}");
+        }
+        let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
+        let instance = super::super::json::from_values(&values);
+        let failed = check_in_background(SCHEMA, &instance);
+        assert!(failed.is_none(), "no compile of these bytes is under way");
+    }
+
+    #[test]
+    fn checks_and_takes_share_one_worker_in_any_order() {
+        let other: &[u8] = br#"{"type": "object", "required": ["name"]}"#;
+        compile_in_background(vec![SCHEMA.to_vec(), other.to_vec()]);
+        let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
+        let instance = super::super::json::from_values(&values);
+        let verdict = check_in_background(other, &instance).expect("started");
+        assert!(take(SCHEMA).expect("started").is_ok());
+        let err = verdict.wait().expect("answered").expect_err("no name");
+        assert_eq!(err.text(), "- at '': missing property 'name'\n");
+    }
+
+    #[test]
+    fn a_chart_validated_with_background_checks_reads_as_without() {
+        let sub: &[u8] = br#"{"properties": {"port": {"type": "integer", "maximum": 10}}}"#;
+        let chart = |name: &str, schema: &[u8], deps| crate::chart::Chart {
+            metadata: crate::chart::Metadata {
+                name: name.to_string(),
+                ..Default::default()
+            },
+            schema: Some(schema.to_vec().into()),
+            dependencies: deps,
+            ..Default::default()
+        };
+        let parent = chart("parent", SCHEMA, vec![chart("sub", sub, vec![])]);
+        let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
+        let here = super::super::validate_against_schema(&parent, &values).expect_err("invalid");
+        compile_in_background(vec![SCHEMA.to_vec(), sub.to_vec()]);
+        let pending = super::super::prepare_validation(&parent, &values);
+        // Later changes to the values do not count.
+        values.insert("count", crate::Value::int(1));
+        let there = pending.run().expect_err("invalid");
+        assert!(
+            take(SCHEMA).is_none() && take(sub).is_none(),
+            "both checked there"
+        );
+        assert_eq!(there.to_string(), here.to_string());
+        assert_eq!(there.violations(), here.violations());
+        assert!(here
+            .to_string()
+            .contains("sub:\n- at '/port': maximum: got 11, want 10"));
     }
 }

@@ -60,6 +60,26 @@ impl Json {
         }
     }
 
+    /// A deep copy that shares no `Rc` with `self` (or with anything
+    /// else), for handing a whole instance to another thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn detached(&self) -> Json {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(*b),
+            Json::Number(n) => Json::number(n.text.clone(), n.value.clone()),
+            Json::String(s) => Json::String(Rc::from(&**s)),
+            Json::Array(items) => Json::Array(Rc::new(items.iter().map(Json::detached).collect())),
+            Json::Object(entries) => Json::Object(Rc::new(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.detached()))
+                    .collect(),
+            )),
+            Json::Invalid(name) => Json::Invalid(Rc::from(&**name)),
+        }
+    }
+
     fn number(text: String, value: Option<Decimal>) -> Json {
         Json::Number(Rc::new(Number { text, value }))
     }

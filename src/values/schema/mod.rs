@@ -126,8 +126,10 @@ pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), Schema
 
 /// [`validate_against_schema`] in two steps: this one takes what the
 /// checks need from `values` (a copy: later changes to the values do not
-/// count), [`PendingValidation::run`] checks, possibly much later (say,
-/// after a background compile of the schemas has had time to finish).
+/// count), [`PendingValidation::run`] gives the verdict, possibly much
+/// later. Natively, a schema with a background compile under way
+/// ([`compile_in_background`]) is checked on that compile's thread in the
+/// meantime.
 pub fn prepare_validation<'c>(chart: &'c Chart, values: &Map) -> PendingValidation<'c> {
     let mut jobs = Vec::new();
     collect_jobs(chart, values, &mut jobs);
@@ -147,6 +149,9 @@ enum Job<'c> {
         chart: &'c str,
         schema: &'c [u8],
         instance: Json,
+        /// The same check under way on the schema's background compile.
+        #[cfg(not(target_arch = "wasm32"))]
+        in_background: Option<background::Verdict>,
     },
     /// A subchart whose values are not a map.
     WrongType { chart: &'c str, message: String },
@@ -163,8 +168,20 @@ impl PendingValidation<'_> {
                     chart,
                     schema,
                     instance,
+                    #[cfg(not(target_arch = "wasm32"))]
+                    in_background,
                 } => {
-                    if let Err(e) = check(schema, instance) {
+                    #[cfg(not(target_arch = "wasm32"))]
+                    let outcome = match in_background.and_then(background::Verdict::wait) {
+                        Some(outcome) => {
+                            crate::teardown::discard(instance);
+                            outcome
+                        }
+                        None => check(schema, instance),
+                    };
+                    #[cfg(target_arch = "wasm32")]
+                    let outcome = check(schema, instance);
+                    if let Err(e) = outcome {
                         text.push_str(&format!("{chart}:\n{}", e.text));
                         violations.extend(e.violations.into_iter().map(|mut v| {
                             v.chart = chart.to_string();
@@ -199,10 +216,13 @@ impl PendingValidation<'_> {
 /// subchart's with the values under its name.
 fn collect_jobs<'c>(chart: &'c Chart, values: &Map, jobs: &mut Vec<Job<'c>>) {
     if let Some(schema) = &chart.schema {
+        let instance = json::from_values(values);
         jobs.push(Job::Check {
             chart: chart.name(),
             schema,
-            instance: json::from_values(values),
+            #[cfg(not(target_arch = "wasm32"))]
+            in_background: background::check_in_background(schema, &instance),
+            instance,
         });
     }
     for sub in &chart.dependencies {
@@ -277,15 +297,20 @@ fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
     };
     #[cfg(target_arch = "wasm32")]
     let compiled = cache::compiled(schema);
-    let Compiled { compiler: c, sid } = match compiled.as_ref() {
+    let outcome = verdict(&compiled, &instance);
+    crate::teardown::discard(compiled);
+    crate::teardown::discard(instance);
+    outcome
+}
+
+/// `instance` checked against a compiled schema (or the schema's error).
+fn verdict(compiled: &Result<Compiled, SchemaError>, instance: &Json) -> Result<(), SchemaError> {
+    let Compiled { compiler: c, sid } = match compiled {
         Ok(compiled) => compiled,
         Err(e) => return Err(e.clone()),
     };
     let no_resources = Default::default();
-    let outcome = validator::validate(&c.schemas, *sid, &instance, None, &no_resources);
-    crate::teardown::discard(compiled);
-    crate::teardown::discard(instance);
-    match outcome {
+    match validator::validate(&c.schemas, *sid, instance, None, &no_resources) {
         Ok(()) => Ok(()),
         Err(validator::Failure::Panic(p)) => {
             Err(schema_problem(format!("unable to validate schema: {p}")))
