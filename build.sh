@@ -437,12 +437,13 @@ ensure_wasm_opt() {
   [ -x "$bin" ] && echo "$bin"
 }
 
-# The wasm-bindgen CLI of the crate's version, built once into the cache.
+# The wasm-bindgen CLI of the crate's version, built once into the cache;
+# prints its path (and nothing else on stdout: callers capture it).
 # Not `--locked`: the registry mirror lacks some versions its lock file pins.
 ensure_wasm_bindgen() {
   local root=$CACHE/wasm-bindgen-$WASM_BINDGEN_VERSION
   if [ ! -x "$root/bin/wasm-bindgen" ]; then
-    step "install wasm-bindgen-cli $WASM_BINDGEN_VERSION into $root (about 10 minutes, once)"
+    step "install wasm-bindgen-cli $WASM_BINDGEN_VERSION into $root (about 10 minutes, once)" >&2
     cargo install --root "$root" wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" >&2
   fi
   echo "$root/bin/wasm-bindgen"
