@@ -96,7 +96,8 @@ pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
 }
 
 /// The worker: compiles every schema, then answers one request for each
-/// (those sent meanwhile wait in the channel), and ends.
+/// (those sent meanwhile wait in the channel), and ends. A schema nobody
+/// asks for keeps it waiting until the thread that started it ends.
 fn serve(inputs: &[Arc<[u8]>], incoming: &Receiver<Request>) {
     let mut compiled: Vec<Option<Result<Compiled, SchemaError>>> = inputs
         .iter()
@@ -142,8 +143,9 @@ pub(super) fn check_in_background(schema: &[u8], instance: &Json) -> Option<Verd
     Some(Verdict(verdict))
 }
 
-/// The background compile of exactly `schema`, waiting for it to finish;
-/// `None` if none was started on this thread (or its worker failed).
+/// The background compile of exactly `schema`, waiting until the worker
+/// has compiled all it was given; `None` if none was started on this
+/// thread (or its worker failed).
 pub(super) fn take(schema: &[u8]) -> Option<Result<Compiled, SchemaError>> {
     let (reply, handoff) = channel();
     ask(schema, |i| Request::Take(i, reply))?;
