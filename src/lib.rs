@@ -26,6 +26,7 @@ pub mod kube;
 #[cfg(any(test, all(feature = "wasm", target_arch = "wasm32")))]
 mod memcmp;
 pub mod release;
+mod swar;
 pub mod teardown;
 pub mod template;
 #[cfg(test)]

@@ -10,6 +10,10 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// Why a test that reads chartroom's records with helm cannot go on.
+const NO_HELM: &str =
+    "helm v3.10.1 is not in $CHARTROOM_CACHE/npm (./build.sh test installs it from tests/kube/npm-deps.txt)";
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -320,12 +324,8 @@ fn install_status_history_list_uninstall_and_helm_reads_it() {
     assert!(list.contains("\nweb \tapps     \t1       \t"), "{list}");
 
     // helm v3.10.1 reads chartroom's release, and prints what chartroom prints.
-    match cluster.helm(&["status", "web", "-n", ns]) {
-        None => {
-            panic!("helm v3.10.1 is not in $CHARTROOM_CACHE/npm (./build.sh test installs it from tests/kube/npm-deps.txt)")
-        }
-        Some(h) => assert_eq!(ok(&h, "helm status"), status),
-    }
+    let h = cluster.helm(&["status", "web", "-n", ns]).expect(NO_HELM);
+    assert_eq!(ok(&h, "helm status"), status);
     let h = cluster.helm(&["history", "web", "-n", ns]).unwrap();
     assert_eq!(ok(&h, "helm history"), history);
     let h = cluster.helm(&["list", "-n", ns]).unwrap();
@@ -534,9 +534,7 @@ fn upgrade_rollback_history_max_and_helm_interop() {
     assert!(status.contains("\nREVISION: 3\n"), "{status}");
 
     // helm v3.10.1 agrees
-    let h = cluster
-        .helm(&["history", "app", "-n", ns])
-        .expect("helm v3.10.1 in $CHARTROOM_CACHE/npm (./build.sh test installs it)");
+    let h = cluster.helm(&["history", "app", "-n", ns]).expect(NO_HELM);
     assert_eq!(ok(&h, "helm history"), history);
     let h = cluster.helm(&["status", "app", "-n", ns]).unwrap();
     assert_eq!(ok(&h, "helm status"), status);
@@ -707,9 +705,7 @@ fn both(c: &ClusterDir, args: &[&str]) -> ((String, String, i32), (String, Strin
             o.status.code().unwrap_or(-1),
         )
     };
-    let h = c
-        .helm(args)
-        .expect("helm v3.10.1 in $CHARTROOM_CACHE/npm (./build.sh test installs it)");
+    let h = c.helm(args).expect(NO_HELM);
     (text(&c.chartroom(args)), text(&h))
 }
 
@@ -1324,7 +1320,7 @@ fn hooks_crds_wait_and_atomic() {
     // helm v3.10.1 reads the hook runs.
     let h = cluster
         .helm(&["status", "app", "-n", ns, "-o", "json"])
-        .expect("helm v3.10.1 in $CHARTROOM_CACHE/npm (./build.sh test installs it)");
+        .expect(NO_HELM);
     let json: serde_json::Value = serde_json::from_str(&ok(&h, "helm status -o json")).unwrap();
     let job = json["hooks"]
         .as_array()

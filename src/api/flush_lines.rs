@@ -43,31 +43,19 @@ pub(super) fn line_end(bytes: &[u8], start: usize) -> usize {
     }
 }
 
-const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
-
-/// 0x80 in each byte of `word` that equals `byte`, 0 in the others (exact
-/// per byte: no carry crosses between bytes).
-fn bytes_equal_to(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(byte));
-    !(((x & LOW7) + LOW7) | x | LOW7)
-}
-
 /// The start of the first line after the one containing `from` that does
 /// not start with a space, `None` if there is none.
 fn next_flush_line(bytes: &[u8], from: usize) -> Option<usize> {
-    const WORD: usize = 8;
+    use crate::swar::{bytes_equal_to, first_marked, word_at};
     let mut i = from;
     // Each step reads the word at `i` and, one byte on, the word of the
     // bytes that follow each of its bytes.
-    while i + WORD < bytes.len() {
-        let here = u64::from_le_bytes(bytes[i..i + WORD].try_into().expect("eight bytes"));
-        let next = u64::from_le_bytes(bytes[i + 1..i + 1 + WORD].try_into().expect("eight bytes"));
+    while let (Some(here), Some(next)) = (word_at(bytes, i), word_at(bytes, i + 1)) {
         let found = bytes_equal_to(here, b'\n') & !bytes_equal_to(next, b' ');
         if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize + 1);
+            return Some(i + first_marked(found) + 1);
         }
-        i += WORD;
+        i += 8;
     }
     while i < bytes.len() {
         if bytes[i] == b'\n' {

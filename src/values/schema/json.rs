@@ -244,20 +244,13 @@ fn object_key(s: &[u8], i: &mut usize) -> bool {
 /// are: none is `"`, a backslash or a control byte. Eight bytes are tested
 /// at a time (descriptions make most of a schema's text).
 fn plain_run(s: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Nonzero where some byte of `w` is below `n` (for `n` up to 0x80).
-    let any_below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    use crate::swar::{bytes_below, bytes_equal_to, first_marked, word_at};
     let mut k = 0;
-    while let Some(chunk) = s.get(k..k + 8) {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(chunk);
-        let w = u64::from_ne_bytes(bytes);
-        let special = any_below(w, 0x20)
-            | any_below(w ^ (ONES * u64::from(b'"')), 1)
-            | any_below(w ^ (ONES * u64::from(b'\\')), 1);
+    while let Some(word) = word_at(s, k) {
+        let special =
+            bytes_below(word, 0x20) | bytes_equal_to(word, b'"') | bytes_equal_to(word, b'\\');
         if special != 0 {
-            break;
+            return k + first_marked(special);
         }
         k += 8;
     }

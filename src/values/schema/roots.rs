@@ -7,13 +7,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::pointers::PointerSet;
-
 use super::compiled::NIL_PANIC;
 use super::compiler::{CompileError, Result};
 use super::draft::{self, Dialect, Draft};
 use super::gourl::{self, encloses, location};
 use super::json::{self, Json};
+use super::pointers::PointerSet;
 use crate::template::strconv::quote as go_quote;
 
 #[derive(Clone, Debug)]
