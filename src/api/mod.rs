@@ -99,6 +99,17 @@ impl Default for RenderOptions {
     }
 }
 
+impl RenderOptions {
+    /// The engine settings a render with these options uses.
+    pub fn engine_options(&self) -> EngineOptions {
+        EngineOptions {
+            enable_dns: self.enable_dns,
+            exec: self.exec,
+            ..EngineOptions::default()
+        }
+    }
+}
+
 /// Helm's release name rule (`pkg/chartutil/validate_name.go`).
 pub fn validate_release_name(name: &str) -> Result<(), String> {
     let invalid = || {
@@ -202,7 +213,7 @@ pub fn render_chart_values(
     // taken now), so that a schema compiling in the background has the
     // render's time to finish; their errors still come first, as Helm
     // checks before it renders.
-    let (top, checks) =
+    let (top, mut checks) =
         render_values_and_checks(&chart, &vals, options, &caps).map_err(values_failure)?;
 
     let mut output = options.output.clone();
@@ -221,12 +232,15 @@ pub fn render_chart_values(
         let error = action::render_failed(&message, &output);
         return Err(RenderFailure::new(error, ErrorKind::Chart, &root));
     }
-    let engine_options = EngineOptions {
-        enable_dns: options.enable_dns,
-        exec: options.exec,
-        ..EngineOptions::default()
+    // Schemas compiling in the background (the command line's) are
+    // compiled and checked while the templates execute, on the core the
+    // parse no longer needs.
+    let start_checks = || {
+        if let Some(checks) = checks.as_mut() {
+            checks.start_in_background();
+        }
     };
-    let rendered = engine::render(&chart, &top, engine_options, host);
+    let rendered = engine::render_with(&chart, &top, options.engine_options(), host, start_checks);
     // The output is put together before the schema verdict is awaited, so
     // that a schema still compiling in the background has that time too;
     // a schema error still wins over whatever the render gave.

@@ -17,7 +17,8 @@
 //! [`load_file_tree`] loads in-memory files as Helm loads a directory
 //! (`.helmignore` rules, byte order marks dropped, the size limit);
 //! [`load_dir`] and [`load_path`] (native only) read the file system, with
-//! Helm's `LoadDir` walk and `loader.Load` checks.
+//! Helm's `LoadDir` walk and `loader.Load` checks; [`read_path`] is their
+//! first half, the files read but not yet loaded.
 //!
 //! Helm logs some warnings while loading (`log.Printf`); the `*_with_warnings`
 //! forms collect their texts.
@@ -36,7 +37,7 @@ use metadata::{decode_lock, MetadataState};
 
 pub use sniff::detect_content_type;
 #[cfg(not(target_arch = "wasm32"))]
-pub use walk::{load_dir, load_dir_with_warnings, load_path, load_path_with_warnings};
+pub use walk::{load_dir, load_dir_with_warnings, load_path, load_path_with_warnings, read_path};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 

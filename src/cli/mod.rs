@@ -151,17 +151,6 @@ fn template(t: &TemplateArgs) -> Outcome {
         Ok(v) => v,
         Err(e) => return Outcome::error(e),
     };
-    // Helm loads the chart by its absolute path, which its messages show.
-    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
-    let chart = match load::load_path(&absolute) {
-        Ok(c) => c,
-        Err(e) => return Outcome::error(e),
-    };
-    let deprecated = if chart.metadata.deprecated {
-        "WARNING: This chart is deprecated\n"
-    } else {
-        ""
-    };
     let default_kube = std::env::var("CHARTROOM_DEFAULT_KUBE_VERSION").ok();
     let options = RenderOptions {
         release_name: name,
@@ -175,6 +164,24 @@ fn template(t: &TemplateArgs) -> Outcome {
         enable_dns: t.enable_dns,
         output: t.output.clone(),
         exec: exec_options(t.max_steps),
+    };
+    // Helm loads the chart by its absolute path, which its messages show.
+    let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
+    // The templates parse on the second core while the load parses YAML.
+    crate::engine::start_parse_ahead(options.engine_options());
+    let mut warnings = Vec::new();
+    let loaded = load::read_path(&absolute, &mut warnings).and_then(|files| {
+        crate::engine::parse_ahead(&files);
+        load::load_files_with_warnings(files, &mut warnings)
+    });
+    let chart = match loaded {
+        Ok(c) => c,
+        Err(e) => return Outcome::error(e),
+    };
+    let deprecated = if chart.metadata.deprecated {
+        "WARNING: This chart is deprecated\n"
+    } else {
+        ""
     };
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let result = api::render_chart(chart, &options, &|p| read_text(p), Some(host));

@@ -7,6 +7,8 @@
 
 pub mod glob;
 pub mod objects;
+#[cfg(not(target_arch = "wasm32"))]
+mod parse_ahead;
 mod parse_all;
 pub mod values;
 
@@ -18,6 +20,9 @@ use crate::template::{
     Error, ErrorKind, ExecOptions, Func, FuncError, Host, MissingKey, ParamType, Templates,
 };
 use crate::value::{Map, Value};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use parse_ahead::{parse_ahead, start_parse_ahead};
 
 /// How deep `include` may nest one template name before Helm stops.
 pub const INCLUDE_RECURSION_LIMIT: usize = 1000;
@@ -83,9 +88,23 @@ pub fn render(
     options: EngineOptions,
     host: Option<Rc<dyn Host>>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
+    render_with(chart, top, options, host, || {})
+}
+
+/// [`render`], running `after_parse` once every template has parsed and
+/// before any executes (unless a template failed to parse): where a caller
+/// starts work of its own on another core that should not compete with the
+/// parse, which uses both.
+pub fn render_with(
+    chart: &Chart,
+    top: &Map,
+    options: EngineOptions,
+    host: Option<Rc<dyn Host>>,
+    after_parse: impl FnOnce(),
+) -> Result<BTreeMap<String, String>, RenderError> {
     let mut templates = BTreeMap::new();
     collect_templates(chart, top, &mut templates);
-    let rendered = render_templates(&templates, options, host);
+    let rendered = render_templates_with(&templates, options, host, after_parse);
     crate::teardown::discard(templates);
     rendered
 }
@@ -96,6 +115,17 @@ pub fn render_templates(
     templates: &BTreeMap<String, Renderable>,
     options: EngineOptions,
     host: Option<Rc<dyn Host>>,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    render_templates_with(templates, options, host, || {})
+}
+
+/// [`render_templates`], running `after_parse` between the parse and the
+/// execution, as [`render_with`] does.
+fn render_templates_with(
+    templates: &BTreeMap<String, Renderable>,
+    options: EngineOptions,
+    host: Option<Rc<dyn Host>>,
+    after_parse: impl FnOnce(),
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let order = sort_templates(templates.keys());
 
@@ -112,6 +142,7 @@ pub fn render_templates(
             Err(e) => return Err(cleanup_parse_error(name, e.into())),
         }
     }
+    after_parse();
 
     let mut rendered = BTreeMap::new();
     for name in &order {

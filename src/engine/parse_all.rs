@@ -6,10 +6,12 @@
 //! A template's parse depends only on its name, its text and the set's
 //! delimiters, function names and stack budget ([`ParseContext`]), never on
 //! the other templates, so:
-//! - natively the files are shared out between this thread and a helper
-//!   (largest first, each taking the next file when done with one) and
-//!   installed afterwards in Helm's order. The set, and the first error in
-//!   that order, are exactly those of parsing one file after the other;
+//! - natively, the trees a parse started ahead on this thread
+//!   ([`super::parse_ahead`]) made from the same text are taken first;
+//! - natively the other files are shared out between this thread and a
+//!   helper (largest first, each taking the next file when done with one)
+//!   and installed afterwards in Helm's order. The set, and the first error
+//!   in that order, are exactly those of parsing one file after the other;
 //!   only the files after a broken one are parsed for nothing;
 //! - the trees of each template that parsed are kept for the next render in
 //!   the same thread (the playground, docs pages and editors render one
@@ -61,10 +63,24 @@ pub(super) fn parse_all(
     } else {
         vec![None; files.len()]
     };
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(mut ahead) = super::parse_ahead::finish(context) {
+        for (i, &(name, text)) in files.iter().enumerate() {
+            if results[i].is_some() {
+                continue;
+            }
+            if let Some(trees) = ahead.take(name, text).map(shared) {
+                if keep {
+                    keep_trees((name, text), &trees);
+                }
+                results[i] = Some(Ok(trees));
+            }
+        }
+    }
     let missing: Vec<usize> = (0..files.len()).filter(|&i| results[i].is_none()).collect();
     let to_parse: Vec<(&str, &str)> = missing.iter().map(|&i| files[i]).collect();
     for (i, parsed) in missing.into_iter().zip(parse_files(context, &to_parse)) {
-        let parsed = parsed.map(|trees| trees.into_iter().map(Rc::new).collect::<Trees>());
+        let parsed = parsed.map(shared);
         if keep {
             if let Ok(trees) = &parsed {
                 keep_trees(files[i], trees);
@@ -73,6 +89,11 @@ pub(super) fn parse_all(
         results[i] = Some(parsed);
     }
     results.into_iter().flatten().collect()
+}
+
+/// One template's trees, to share.
+fn shared(trees: Vec<Tree>) -> Trees {
+    trees.into_iter().map(Rc::new).collect()
 }
 
 /// The kept trees of each file, where its name, text and settings match.

@@ -12,11 +12,11 @@ use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use super::super::archive::MAX_DECOMPRESSED_FILE_SIZE;
+use super::super::archive::{load_archive_files, Limits, MAX_DECOMPRESSED_FILE_SIZE};
 use super::super::ignore::{Rules, HELM_IGNORE};
 use super::super::{Chart, File};
 use super::sniff::{detect_content_type, SNIFF_LEN};
-use super::{load_archive_with_warnings, load_files_with_warnings, strip_bom};
+use super::{load_files_with_warnings, strip_bom};
 use crate::template::strconv::quote;
 
 /// Helm's `loader.Load`: a chart directory or a chart archive.
@@ -26,10 +26,20 @@ pub fn load_path(path: &Path) -> Result<Chart, String> {
 
 /// [`load_path`], collecting the warnings Helm logs.
 pub fn load_path_with_warnings(path: &Path, warnings: &mut Vec<String>) -> Result<Chart, String> {
+    let files = read_path(path, warnings)?;
+    load_files_with_warnings(files, warnings)
+}
+
+/// The first half of [`load_path`]: the files of the chart directory or
+/// chart archive at `path`, read (a directory walked, an archive unpacked
+/// at its top level) but not yet loaded, for [`load_files_with_warnings`].
+/// A caller can start work on them (parsing templates ahead, say) before
+/// the load parses their YAML.
+pub fn read_path(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<File>, String> {
     let shown = path.to_string_lossy();
     let meta = fs::metadata(path).map_err(|e| go_path_error("stat", &shown, &e))?;
     if meta.is_dir() {
-        return load_dir_with_warnings(path, warnings);
+        return read_dir(path, warnings);
     }
     let mut file = fs::File::open(path).map_err(|e| go_path_error("open", &shown, &e))?;
     let mut head = Vec::with_capacity(SNIFF_LEN);
@@ -53,7 +63,7 @@ pub fn load_path_with_warnings(path: &Path, warnings: &mut Vec<String>) -> Resul
         ));
     }
     let data = fs::read(path).map_err(|e| go_path_error("read", &shown, &e))?;
-    load_archive_with_warnings(&data, warnings).map_err(|e| {
+    load_archive_files(&data, Limits::default()).map_err(|e| {
         if e == "gzip: invalid header" {
             format!("file '{shown}' does not appear to be a valid chart file (details: {e})")
         } else {
@@ -69,6 +79,12 @@ pub fn load_dir(dir: &Path) -> Result<Chart, String> {
 
 /// [`load_dir`], collecting the warnings Helm logs.
 pub fn load_dir_with_warnings(dir: &Path, warnings: &mut Vec<String>) -> Result<Chart, String> {
+    let files = read_dir(dir, warnings)?;
+    load_files_with_warnings(files, warnings)
+}
+
+/// The files [`load_dir`] loads: `dir` walked as Helm walks it.
+fn read_dir(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<File>, String> {
     let top = absolute(dir).map_err(|e| go_io_text(&e))?;
     let ignore_file = top.join(HELM_IGNORE);
     let mut rules = if fs::metadata(&ignore_file).is_ok() {
@@ -93,8 +109,7 @@ pub fn load_dir_with_warnings(dir: &Path, warnings: &mut Vec<String>) -> Result<
         let info = Info::from_meta(&info, false, None);
         walker.visit(&root, info)?;
     }
-    let files = walker.files;
-    load_files_with_warnings(files, walker.warnings)
+    Ok(walker.files)
 }
 
 /// What the walk knows of a path (Go's `os.FileInfo`).

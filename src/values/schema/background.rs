@@ -3,15 +3,17 @@
 //!
 //! Compiling a large `values.schema.json` is a third of a `chartroom
 //! template` run, and it needs nothing but the file's bytes. The command
-//! line starts it ([`compile_in_background`]) as soon as it knows the
-//! chart directory (the chart's schema and those of its subchart
-//! directories), so it runs on a second core while the chart loads
-//! (`values.yaml` parsing) and the values are merged. A schema's compile is
-//! then used in one of two ways, once:
-//! - [`check_in_background`]: once the values are merged, a copy of a
-//!   chart's part of them goes to the worker, which checks it as soon as
-//!   the compiles are done, while this thread parses and executes the
-//!   templates; the verdict is collected at the end ([`Verdict::wait`]);
+//! line hands the schemas over ([`compile_in_background`]) as soon as it
+//! knows the chart directory (the chart's schema and those of its subchart
+//! directories). The worker starts at once, but compiles only when first
+//! asked for a result: while the chart loads and its templates parse, the
+//! second core is the template parse's (`engine::parse_ahead`), and the
+//! render asks once the templates execute, which leaves that core idle.
+//! A schema's compile is used in one of two ways, once:
+//! - [`check_in_background`]: a copy of a chart's part of the merged
+//!   values goes to the worker, which compiles and checks while this
+//!   thread executes the templates; the verdict is collected at the end
+//!   ([`Verdict::wait`]);
 //! - [`take`]: the compile itself is handed over, to check here.
 //!
 //! Where no compile of exactly the same bytes was started, the schema is
@@ -69,9 +71,9 @@ thread_local! {
 /// Schemas nest as deep as JSON allows; their compiler recurses.
 const WORKER_STACK_BYTES: usize = 256 << 20;
 
-/// Starts compiling `schemas` (values schemas, in the order validation
-/// will want them) one after the other on another thread, for later
-/// validations on this thread with the same bytes. If no thread can be
+/// Starts a thread to compile `schemas` (values schemas, in the order
+/// validation will want them) one after the other once a result is first
+/// asked for, for later validations on this thread with the same bytes. If no thread can be
 /// started, nothing happens (validation compiles as usual).
 pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
     if schemas.is_empty() {
@@ -95,15 +97,22 @@ pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
     }
 }
 
-/// The worker: compiles every schema, then answers one request for each
-/// (those sent meanwhile wait in the channel), and ends. A schema nobody
-/// asks for keeps it waiting until the thread that started it ends.
+/// The worker: waits for the first request, compiles every schema, then
+/// answers one request for each (those sent meanwhile wait in the
+/// channel), and ends. A schema nobody asks for keeps it waiting until the
+/// thread that started it ends.
 fn serve(inputs: &[Arc<[u8]>], incoming: &Receiver<Request>) {
+    let Ok(first) = incoming.recv() else {
+        return;
+    };
     let mut compiled: Vec<Option<Result<Compiled, SchemaError>>> = inputs
         .iter()
         .map(|bytes| Some(compile_schema(bytes)))
         .collect();
-    for request in incoming.iter().take(inputs.len()) {
+    for request in std::iter::once(first)
+        .chain(incoming.iter())
+        .take(inputs.len())
+    {
         // A request names each schema once (`Batch::used`); a closed reply
         // channel means the asking side has gone, and nothing is lost.
         match request {
@@ -266,9 +275,10 @@ mod tests {
         let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
         let here = super::super::validate_against_schema(&parent, &values).expect_err("invalid");
         compile_in_background(vec![SCHEMA.to_vec(), sub.to_vec()]);
-        let pending = super::super::prepare_validation(&parent, &values);
+        let mut pending = super::super::prepare_validation(&parent, &values);
         // Later changes to the values do not count.
         values.insert("count", crate::Value::int(1));
+        pending.start_in_background();
         let there = pending.run().expect_err("invalid");
         assert!(
             take(SCHEMA).is_none() && take(sub).is_none(),

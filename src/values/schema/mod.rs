@@ -127,9 +127,9 @@ pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), Schema
 /// [`validate_against_schema`] in two steps: this one takes what the
 /// checks need from `values` (a copy: later changes to the values do not
 /// count), [`PendingValidation::run`] gives the verdict, possibly much
-/// later. Natively, a schema with a background compile under way
-/// ([`compile_in_background`]) is checked on that compile's thread in the
-/// meantime.
+/// later. Natively, [`PendingValidation::start_in_background`] has the
+/// schemas with a background compile waiting ([`compile_in_background`])
+/// compiled and checked on that compile's thread in the meantime.
 pub fn prepare_validation<'c>(chart: &'c Chart, values: &Map) -> PendingValidation<'c> {
     let mut jobs = Vec::new();
     collect_jobs(chart, values, &mut jobs);
@@ -158,6 +158,25 @@ enum Job<'c> {
 }
 
 impl PendingValidation<'_> {
+    /// Starts each check whose schema has a background compile waiting
+    /// ([`compile_in_background`]) on that compile's thread (natively; on
+    /// wasm, nothing happens). The caller chooses when: the compile and the
+    /// check then take the other core.
+    pub fn start_in_background(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        for job in &mut self.jobs {
+            if let Job::Check {
+                schema,
+                instance,
+                in_background: in_background @ None,
+                ..
+            } = job
+            {
+                *in_background = background::check_in_background(schema, instance);
+            }
+        }
+    }
+
     /// Runs the checks: `Err` carries Helm's whole message.
     pub fn run(self) -> Result<(), SchemaErrors> {
         let mut text = String::new();
@@ -221,7 +240,7 @@ fn collect_jobs<'c>(chart: &'c Chart, values: &Map, jobs: &mut Vec<Job<'c>>) {
             chart: chart.name(),
             schema,
             #[cfg(not(target_arch = "wasm32"))]
-            in_background: background::check_in_background(schema, &instance),
+            in_background: None,
             instance,
         });
     }

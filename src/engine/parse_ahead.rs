@@ -1,0 +1,403 @@
+//! Parsing a chart's templates while the chart is still loading (native
+//! only): a one-shot render spends a third of its time loading (most of it
+//! parsing `values.yaml`) with the second core idle once the schema has
+//! compiled, and the template parse that follows has nothing to wait for
+//! but the template texts.
+//!
+//! [`start_parse_ahead`] starts the helper thread early (it sets up its
+//! template set and heap while the chart's files are read), and
+//! [`parse_ahead`] hands it the chart's files as read (before the load
+//! parses any YAML): it parses every template text among them. The render
+//! ([`super::parse_all`]) then takes what was parsed on the same thread
+//! that asked for it, parsing the texts nobody has started yet itself
+//! meanwhile. Nothing here changes what a render gives:
+//! - the names the render parses templates under (`chart/charts/sub/
+//!   templates/x.yaml`) are known only once each `Chart.yaml` is loaded, so
+//!   texts are parsed under a stand-in name and renamed when taken. A text's
+//!   trees depend on its name only through the names they carry (Go's
+//!   `Tree.Name` and `ParseName`), unless one of its `{{define}}`s has the
+//!   template's own name or the stand-in's: such a text is parsed again;
+//! - a text that failed to parse is parsed again under its real name, for
+//!   the error to name it, as are texts a render parses with other settings
+//!   than the helper did, texts the load changed (a byte order mark
+//!   dropped, invalid UTF-8 replaced), and files that turn out not to be
+//!   templates are never asked for.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::EngineOptions;
+use crate::chart::{File, FileData};
+use crate::template::parse::Tree;
+use crate::template::{ParseContext, ParseSettings};
+
+/// The name texts are parsed under until their real names are known.
+const STAND_IN: &str = "\u{0}parsed ahead";
+
+/// Less template text than this parses faster than a thread starts.
+const FROM_BYTES: usize = 32 << 10;
+
+/// The helper recurses as deep as the render thread may (one level per
+/// nested control or parenthesis); reserved, not committed.
+const HELPER_STACK_BYTES: usize = 1 << 30;
+
+/// The template texts to parse, shared out between the helper and the
+/// thread that takes the result: each takes the next text until none is
+/// left.
+struct Texts {
+    /// Largest first, so that neither thread is left with a long one at
+    /// the end.
+    texts: Vec<FileData>,
+    next: AtomicUsize,
+}
+
+/// The trees of the texts one thread parsed, by their place in [`Texts`];
+/// failed parses are left out.
+type Parsed = Vec<(usize, Vec<Tree>)>;
+
+/// What the helper hands back: its parses and the settings it parsed with.
+type HelperResult = (ParseSettings, Parsed);
+
+/// A helper started on this thread and not yet taken: waiting for its
+/// texts (`to_helper`), or with them.
+struct Pending {
+    to_helper: Option<Sender<Arc<Texts>>>,
+    texts: Option<Arc<Texts>>,
+    helper: JoinHandle<HelperResult>,
+}
+
+thread_local! {
+    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+}
+
+/// Starts the helper thread that [`parse_ahead`] hands the templates of a
+/// chart to, to parse them as a render with `options` will. Does nothing
+/// if no thread can be started.
+pub fn start_parse_ahead(options: EngineOptions) {
+    let (to_helper, from_caller) = channel::<Arc<Texts>>();
+    let helper = crate::threads::spawn("parse", HELPER_STACK_BYTES, move || {
+        let set = super::template_set(options);
+        let context = set.parse_context();
+        let parsed = match from_caller.recv() {
+            Ok(texts) => parse_some(&texts, &context),
+            Err(_) => Parsed::new(),
+        };
+        (context.settings(), parsed)
+    });
+    if let Ok(helper) = helper {
+        let pending = Pending {
+            to_helper: Some(to_helper),
+            texts: None,
+            helper,
+        };
+        PENDING.with(|p| *p.borrow_mut() = Some(pending));
+    }
+}
+
+/// Has the helper [`start_parse_ahead`] started on this thread parse the
+/// templates among `files` (a chart's files as
+/// [`crate::chart::load::read_path`] reads them: the chart's own
+/// `templates/` and those of the subchart directories below `charts/`).
+/// The next render on this thread uses the trees. When the texts are too
+/// short to be worth sharing, the helper is let go.
+pub fn parse_ahead(files: &[File]) {
+    PENDING.with(|p| {
+        let mut pending = p.borrow_mut();
+        let Some(to_helper) = pending.as_mut().and_then(|p| p.to_helper.take()) else {
+            return;
+        };
+        let mut texts: Vec<FileData> = files
+            .iter()
+            .filter(|f| is_template_path(&f.name))
+            .map(|f| Arc::clone(&f.data))
+            .collect();
+        if texts.iter().map(|t| t.len()).sum::<usize>() < FROM_BYTES {
+            // Dropping the sender ends the helper.
+            *pending = None;
+            return;
+        }
+        texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        let texts = Arc::new(Texts {
+            texts,
+            next: AtomicUsize::new(0),
+        });
+        if to_helper.send(Arc::clone(&texts)).is_ok() {
+            if let Some(pending) = pending.as_mut() {
+                pending.texts = Some(texts);
+            }
+        } else {
+            *pending = None;
+        }
+    })
+}
+
+/// Whether `path` (relative to a chart directory) is a template of the
+/// chart or of a subchart directory below it.
+fn is_template_path(mut path: &str) -> bool {
+    while let Some(rest) = path.strip_prefix("charts/") {
+        match rest.split_once('/') {
+            Some((_, below)) => path = below,
+            None => return false,
+        }
+    }
+    path.starts_with("templates/")
+}
+
+/// Parses texts from `texts` until none is left for the taking.
+fn parse_some(texts: &Texts, context: &ParseContext) -> Parsed {
+    let mut parsed = Vec::new();
+    loop {
+        let i = texts.next.fetch_add(1, Ordering::Relaxed);
+        let Some(data) = texts.texts.get(i) else {
+            return parsed;
+        };
+        if let Ok(text) = std::str::from_utf8(data) {
+            if let Ok(trees) = context.parse(STAND_IN, text) {
+                parsed.push((i, trees));
+            }
+        }
+    }
+}
+
+/// Trees parsed ahead, for [`ParsedAhead::take`].
+pub(super) struct ParsedAhead {
+    texts: Vec<FileData>,
+    trees: Vec<Option<Vec<Tree>>>,
+    /// Indices into `texts` by text length.
+    by_len: BTreeMap<usize, Vec<usize>>,
+}
+
+/// The parse started on this thread, finished (this thread parsing what
+/// the helper has not started), if there is one; parses with settings
+/// other than `context`'s are dropped.
+pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
+    let pending = PENDING.with(|p| p.borrow_mut().take())?;
+    // A helper still waiting for its texts is let go.
+    let texts = pending.texts?;
+    let ours = parse_some(&texts, context);
+    let parsed = merged(context, ours, pending.helper.join().ok());
+    let texts = texts.texts.clone();
+    let mut trees: Vec<Option<Vec<Tree>>> = vec![None; texts.len()];
+    for (i, t) in parsed {
+        trees[i] = Some(t);
+    }
+    let mut by_len: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, text) in texts.iter().enumerate() {
+        by_len.entry(text.len()).or_default().push(i);
+    }
+    Some(ParsedAhead {
+        texts,
+        trees,
+        by_len,
+    })
+}
+
+/// This thread's parses and the helper's (if it did not fail), the
+/// helper's only where it parsed with `context`'s settings.
+fn merged(context: &ParseContext, mut ours: Parsed, helper: Option<HelperResult>) -> Parsed {
+    if let Some((settings, theirs)) = helper {
+        if context.has_settings(&settings) {
+            ours.extend(theirs);
+        }
+    }
+    ours
+}
+
+impl ParsedAhead {
+    /// The trees of template `name`, parsed ahead from exactly `text`;
+    /// `None` if they are not to be had (see the module docs). Each parse
+    /// is given out once.
+    pub(super) fn take(&mut self, name: &str, text: &str) -> Option<Vec<Tree>> {
+        let candidates = self.by_len.get(&text.len())?;
+        let i = *candidates
+            .iter()
+            .find(|&&i| self.trees[i].is_some() && self.texts[i].as_slice() == text.as_bytes())?;
+        renamed(self.trees[i].take()?, name)
+    }
+}
+
+/// `trees`, parsed under [`STAND_IN`], as parsing under `name` gives them;
+/// `None` where that could differ by more than the names.
+fn renamed(mut trees: Vec<Tree>, name: &str) -> Option<Vec<Tree>> {
+    let (top, defined) = trees.split_last_mut()?;
+    if top.name != STAND_IN || defined.iter().any(|t| t.name == STAND_IN || t.name == name) {
+        return None;
+    }
+    top.name = name.to_string();
+    for tree in &mut trees {
+        tree.parse_name = name.to_string();
+    }
+    Some(trees)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::File;
+
+    fn file(name: &str, text: &str) -> File {
+        File {
+            name: name.to_string(),
+            data: Arc::new(text.as_bytes().to_vec()),
+        }
+    }
+
+    /// A template text of `actions` actions and a `{{define}}` of `helper`.
+    fn long_template(helper: &str, actions: usize) -> String {
+        let mut text = format!("{{{{- define {helper:?} -}}}}x{{{{ end }}}}\n");
+        for i in 0..actions {
+            text.push_str(&format!(
+                "k{i}: {{{{ .Values.a | default \"b\" | quote }}}}\n"
+            ));
+        }
+        text
+    }
+
+    /// What each tree holds, names included.
+    fn shape(trees: &[Tree]) -> Vec<(String, String, String)> {
+        trees
+            .iter()
+            .map(|t| (t.name.clone(), t.parse_name.clone(), t.root.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn trees_parsed_ahead_are_those_of_a_parse_under_the_real_name() {
+        let set = super::super::template_set(EngineOptions::default());
+        let context = set.parse_context();
+        let text = long_template("helper", 3);
+        let ahead = context.parse(STAND_IN, &text).expect("parses");
+        let here = context.parse("c/templates/a.yaml", &text).expect("parses");
+        let renamed = renamed(ahead, "c/templates/a.yaml").expect("renamed");
+        assert_eq!(shape(&renamed), shape(&here));
+        assert_eq!(shape(&here)[1].0, "c/templates/a.yaml");
+    }
+
+    #[test]
+    fn a_text_defining_its_own_name_is_parsed_again() {
+        let set = super::super::template_set(EngineOptions::default());
+        let context = set.parse_context();
+        let text = long_template("c/templates/a.yaml", 1);
+        let ahead = context.parse(STAND_IN, &text).expect("parses");
+        assert!(renamed(ahead, "c/templates/a.yaml").is_none());
+        let ahead = context.parse(STAND_IN, &text).expect("parses");
+        assert!(renamed(ahead, "c/templates/b.yaml").is_some());
+    }
+
+    #[test]
+    fn the_render_takes_what_the_helper_parsed_for_the_same_text() {
+        let big = long_template("h", 1500);
+        assert!(big.len() > FROM_BYTES);
+        let files = [
+            file("Chart.yaml", "name: c"),
+            file("templates/a.yaml", &big),
+            file("charts/sub/templates/b.yaml", "b: {{ 1 }}"),
+            file("charts/sub/templates/broken.yaml", "{{ end }}"),
+        ];
+        start_parse_ahead(EngineOptions::default());
+        parse_ahead(&files);
+        let set = super::super::template_set(EngineOptions::default());
+        let context = set.parse_context();
+        let mut ahead = finish(&context).expect("a parse was under way");
+        assert!(finish(&context).is_none(), "taken once");
+        let trees = ahead
+            .take("c/templates/a.yaml", &big)
+            .expect("parsed ahead");
+        let here = context.parse("c/templates/a.yaml", &big).expect("parses");
+        assert_eq!(shape(&trees), shape(&here));
+        assert!(
+            ahead.take("c/templates/a.yaml", &big).is_none(),
+            "given out once"
+        );
+        assert!(ahead
+            .take("c/charts/sub/templates/b.yaml", "b: {{ 1 }}")
+            .is_some());
+        assert!(
+            ahead.take("c/templates/x.yaml", "b: {{ 2 }}").is_none(),
+            "other text"
+        );
+        assert!(
+            ahead
+                .take("c/charts/sub/templates/broken.yaml", "{{ end }}")
+                .is_none(),
+            "a failed parse is parsed again, for its error to name the template"
+        );
+    }
+
+    #[test]
+    fn the_helpers_parses_count_only_with_the_renders_settings() {
+        let set = super::super::template_set(EngineOptions::default());
+        let context = set.parse_context();
+        let trees = || context.parse(STAND_IN, "a").expect("parses");
+        let ours = vec![(0, trees())];
+        let theirs = vec![(1, trees())];
+        let same = merged(
+            &context,
+            ours.clone(),
+            Some((context.settings(), theirs.clone())),
+        );
+        assert_eq!(same.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1]);
+        let mut options = EngineOptions::default();
+        options.exec.max_stack_bytes /= 2;
+        let other_set = super::super::template_set(options);
+        let other = other_set.parse_context().settings();
+        let dropped = merged(&context, ours.clone(), Some((other, theirs)));
+        assert_eq!(dropped.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0]);
+        let failed = merged(&context, ours, None);
+        assert_eq!(failed.len(), 1);
+    }
+
+    #[test]
+    fn too_little_text_lets_the_helper_go() {
+        start_parse_ahead(EngineOptions::default());
+        parse_ahead(&[file("templates/a.yaml", "a: {{ 1 }}")]);
+        let set = super::super::template_set(EngineOptions::default());
+        assert!(finish(&set.parse_context()).is_none());
+    }
+
+    #[test]
+    fn a_render_gives_the_same_with_and_without_a_parse_ahead() {
+        let big = long_template("h", 1500);
+        let files = vec![
+            file("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n"),
+            file("values.yaml", "a: 1\n"),
+            file("templates/a.yaml", &big),
+            file("templates/b.yaml", "b: {{ include \"h\" . }}\n"),
+        ];
+        let render = |ahead: bool| {
+            if ahead {
+                start_parse_ahead(EngineOptions::default());
+                parse_ahead(&files);
+            }
+            let chart = crate::chart::load::load_files(files.clone()).expect("loads");
+            crate::api::render_chart(
+                chart,
+                &crate::api::RenderOptions::default(),
+                &|_| Err(String::new()),
+                None,
+            )
+            .map(|out| out.stream)
+            .map_err(|e| e.error.message)
+        };
+        let with = render(true);
+        assert_eq!(with, render(false));
+        assert!(with.expect("renders").contains("k1499: \"1\""));
+    }
+
+    #[test]
+    fn template_paths_are_those_of_the_chart_and_its_subchart_directories() {
+        assert!(is_template_path("templates/a.yaml"));
+        assert!(is_template_path("templates/sub/_h.tpl"));
+        assert!(is_template_path("charts/db/templates/a.yaml"));
+        assert!(is_template_path("charts/db/charts/x/templates/a.yaml"));
+        assert!(!is_template_path("values.yaml"));
+        assert!(!is_template_path("files/templates/a.yaml"));
+        assert!(!is_template_path("charts/db.tgz"));
+        assert!(!is_template_path("charts/db/values.yaml"));
+        assert!(!is_template_path("charts/templates"));
+    }
+}
