@@ -144,9 +144,6 @@ fn template(t: &TemplateArgs) -> Outcome {
             crate::template::strconv::quote(&chart_path)
         ));
     }
-    if !t.skip_schema_validation {
-        start_schema_compile(Path::new(&chart_path));
-    }
     let values = match value_options(&t.values, &t.value_flags) {
         Ok(v) => v,
         Err(e) => return Outcome::error(e),
@@ -178,6 +175,9 @@ fn template(t: &TemplateArgs) -> Outcome {
         Ok(c) => c,
         Err(e) => return Outcome::error(e),
     };
+    if !t.skip_schema_validation {
+        start_schema_compile(&chart);
+    }
     let deprecated = if chart.metadata.deprecated {
         "WARNING: This chart is deprecated\n"
     } else {
@@ -220,23 +220,18 @@ fn template(t: &TemplateArgs) -> Outcome {
     }
 }
 
-/// Starts compiling a chart directory's `values.schema.json` files (its
-/// own, then those of the subchart directories under `charts/`) on another
-/// core while the chart loads. Only a head start: validation uses a result
-/// if a loaded chart's schema has exactly those bytes, and compiles the
-/// schema itself otherwise (a `.tgz`, an ignored file, ...).
-fn start_schema_compile(chart_dir: &Path) {
-    const SCHEMA: &str = "values.schema.json";
-    let mut schemas: Vec<Vec<u8>> = std::fs::read(chart_dir.join(SCHEMA)).into_iter().collect();
-    if let Ok(entries) = std::fs::read_dir(chart_dir.join("charts")) {
-        let mut subcharts: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        subcharts.sort();
-        schemas.extend(
-            subcharts
-                .iter()
-                .filter_map(|dir| std::fs::read(dir.join(SCHEMA)).ok()),
-        );
+/// Hands the schemas of `chart` and its subcharts (in the order Helm
+/// validates them) to a background compile, which the render has compile
+/// and check while the templates execute.
+fn start_schema_compile(chart: &crate::chart::Chart) {
+    fn collect(chart: &crate::chart::Chart, schemas: &mut Vec<crate::chart::FileData>) {
+        schemas.extend(chart.schema.clone());
+        for sub in &chart.dependencies {
+            collect(sub, schemas);
+        }
     }
+    let mut schemas = Vec::new();
+    collect(chart, &mut schemas);
     crate::values::schema::compile_in_background(schemas);
 }
 

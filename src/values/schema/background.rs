@@ -3,12 +3,12 @@
 //!
 //! Compiling a large `values.schema.json` is a third of a `chartroom
 //! template` run, and it needs nothing but the file's bytes. The command
-//! line hands the schemas over ([`compile_in_background`]) as soon as it
-//! knows the chart directory (the chart's schema and those of its subchart
-//! directories). The worker starts at once, but compiles only when first
-//! asked for a result: while the chart loads and its templates parse, the
-//! second core is the template parse's (`engine::parse_ahead`), and the
-//! render asks once the templates execute, which leaves that core idle.
+//! line hands the schemas of the chart and its subcharts over
+//! ([`compile_in_background`]) once the chart is loaded. The worker starts
+//! at once, but compiles only when first asked for a result: until the
+//! templates have parsed, the second core is the template parse's
+//! (`engine::parse_ahead`), and the render asks once the templates
+//! execute, which leaves that core idle.
 //! A schema's compile is used in one of two ways, once:
 //! - [`check_in_background`]: a copy of a chart's part of the merged
 //!   values goes to the worker, which compiles and checks while this
@@ -23,10 +23,10 @@
 
 use std::cell::RefCell;
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::Arc;
 
 use super::json::Json;
 use super::{compile_schema, verdict, Compiled, SchemaError};
+use crate::chart::FileData;
 
 /// One schema's compile on its way to the thread that checks with it.
 struct Handoff(Result<Compiled, SchemaError>);
@@ -57,7 +57,7 @@ enum Request {
 
 /// The compiles one worker was given, in order, and the channel to it.
 struct Batch {
-    schemas: Vec<Arc<[u8]>>,
+    schemas: Vec<FileData>,
     requests: Sender<Request>,
     /// Which schemas were taken or checked already.
     used: Vec<bool>,
@@ -75,11 +75,11 @@ const WORKER_STACK_BYTES: usize = 256 << 20;
 /// validation will want them) one after the other once a result is first
 /// asked for, for later validations on this thread with the same bytes. If no thread can be
 /// started, nothing happens (validation compiles as usual).
-pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
+pub fn compile_in_background<S: Into<FileData>>(schemas: impl IntoIterator<Item = S>) {
+    let schemas: Vec<FileData> = schemas.into_iter().map(Into::into).collect();
     if schemas.is_empty() {
         return;
     }
-    let schemas: Vec<Arc<[u8]>> = schemas.into_iter().map(Arc::from).collect();
     let inputs = schemas.clone();
     let (requests, incoming) = channel();
     let spawned = crate::threads::spawn("schema", WORKER_STACK_BYTES, move || {
@@ -101,13 +101,13 @@ pub fn compile_in_background(schemas: Vec<Vec<u8>>) {
 /// answers one request for each (those sent meanwhile wait in the
 /// channel), and ends. A schema nobody asks for keeps it waiting until the
 /// thread that started it ends.
-fn serve(inputs: &[Arc<[u8]>], incoming: &Receiver<Request>) {
+fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
     let Ok(first) = incoming.recv() else {
         return;
     };
     let mut compiled: Vec<Option<Result<Compiled, SchemaError>>> = inputs
         .iter()
-        .map(|bytes| Some(compile_schema(bytes)))
+        .map(|bytes| Some(compile_schema(bytes.as_slice())))
         .collect();
     for request in std::iter::once(first)
         .chain(incoming.iter())
@@ -169,7 +169,7 @@ fn ask(schema: &[u8], make: impl FnOnce(usize) -> Request) -> Option<()> {
         let mut p = p.borrow_mut();
         let (batch, i) = p.iter_mut().find_map(|batch| {
             let i = (0..batch.schemas.len())
-                .find(|&i| !batch.used[i] && *batch.schemas[i] == *schema)?;
+                .find(|&i| !batch.used[i] && batch.schemas[i].as_slice() == schema)?;
             Some((batch, i))
         })?;
         batch.used[i] = true;
