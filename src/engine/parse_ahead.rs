@@ -1,8 +1,7 @@
 //! Parsing a chart's templates while the chart is still loading (native
 //! only): a one-shot render spends a third of its time loading (most of it
-//! parsing `values.yaml`) with the second core idle once the schema has
-//! compiled, and the template parse that follows has nothing to wait for
-//! but the template texts.
+//! parsing `values.yaml`) on one core, and the template parse that follows
+//! needs nothing but the template texts.
 //!
 //! [`start_parse_ahead`] starts the helper thread early (it sets up its
 //! template set and heap while the chart's files are read), and
@@ -30,6 +29,7 @@ use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use super::parse_all::{HELPER_FROM_BYTES, HELPER_STACK_BYTES};
 use super::EngineOptions;
 use crate::chart::{File, FileData};
 use crate::template::parse::Tree;
@@ -37,13 +37,6 @@ use crate::template::{ParseContext, ParseSettings};
 
 /// The name texts are parsed under until their real names are known.
 const STAND_IN: &str = "\u{0}parsed ahead";
-
-/// Less template text than this parses faster than a thread starts.
-const FROM_BYTES: usize = 32 << 10;
-
-/// The helper recurses as deep as the render thread may (one level per
-/// nested control or parenthesis); reserved, not committed.
-const HELPER_STACK_BYTES: usize = 1 << 30;
 
 /// The template texts to parse, shared out between the helper and the
 /// thread that takes the result: each takes the next text until none is
@@ -115,7 +108,7 @@ pub fn parse_ahead(files: &[File]) {
             .filter(|f| is_template_path(&f.name))
             .map(|f| Arc::clone(&f.data))
             .collect();
-        if texts.iter().map(|t| t.len()).sum::<usize>() < FROM_BYTES {
+        if texts.iter().map(|t| t.len()).sum::<usize>() < HELPER_FROM_BYTES {
             // Dropping the sender ends the helper.
             *pending = None;
             return;
@@ -291,7 +284,7 @@ mod tests {
     #[test]
     fn the_render_takes_what_the_helper_parsed_for_the_same_text() {
         let big = long_template("h", 1500);
-        assert!(big.len() > FROM_BYTES);
+        assert!(big.len() > HELPER_FROM_BYTES);
         let files = [
             file("Chart.yaml", "name: c"),
             file("templates/a.yaml", &big),

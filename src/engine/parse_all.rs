@@ -158,18 +158,20 @@ fn parse_files(
         .collect()
 }
 
+/// Less template text than this parses faster than a thread starts.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) const HELPER_FROM_BYTES: usize = 32 << 10;
+
+/// A parse helper recurses as deep as the render thread may (one level per
+/// nested control or parenthesis); reserved, not committed.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) const HELPER_STACK_BYTES: usize = 1 << 30;
+
 #[cfg(not(target_arch = "wasm32"))]
 mod two_threads {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use super::{ParseContext, ParseError, Tree};
-
-    /// Less text than this parses faster than a thread starts.
-    pub(super) const FROM_BYTES: usize = 32 << 10;
-
-    /// The helper recurses as deep as the render thread may (one level per
-    /// nested control or parenthesis); reserved, not committed.
-    const HELPER_STACK_BYTES: usize = 1 << 30;
+    use super::{ParseContext, ParseError, Tree, HELPER_FROM_BYTES, HELPER_STACK_BYTES};
 
     type Parsed = Result<Vec<Tree>, ParseError>;
 
@@ -177,7 +179,7 @@ mod two_threads {
     /// little to share or no thread could be started.
     pub(super) fn parse(context: &ParseContext, files: &[(&str, &str)]) -> Option<Vec<Parsed>> {
         let total: usize = files.iter().map(|(_, text)| text.len()).sum();
-        if files.len() < 2 || total < FROM_BYTES {
+        if files.len() < 2 || total < HELPER_FROM_BYTES {
             return None;
         }
         let mut by_size: Vec<usize> = (0..files.len()).collect();
@@ -248,7 +250,7 @@ mod tests {
         let context = set.parse_context();
         let mut files = many_files();
         #[cfg(not(target_arch = "wasm32"))]
-        assert!(files.iter().map(|(_, t)| t.len()).sum::<usize>() >= two_threads::FROM_BYTES);
+        assert!(files.iter().map(|(_, t)| t.len()).sum::<usize>() >= HELPER_FROM_BYTES);
         let templates = renderables(&files);
         let order = super::super::sort_templates(templates.keys());
         let parsed = parse_all(&context, &order, &templates);
