@@ -9,6 +9,7 @@
 //! templates have parsed, the second core is the template parse's
 //! (`engine::parse_ahead`), and the render asks once the templates
 //! execute, which leaves that core idle.
+//!
 //! A schema's compile is used in one of two ways, once:
 //! - [`check_in_background`]: a copy of a chart's part of the merged
 //!   values goes to the worker, which compiles and checks while this
@@ -73,8 +74,9 @@ const WORKER_STACK_BYTES: usize = 256 << 20;
 
 /// Starts a thread to compile `schemas` (values schemas, in the order
 /// validation will want them) one after the other once a result is first
-/// asked for, for later validations on this thread with the same bytes. If no thread can be
-/// started, nothing happens (validation compiles as usual).
+/// asked for, for later validations on this thread with the same bytes.
+/// If no thread can be started, nothing happens (validation compiles as
+/// usual).
 pub fn compile_in_background<S: Into<FileData>>(schemas: impl IntoIterator<Item = S>) {
     let schemas: Vec<FileData> = schemas.into_iter().map(Into::into).collect();
     if schemas.is_empty() {
