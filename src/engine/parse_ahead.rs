@@ -68,8 +68,9 @@ thread_local! {
 }
 
 /// Starts the helper thread that [`parse_ahead`] hands the templates of a
-/// chart to, to parse them as a render with `options` will. Does nothing
-/// if no thread can be started.
+/// chart to, to parse them as a render with `options` will. Until then it
+/// waits, blocked, for as long as this thread runs (or until a render on
+/// this thread lets it go). Does nothing if no thread can be started.
 pub fn start_parse_ahead(options: EngineOptions) {
     let (to_helper, from_caller) = channel::<Arc<Texts>>();
     let helper = crate::threads::spawn("parse", HELPER_STACK_BYTES, move || {
