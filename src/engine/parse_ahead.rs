@@ -23,13 +23,11 @@
 //!   templates are never asked for.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use super::parse_all::{HELPER_FROM_BYTES, HELPER_STACK_BYTES};
+use super::parse_all::{LargestFirst, HELPER_FROM_BYTES, HELPER_STACK_BYTES};
 use super::EngineOptions;
 use crate::chart::{File, FileData};
 use crate::template::parse::Tree;
@@ -42,10 +40,8 @@ const STAND_IN: &str = "\u{0}parsed ahead";
 /// thread that takes the result: each takes the next text until none is
 /// left.
 struct Texts {
-    /// Largest first, so that neither thread is left with a long one at
-    /// the end.
     texts: Vec<FileData>,
-    next: AtomicUsize,
+    left: LargestFirst,
 }
 
 /// The trees of the texts one thread parsed, by their place in [`Texts`];
@@ -55,12 +51,17 @@ type Parsed = Vec<(usize, Vec<Tree>)>;
 /// What the helper hands back: its parses and the settings it parsed with.
 type HelperResult = (ParseSettings, Parsed);
 
-/// A helper started on this thread and not yet taken: waiting for its
-/// texts (`to_helper`), or with them.
+/// A helper started on this thread and not yet taken.
 struct Pending {
-    to_helper: Option<Sender<Arc<Texts>>>,
-    texts: Option<Arc<Texts>>,
+    stage: Stage,
     helper: JoinHandle<HelperResult>,
+}
+
+enum Stage {
+    /// Waiting for its texts.
+    Started(Sender<Arc<Texts>>),
+    /// Parsing them.
+    Parsing(Arc<Texts>),
 }
 
 thread_local! {
@@ -84,8 +85,7 @@ pub fn start_parse_ahead(options: EngineOptions) {
     });
     if let Ok(helper) = helper {
         let pending = Pending {
-            to_helper: Some(to_helper),
-            texts: None,
+            stage: Stage::Started(to_helper),
             helper,
         };
         PENDING.with(|p| *p.borrow_mut() = Some(pending));
@@ -100,31 +100,32 @@ pub fn start_parse_ahead(options: EngineOptions) {
 /// short to be worth sharing, the helper is let go.
 pub fn parse_ahead(files: &[File]) {
     PENDING.with(|p| {
-        let mut pending = p.borrow_mut();
-        let Some(to_helper) = pending.as_mut().and_then(|p| p.to_helper.take()) else {
+        let mut p = p.borrow_mut();
+        let Some(pending) = p.as_mut() else {
             return;
         };
-        let mut texts: Vec<FileData> = files
+        let Stage::Started(to_helper) = &pending.stage else {
+            return;
+        };
+        let texts: Vec<FileData> = files
             .iter()
             .filter(|f| is_template_path(&f.name))
             .map(|f| Arc::clone(&f.data))
             .collect();
-        if texts.iter().map(|t| t.len()).sum::<usize>() < HELPER_FROM_BYTES {
+        let lengths: Vec<usize> = texts.iter().map(|t| t.len()).collect();
+        if lengths.iter().sum::<usize>() < HELPER_FROM_BYTES {
             // Dropping the sender ends the helper.
-            *pending = None;
+            *p = None;
             return;
         }
-        texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
         let texts = Arc::new(Texts {
+            left: LargestFirst::new(&lengths),
             texts,
-            next: AtomicUsize::new(0),
         });
         if to_helper.send(Arc::clone(&texts)).is_ok() {
-            if let Some(pending) = pending.as_mut() {
-                pending.texts = Some(texts);
-            }
+            pending.stage = Stage::Parsing(texts);
         } else {
-            *pending = None;
+            *p = None;
         }
     })
 }
@@ -144,26 +145,18 @@ fn is_template_path(mut path: &str) -> bool {
 /// Parses texts from `texts` until none is left for the taking.
 fn parse_some(texts: &Texts, context: &ParseContext) -> Parsed {
     let mut parsed = Vec::new();
-    loop {
-        let i = texts.next.fetch_add(1, Ordering::Relaxed);
-        let Some(data) = texts.texts.get(i) else {
-            return parsed;
-        };
-        if let Ok(text) = std::str::from_utf8(data) {
+    while let Some(i) = texts.left.take() {
+        if let Ok(text) = std::str::from_utf8(&texts.texts[i]) {
             if let Ok(trees) = context.parse(STAND_IN, text) {
                 parsed.push((i, trees));
             }
         }
     }
+    parsed
 }
 
-/// Trees parsed ahead, for [`ParsedAhead::take`].
-pub(super) struct ParsedAhead {
-    texts: Vec<FileData>,
-    trees: Vec<Option<Vec<Tree>>>,
-    /// Indices into `texts` by text length.
-    by_len: BTreeMap<usize, Vec<usize>>,
-}
+/// Trees parsed ahead, each with its text, for [`ParsedAhead::take`].
+pub(super) struct ParsedAhead(Vec<(FileData, Vec<Tree>)>);
 
 /// The parse started on this thread, finished (this thread parsing what
 /// the helper has not started), if there is one; parses with settings
@@ -171,23 +164,16 @@ pub(super) struct ParsedAhead {
 pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
     let pending = PENDING.with(|p| p.borrow_mut().take())?;
     // A helper still waiting for its texts is let go.
-    let texts = pending.texts?;
+    let Stage::Parsing(texts) = pending.stage else {
+        return None;
+    };
     let ours = parse_some(&texts, context);
     let parsed = merged(context, ours, pending.helper.join().ok());
-    let texts = texts.texts.clone();
-    let mut trees: Vec<Option<Vec<Tree>>> = vec![None; texts.len()];
-    for (i, t) in parsed {
-        trees[i] = Some(t);
-    }
-    let mut by_len: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, text) in texts.iter().enumerate() {
-        by_len.entry(text.len()).or_default().push(i);
-    }
-    Some(ParsedAhead {
-        texts,
-        trees,
-        by_len,
-    })
+    let with_texts = parsed
+        .into_iter()
+        .map(|(i, trees)| (Arc::clone(&texts.texts[i]), trees))
+        .collect();
+    Some(ParsedAhead(with_texts))
 }
 
 /// This thread's parses and the helper's (if it did not fail), the
@@ -206,11 +192,11 @@ impl ParsedAhead {
     /// `None` if they are not to be had (see the module docs). Each parse
     /// is given out once.
     pub(super) fn take(&mut self, name: &str, text: &str) -> Option<Vec<Tree>> {
-        let candidates = self.by_len.get(&text.len())?;
-        let i = *candidates
+        let i = self
+            .0
             .iter()
-            .find(|&&i| self.trees[i].is_some() && self.texts[i].as_slice() == text.as_bytes())?;
-        renamed(self.trees[i].take()?, name)
+            .position(|(parsed, _)| parsed.as_slice() == text.as_bytes())?;
+        renamed(self.0.swap_remove(i).1, name)
     }
 }
 

@@ -167,11 +167,40 @@ pub(super) const HELPER_FROM_BYTES: usize = 32 << 10;
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) const HELPER_STACK_BYTES: usize = 1 << 30;
 
+/// The texts of a parse shared between threads, handed out one at a time,
+/// largest first, to whichever thread asks next (so that no thread is left
+/// with a long one at the end).
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) struct LargestFirst {
+    /// Indices of the texts, by falling length.
+    order: Vec<usize>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl LargestFirst {
+    /// Hands out the indices of texts of these lengths.
+    pub(super) fn new(lengths: &[usize]) -> LargestFirst {
+        let mut order: Vec<usize> = (0..lengths.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
+        LargestFirst {
+            order,
+            next: Default::default(),
+        }
+    }
+
+    /// The index of the next text nobody has taken yet.
+    pub(super) fn take(&self) -> Option<usize> {
+        let at = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.order.get(at).copied()
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod two_threads {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use super::{ParseContext, ParseError, Tree, HELPER_FROM_BYTES, HELPER_STACK_BYTES};
+    use super::{
+        LargestFirst, ParseContext, ParseError, Tree, HELPER_FROM_BYTES, HELPER_STACK_BYTES,
+    };
 
     type Parsed = Result<Vec<Tree>, ParseError>;
 
@@ -182,12 +211,11 @@ mod two_threads {
         if files.len() < 2 || total < HELPER_FROM_BYTES {
             return None;
         }
-        let mut by_size: Vec<usize> = (0..files.len()).collect();
-        by_size.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
-        let next = AtomicUsize::new(0);
+        let lengths: Vec<usize> = files.iter().map(|(_, text)| text.len()).collect();
+        let files_left = LargestFirst::new(&lengths);
         let take_files = || {
             let mut done = Vec::new();
-            while let Some(&i) = by_size.get(next.fetch_add(1, Ordering::Relaxed)) {
+            while let Some(i) = files_left.take() {
                 let (name, text) = files[i];
                 done.push((i, context.parse(name, text)));
             }

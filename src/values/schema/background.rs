@@ -77,8 +77,7 @@ const WORKER_STACK_BYTES: usize = 256 << 20;
 /// asked for, for later validations on this thread with the same bytes.
 /// If no thread can be started, nothing happens (validation compiles as
 /// usual).
-pub fn compile_in_background<S: Into<FileData>>(schemas: impl IntoIterator<Item = S>) {
-    let schemas: Vec<FileData> = schemas.into_iter().map(Into::into).collect();
+pub fn compile_in_background(schemas: Vec<FileData>) {
     if schemas.is_empty() {
         return;
     }
@@ -187,7 +186,7 @@ mod tests {
 
     #[test]
     fn a_background_compile_is_taken_once_and_only_for_its_bytes() {
-        compile_in_background(vec![SCHEMA.to_vec()]);
+        compile_in_background(vec![SCHEMA.to_vec().into()]);
         assert!(take(br#"{"type": "object"}"#).is_none());
         let compiled = take(SCHEMA).expect("started").expect("compiles");
         assert!(compiled.sid < compiled.compiler.schemas.len());
@@ -197,7 +196,7 @@ mod tests {
     #[test]
     fn a_schema_error_comes_back_as_compiling_here_gives_it() {
         let broken = br#"{"type": 5}"#;
-        compile_in_background(vec![broken.to_vec()]);
+        compile_in_background(vec![broken.to_vec().into()]);
         let there = take(broken).expect("started").err().expect("invalid");
         let here = compile_schema(broken).err().expect("invalid");
         assert_eq!(there, here);
@@ -206,7 +205,11 @@ mod tests {
     #[test]
     fn results_are_taken_in_any_order() {
         let other: &[u8] = br#"{"type": "string"}"#;
-        compile_in_background(vec![SCHEMA.to_vec(), other.to_vec(), SCHEMA.to_vec()]);
+        compile_in_background(vec![
+            SCHEMA.to_vec().into(),
+            other.to_vec().into(),
+            SCHEMA.to_vec().into(),
+        ]);
         assert!(take(other).expect("started").is_ok());
         assert!(take(SCHEMA).expect("first copy").is_ok());
         assert!(take(SCHEMA).expect("second copy").is_ok());
@@ -216,7 +219,7 @@ mod tests {
 
     #[test]
     fn validation_uses_the_background_result() {
-        compile_in_background(vec![SCHEMA.to_vec()]);
+        compile_in_background(vec![SCHEMA.to_vec().into()]);
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
         let err = super::super::validate_single_schema(SCHEMA, &crate::Value::Map(values))
             .expect_err("count is not an integer");
@@ -234,7 +237,7 @@ mod tests {
         for yaml in instances {
             let values = crate::yaml::from_yaml_map(yaml).expect("yaml");
             let instance = super::super::json::from_values(&values);
-            compile_in_background(vec![SCHEMA.to_vec()]);
+            compile_in_background(vec![SCHEMA.to_vec().into()]);
             let there = check_in_background(SCHEMA, &instance)
                 .expect("started")
                 .wait()
@@ -252,7 +255,7 @@ mod tests {
     #[test]
     fn checks_and_takes_share_one_worker_in_any_order() {
         let other: &[u8] = br#"{"type": "object", "required": ["name"]}"#;
-        compile_in_background(vec![SCHEMA.to_vec(), other.to_vec()]);
+        compile_in_background(vec![SCHEMA.to_vec().into(), other.to_vec().into()]);
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
         let instance = super::super::json::from_values(&values);
         let verdict = check_in_background(other, &instance).expect("started");
@@ -276,7 +279,7 @@ mod tests {
         let parent = chart("parent", SCHEMA, vec![chart("sub", sub, vec![])]);
         let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
         let here = super::super::validate_against_schema(&parent, &values).expect_err("invalid");
-        compile_in_background(vec![SCHEMA.to_vec(), sub.to_vec()]);
+        compile_in_background(vec![SCHEMA.to_vec().into(), sub.to_vec().into()]);
         let mut pending = super::super::prepare_validation(&parent, &values);
         // Later changes to the values do not count.
         values.insert("count", crate::Value::int(1));

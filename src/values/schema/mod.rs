@@ -235,13 +235,12 @@ impl PendingValidation<'_> {
 /// subchart's with the values under its name.
 fn collect_jobs<'c>(chart: &'c Chart, values: &Map, jobs: &mut Vec<Job<'c>>) {
     if let Some(schema) = &chart.schema {
-        let instance = json::from_values(values);
         jobs.push(Job::Check {
             chart: chart.name(),
             schema,
+            instance: json::from_values(values),
             #[cfg(not(target_arch = "wasm32"))]
             in_background: None,
-            instance,
         });
     }
     for sub in &chart.dependencies {
