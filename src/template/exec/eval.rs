@@ -451,12 +451,15 @@ impl<'s> State<'s, '_> {
                 i += 1;
             }
         }
-        let callee_text = match args.first() {
-            Some(first) => first.to_string(),
-            None => final_
+        // Only `call` names its callee in an error; other calls skip
+        // printing it.
+        let callee_text = match (builtin, args.first()) {
+            (Some(Builtin::Call), Some(first)) => first.to_string(),
+            (Some(Builtin::Call), None) => final_
                 .as_ref()
                 .map(reflect_value_string)
                 .unwrap_or_default(),
+            _ => String::new(),
         };
         if let Some(f) = final_ {
             let t = match variadic {

@@ -52,8 +52,10 @@ unsafe impl Send for Instance {}
 enum Request {
     /// Hand over the compile of schema `.0`.
     Take(usize, Sender<Handoff>),
-    /// Check values against schema `.0` and send the verdict.
-    Check(usize, Instance, Sender<Result<(), SchemaError>>),
+    /// Check values against schema `.0` and send the verdict. The values
+    /// follow on their own channel, so that the compile can start while
+    /// the asking thread copies them.
+    Check(usize, Receiver<Instance>, Sender<Result<(), SchemaError>>),
 }
 
 /// The compiles one worker was given, in order, and the channel to it.
@@ -122,7 +124,10 @@ fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
                     let _ = reply.send(Handoff(result));
                 }
             }
-            Request::Check(i, Instance(instance), reply) => {
+            Request::Check(i, instance, reply) => {
+                let Ok(Instance(instance)) = instance.recv() else {
+                    continue;
+                };
                 if let Some(result) = compiled[i].take() {
                     let _ = reply.send(verdict(&result, &instance));
                     crate::teardown::discard(result);
@@ -147,9 +152,11 @@ impl Verdict {
 /// one, and it is not used yet) check a copy of `instance` against it.
 pub(super) fn check_in_background(schema: &[u8], instance: &Json) -> Option<Verdict> {
     let (reply, verdict) = channel();
-    ask(schema, |i| {
-        Request::Check(i, Instance(instance.detached()), reply)
-    })?;
+    let (send_instance, instance_arrives) = channel();
+    // The request goes first: a worker still waiting starts compiling
+    // while the copy is made.
+    ask(schema, |i| Request::Check(i, instance_arrives, reply))?;
+    let _ = send_instance.send(Instance(instance.detached()));
     Some(Verdict(verdict))
 }
 
