@@ -231,7 +231,7 @@ impl Walker<'_> {
                 MAX_DECOMPRESSED_FILE_SIZE
             ));
         }
-        let data = fs::read(path)
+        let data = read_sized(path, info.size)
             .map_err(|e| format!("error reading {rel}: {}", go_path_error("open", path, &e)))?;
         self.files.push(File {
             name: rel.to_string(),
@@ -239,6 +239,20 @@ impl Walker<'_> {
         });
         Ok(Step::Continue)
     }
+}
+
+/// The contents of the file at `path`, whose size the walk's `lstat` just
+/// gave: `fs::read` would ask for it again (a `statx` per file, a tenth
+/// of loading a chart's files). A file that changed size since is still
+/// read whole.
+fn read_sized(path: &str, size: u64) -> std::io::Result<Vec<u8>> {
+    let mut file = fs::File::open(path)?;
+    // One byte more than expected, so that the end is found without
+    // growing the buffer.
+    let expected = usize::try_from(size).unwrap_or(0).saturating_add(1);
+    let mut data = Vec::with_capacity(expected);
+    file.read_to_end(&mut data)?;
+    Ok(data)
 }
 
 /// What Go's `filepath.EvalSymlinks` reports for a link it cannot resolve:
@@ -297,5 +311,25 @@ fn go_io_text(e: &std::io::Error) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_whole_whatever_size_the_walk_saw() {
+        let path =
+            std::env::temp_dir().join(format!("chartroom-read-sized-{}", std::process::id()));
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &data).unwrap();
+        let shown = path.to_str().unwrap();
+        for seen in [0, 1, 9_999, 10_000, 10_001, 1 << 20] {
+            assert_eq!(read_sized(shown, seen).unwrap(), data, "size seen {seen}");
+        }
+        fs::remove_file(&path).unwrap();
+        let missing = read_sized(shown, 3).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
     }
 }
