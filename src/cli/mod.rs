@@ -44,6 +44,11 @@ impl Outcome {
 /// thread's. The memory is reserved, not committed.
 const RENDER_STACK_BYTES: usize = 1 << 30;
 
+/// How many huge pages of the render thread's heap the parse helper faults
+/// in ahead of it (`heap::prefault_ahead`): large charts' renders touch
+/// two or three beyond the first.
+const PREFAULT_PAGES: usize = 3;
+
 /// Runs the command line `args` (without the program name).
 pub fn run(args: Vec<String>) -> Outcome {
     let command = match parse_args(args) {
@@ -165,7 +170,10 @@ fn template(t: &TemplateArgs) -> Outcome {
     // Helm loads the chart by its absolute path, which its messages show.
     let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
     // The templates parse on the second core while the load parses YAML.
-    crate::engine::start_parse_ahead(options.engine_options());
+    crate::engine::start_parse_ahead(
+        options.engine_options(),
+        heap::prefault_ahead(PREFAULT_PAGES),
+    );
     let mut warnings = Vec::new();
     let loaded = load::read_path(&absolute, &mut warnings).and_then(|files| {
         crate::engine::parse_ahead(&files);

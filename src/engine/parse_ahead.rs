@@ -3,8 +3,9 @@
 //! parsing `values.yaml`) on one core, and the template parse that follows
 //! needs nothing but the template texts.
 //!
-//! [`start_parse_ahead`] starts the helper thread early (it sets up its
-//! template set and heap while the chart's files are read), and
+//! [`start_parse_ahead`] starts the helper thread early (it does the
+//! caller's work for the wait, then sets up its template set and heap,
+//! while the chart's files are read), and
 //! [`parse_ahead`] hands it the chart's files as read (before the load
 //! parses any YAML): it parses every template text among them. The render
 //! ([`super::parse_all`]) then takes what was parsed on the same thread
@@ -23,7 +24,7 @@
 //!   templates are never asked for.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, Sender, TryRecvError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -48,8 +49,9 @@ struct Texts {
 /// failed parses are left out.
 type Parsed = Vec<(usize, Vec<Tree>)>;
 
-/// What the helper hands back: its parses and the settings it parsed with.
-type HelperResult = (ParseSettings, Parsed);
+/// What the helper hands back: its parses and the settings it parsed with
+/// (`None` when it was let go before it had texts).
+type HelperResult = Option<(ParseSettings, Parsed)>;
 
 /// A helper started on this thread and not yet taken.
 struct Pending {
@@ -69,19 +71,39 @@ thread_local! {
 }
 
 /// Starts the helper thread that [`parse_ahead`] hands the templates of a
-/// chart to, to parse them as a render with `options` will. Until then it
-/// waits, blocked, for as long as this thread runs (or until a render on
-/// this thread lets it go). Does nothing if no thread can be started.
-pub fn start_parse_ahead(options: EngineOptions) {
+/// chart to, to parse them as a render with `options` will. Until the
+/// texts come, the helper runs `meanwhile` in steps (work for the time the
+/// chart's files take to read: the command line has it fault in the render
+/// thread's heap), each call one step, `false` once there is nothing left
+/// to do; then it sets up its template set and waits, blocked, for as long
+/// as this thread runs (or until a render on this thread lets it go, which
+/// also ends the steps). Does nothing if no thread can be started.
+pub fn start_parse_ahead(
+    options: EngineOptions,
+    mut meanwhile: impl FnMut() -> bool + Send + 'static,
+) {
     let (to_helper, from_caller) = channel::<Arc<Texts>>();
     let helper = crate::threads::spawn("parse", HELPER_STACK_BYTES, move || {
+        let mut arrived = None;
+        loop {
+            match from_caller.try_recv() {
+                Ok(texts) => {
+                    arrived = Some(texts);
+                    break;
+                }
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) if meanwhile() => {}
+                Err(TryRecvError::Empty) => break,
+            }
+        }
         let set = super::template_set(options);
         let context = set.parse_context();
-        let parsed = match from_caller.recv() {
-            Ok(texts) => parse_some(&texts, &context),
-            Err(_) => Parsed::new(),
+        let texts = match arrived {
+            Some(texts) => texts,
+            None => from_caller.recv().ok()?,
         };
-        (context.settings(), parsed)
+        let parsed = parse_some(&texts, &context);
+        Some((context.settings(), parsed))
     });
     if let Ok(helper) = helper {
         let pending = Pending {
@@ -168,7 +190,7 @@ pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
         return None;
     };
     let ours = parse_some(&texts, context);
-    let parsed = merged(context, ours, pending.helper.join().ok());
+    let parsed = merged(context, ours, pending.helper.join().ok().flatten());
     let with_texts = parsed
         .into_iter()
         .map(|(i, trees)| (Arc::clone(&texts.texts[i]), trees))
@@ -178,7 +200,7 @@ pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
 
 /// This thread's parses and the helper's (if it did not fail), the
 /// helper's only where it parsed with `context`'s settings.
-fn merged(context: &ParseContext, mut ours: Parsed, helper: Option<HelperResult>) -> Parsed {
+fn merged(context: &ParseContext, mut ours: Parsed, helper: HelperResult) -> Parsed {
     if let Some((settings, theirs)) = helper {
         if context.has_settings(&settings) {
             ours.extend(theirs);
@@ -278,7 +300,7 @@ mod tests {
             file("charts/sub/templates/b.yaml", "b: {{ 1 }}"),
             file("charts/sub/templates/broken.yaml", "{{ end }}"),
         ];
-        start_parse_ahead(EngineOptions::default());
+        start_parse_ahead(EngineOptions::default(), || false);
         parse_ahead(&files);
         let set = super::super::template_set(EngineOptions::default());
         let context = set.parse_context();
@@ -333,10 +355,52 @@ mod tests {
 
     #[test]
     fn too_little_text_lets_the_helper_go() {
-        start_parse_ahead(EngineOptions::default());
+        start_parse_ahead(EngineOptions::default(), || false);
         parse_ahead(&[file("templates/a.yaml", "a: {{ 1 }}")]);
         let set = super::super::template_set(EngineOptions::default());
         assert!(finish(&set.parse_context()).is_none());
+    }
+
+    /// A `meanwhile` for [`start_parse_ahead`] that reports each step and
+    /// takes it only once the test says so; dropped (which the test sees
+    /// as its report channel closing) when the helper is done with it.
+    fn stepwise() -> (
+        impl FnMut() -> bool + Send + 'static,
+        std::sync::mpsc::Receiver<()>,
+        Sender<()>,
+    ) {
+        let (report, steps) = channel();
+        let (go, wait) = channel::<()>();
+        let step = move || {
+            let _ = report.send(());
+            wait.recv().is_ok()
+        };
+        (step, steps, go)
+    }
+
+    #[test]
+    fn the_helper_stops_its_steps_when_the_texts_come() {
+        let (step, steps, go) = stepwise();
+        start_parse_ahead(EngineOptions::default(), step);
+        steps.recv().expect("a first step while no texts are there");
+        let files = [file("templates/a.yaml", &long_template("a", 1500))];
+        parse_ahead(&files);
+        go.send(()).expect("the step is waiting");
+        let set = super::super::template_set(EngineOptions::default());
+        let parsed = finish(&set.parse_context()).expect("parsed ahead");
+        assert_eq!(parsed.0.len(), 1);
+        // The helper has ended, and took no step after the texts came.
+        assert!(steps.recv().is_err());
+    }
+
+    #[test]
+    fn a_helper_let_go_takes_no_more_steps() {
+        let (step, steps, go) = stepwise();
+        start_parse_ahead(EngineOptions::default(), step);
+        steps.recv().expect("a first step while no texts are there");
+        parse_ahead(&[file("templates/a.yaml", "a: {{ 1 }}")]);
+        go.send(()).expect("the step is waiting");
+        assert!(steps.recv().is_err(), "the helper ends at once");
     }
 
     #[test]
@@ -350,7 +414,7 @@ mod tests {
         ];
         let render = |ahead: bool| {
             if ahead {
-                start_parse_ahead(EngineOptions::default());
+                start_parse_ahead(EngineOptions::default(), || false);
                 parse_ahead(&files);
             }
             let chart = crate::chart::load::load_files(files.clone()).expect("loads");
