@@ -23,7 +23,7 @@
 //! and the values alone.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, SendError, Sender};
 
 use super::json::Json;
 use super::{compile_schema, verdict, Compiled, SchemaError};
@@ -42,9 +42,10 @@ unsafe impl Send for Handoff {}
 /// Values to check, on their way to the worker.
 struct Instance(Json);
 
-// SAFETY: as for `Handoff`, the other way: the instance is a fresh deep
-// copy (`Json::detached`), whose `Rc`s nothing else holds, sent whole to
-// the worker, the only thread that reaches them from then on.
+// SAFETY: as for `Handoff`, the other way: the instance was built by
+// `json::from_values_unshared`, so that nothing else holds its `Rc`s, and
+// is moved whole to the worker, the only thread that reaches them from
+// then on.
 unsafe impl Send for Instance {}
 
 /// What the thread that started a batch asks of its worker, once per
@@ -52,10 +53,8 @@ unsafe impl Send for Instance {}
 enum Request {
     /// Hand over the compile of schema `.0`.
     Take(usize, Sender<Handoff>),
-    /// Check values against schema `.0` and send the verdict. The values
-    /// follow on their own channel, so that the compile can start while
-    /// the asking thread copies them.
-    Check(usize, Receiver<Instance>, Sender<Result<(), SchemaError>>),
+    /// Check values against schema `.0` and send the verdict.
+    Check(usize, Instance, Sender<Result<(), SchemaError>>),
 }
 
 /// The compiles one worker was given, in order, and the channel to it.
@@ -124,10 +123,7 @@ fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
                     let _ = reply.send(Handoff(result));
                 }
             }
-            Request::Check(i, instance, reply) => {
-                let Ok(Instance(instance)) = instance.recv() else {
-                    continue;
-                };
+            Request::Check(i, Instance(instance), reply) => {
                 if let Some(result) = compiled[i].take() {
                     let _ = reply.send(verdict(&result, &instance));
                     crate::teardown::discard(result);
@@ -148,41 +144,57 @@ impl Verdict {
     }
 }
 
+/// Whether this thread started a compile of exactly `schema` that is not
+/// used yet (so that [`check_in_background`] would take it).
+pub(super) fn is_waiting(schema: &[u8]) -> bool {
+    PENDING.with(|p| {
+        p.borrow()
+            .iter()
+            .any(|batch| unused_index(batch, schema).is_some())
+    })
+}
+
 /// Has the worker that compiles exactly `schema` (if this thread started
-/// one, and it is not used yet) check a copy of `instance` against it.
-pub(super) fn check_in_background(schema: &[u8], instance: &Json) -> Option<Verdict> {
+/// one, and it is not used yet) check `instance` against it. The instance
+/// must come from `json::from_values_unshared` (see [`Instance`]); it comes
+/// back if no worker takes it.
+pub(super) fn check_in_background(schema: &[u8], instance: Json) -> Result<Verdict, Json> {
+    let Some((i, requests)) = claim(schema) else {
+        return Err(instance);
+    };
     let (reply, verdict) = channel();
-    let (send_instance, instance_arrives) = channel();
-    // The request goes first: a worker still waiting starts compiling
-    // while the copy is made.
-    ask(schema, |i| Request::Check(i, instance_arrives, reply))?;
-    let _ = send_instance.send(Instance(instance.detached()));
-    Some(Verdict(verdict))
+    match requests.send(Request::Check(i, Instance(instance), reply)) {
+        Ok(()) => Ok(Verdict(verdict)),
+        Err(SendError(Request::Check(_, Instance(instance), _))) => Err(instance),
+        Err(SendError(Request::Take(..))) => unreachable!("a check was sent"),
+    }
 }
 
 /// The background compile of exactly `schema`, waiting until the worker
 /// has compiled all it was given; `None` if none was started on this
 /// thread (or its worker failed).
 pub(super) fn take(schema: &[u8]) -> Option<Result<Compiled, SchemaError>> {
+    let (i, requests) = claim(schema)?;
     let (reply, handoff) = channel();
-    ask(schema, |i| Request::Take(i, reply))?;
+    requests.send(Request::Take(i, reply)).ok()?;
     handoff.recv().ok().map(|Handoff(result)| result)
 }
 
-/// Sends the request `make` builds for the first unused schema with exactly
-/// these bytes, marking it used; `None` if there is none (or its worker
-/// is gone).
-fn ask(schema: &[u8], make: impl FnOnce(usize) -> Request) -> Option<()> {
+/// The first unused schema with exactly these bytes, marked used, and the
+/// channel to its worker; `None` if there is none.
+fn claim(schema: &[u8]) -> Option<(usize, Sender<Request>)> {
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
-        let (batch, i) = p.iter_mut().find_map(|batch| {
-            let i = (0..batch.schemas.len())
-                .find(|&i| !batch.used[i] && batch.schemas[i].as_slice() == schema)?;
-            Some((batch, i))
-        })?;
+        let (batch, i) = p
+            .iter_mut()
+            .find_map(|batch| unused_index(batch, schema).map(|i| (batch, i)))?;
         batch.used[i] = true;
-        batch.requests.send(make(i)).ok()
+        Some((i, batch.requests.clone()))
     })
+}
+
+fn unused_index(batch: &Batch, schema: &[u8]) -> Option<usize> {
+    (0..batch.schemas.len()).find(|&i| !batch.used[i] && batch.schemas[i].as_slice() == schema)
 }
 
 #[cfg(test)]
@@ -245,7 +257,9 @@ mod tests {
             let values = crate::yaml::from_yaml_map(yaml).expect("yaml");
             let instance = super::super::json::from_values(&values);
             compile_in_background(vec![SCHEMA.to_vec().into()]);
-            let there = check_in_background(SCHEMA, &instance)
+            assert!(is_waiting(SCHEMA));
+            let unshared = super::super::json::from_values_unshared(&values);
+            let there = check_in_background(SCHEMA, unshared)
                 .expect("started")
                 .wait()
                 .expect("the worker answered");
@@ -254,9 +268,17 @@ mod tests {
             assert_eq!(there, here, "{yaml}");
         }
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
-        let instance = super::super::json::from_values(&values);
-        let failed = check_in_background(SCHEMA, &instance);
-        assert!(failed.is_none(), "no compile of these bytes is under way");
+        assert!(!is_waiting(SCHEMA));
+        let unshared = super::super::json::from_values_unshared(&values);
+        let Err(back) = check_in_background(SCHEMA, unshared) else {
+            panic!("no compile of these bytes is under way");
+        };
+        let here = super::super::check(SCHEMA, back).expect_err("count is not an integer");
+        assert!(
+            here.text().contains("got string, want integer"),
+            "{}",
+            here.text()
+        );
     }
 
     #[test]
@@ -264,8 +286,8 @@ mod tests {
         let other: &[u8] = br#"{"type": "object", "required": ["name"]}"#;
         compile_in_background(vec![SCHEMA.to_vec().into(), other.to_vec().into()]);
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
-        let instance = super::super::json::from_values(&values);
-        let verdict = check_in_background(other, &instance).expect("started");
+        let unshared = super::super::json::from_values_unshared(&values);
+        let verdict = check_in_background(other, unshared).expect("started");
         assert!(take(SCHEMA).expect("started").is_ok());
         let err = verdict.wait().expect("answered").expect_err("no name");
         assert_eq!(err.text(), "- at '': missing property 'name'\n");

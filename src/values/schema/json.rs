@@ -60,26 +60,6 @@ impl Json {
         }
     }
 
-    /// A deep copy that shares no `Rc` with `self` (or with anything
-    /// else), for handing a whole instance to another thread.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) fn detached(&self) -> Json {
-        match self {
-            Json::Null => Json::Null,
-            Json::Bool(b) => Json::Bool(*b),
-            Json::Number(n) => Json::number(n.text.clone(), n.value.clone()),
-            Json::String(s) => Json::String(Rc::from(&**s)),
-            Json::Array(items) => Json::Array(Rc::new(items.iter().map(Json::detached).collect())),
-            Json::Object(entries) => Json::Object(Rc::new(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.detached()))
-                    .collect(),
-            )),
-            Json::Invalid(name) => Json::Invalid(Rc::from(&**name)),
-        }
-    }
-
     fn number(text: String, value: Option<Decimal>) -> Json {
         Json::Number(Rc::new(Number { text, value }))
     }
@@ -549,24 +529,32 @@ impl Parser<'_> {
 /// Values nested deeper than validation can reach become null (no schema
 /// can look at them without exceeding the validator's depth).
 pub(crate) fn from_values(top: &Map) -> Json {
-    map_json(top, 0)
+    map_json::<true>(top, 0)
 }
 
-fn map_json(m: &Map, depth: usize) -> Json {
+/// [`from_values`] sharing no `Rc` with the values (strings are copied),
+/// for handing the whole instance to another thread.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn from_values_unshared(top: &Map) -> Json {
+    map_json::<false>(top, 0)
+}
+
+/// With `SHARE`, strings are the values' own.
+fn map_json<const SHARE: bool>(m: &Map, depth: usize) -> Json {
     let entries = m.borrow();
     Json::Object(Rc::new(
         entries
             .iter()
-            .map(|(k, v)| (k.clone(), value_json(v, depth + 1)))
+            .map(|(k, v)| (k.clone(), value_json::<SHARE>(v, depth + 1)))
             .collect(),
     ))
 }
 
 pub(crate) fn from_value(v: &Value) -> Json {
-    value_json(v, 0)
+    value_json::<true>(v, 0)
 }
 
-fn value_json(v: &Value, depth: usize) -> Json {
+fn value_json<const SHARE: bool>(v: &Value, depth: usize) -> Json {
     if depth > MAX_NESTING {
         return Json::Null;
     }
@@ -577,11 +565,15 @@ fn value_json(v: &Value, depth: usize) -> Json {
         Value::Uint(u, _) => Json::number(u.to_string(), Some(Decimal::from_i128(i128::from(*u)))),
         Value::Float(f) => Json::number(f.to_string(), Decimal::from_f64(*f)),
         Value::Float32(f) => Json::number(f.to_string(), Decimal::from_f32(*f)),
-        Value::String(s) => Json::String(Rc::clone(s)),
+        Value::String(s) if SHARE => Json::String(Rc::clone(s)),
+        Value::String(s) => Json::String(Rc::from(&**s)),
         Value::List(items) => Json::Array(Rc::new(
-            items.iter().map(|x| value_json(x, depth + 1)).collect(),
+            items
+                .iter()
+                .map(|x| value_json::<SHARE>(x, depth + 1))
+                .collect(),
         )),
-        Value::Map(m) if m.map_type().is_none() => map_json(m, depth),
+        Value::Map(m) if m.map_type().is_none() => map_json::<SHARE>(m, depth),
         other => Json::Invalid(other.type_name().into()),
     }
 }
@@ -705,5 +697,39 @@ mod tests {
         let o = j.as_object().unwrap();
         assert!(matches!(&o["b"], Json::Invalid(t) if &**t == "[]uint8"));
         assert!(matches!(&o["n"], Json::Number(n) if n.value == Decimal::parse("1.5")));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn unshared_values_are_equal_and_hold_none_of_the_values_strings() {
+        let values = crate::yaml::from_yaml_map("{a: x, b: [p, q, 1.5], c: {d: true}}").unwrap();
+        let strings = |j: &Json| {
+            fn walk(j: &Json, out: &mut Vec<Rc<str>>) {
+                match j {
+                    Json::String(s) => out.push(Rc::clone(s)),
+                    Json::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                    Json::Object(o) => o.values().for_each(|x| walk(x, out)),
+                    _ => {}
+                }
+            }
+            let mut out = Vec::new();
+            walk(j, &mut out);
+            out
+        };
+        let shared = from_values(&values);
+        let unshared = from_values_unshared(&values);
+        assert_eq!(format!("{shared:?}"), format!("{unshared:?}"));
+        let (shared_strings, unshared_strings) = (strings(&shared), strings(&unshared));
+        assert_eq!(shared_strings.len(), 3, "{shared:?}");
+        for (s, u) in shared_strings.iter().zip(&unshared_strings) {
+            assert_eq!(s, u);
+            assert!(!Rc::ptr_eq(s, u), "{u:?} is the values' own string");
+            // Held by `unshared` and by this test, by nothing else.
+            assert_eq!(Rc::strong_count(u), 2);
+        }
+        let Some(Value::String(own)) = values.get("a") else {
+            panic!("a string");
+        };
+        assert!(Rc::ptr_eq(&own, &shared_strings[0]));
     }
 }

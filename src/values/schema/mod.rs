@@ -148,13 +148,24 @@ enum Job<'c> {
     Check {
         chart: &'c str,
         schema: &'c [u8],
-        instance: Json,
-        /// The same check under way on the schema's background compile.
-        #[cfg(not(target_arch = "wasm32"))]
-        in_background: Option<background::Verdict>,
+        values: Instance,
     },
     /// A subchart whose values are not a map.
     WrongType { chart: &'c str, message: String },
+}
+
+/// A check's values, and where it runs.
+enum Instance {
+    /// To check on this thread.
+    Here(Json),
+    /// To check on the background compile of the schema that waits for
+    /// them ([`background::is_waiting`]): built sharing nothing with the
+    /// values, to be moved there ([`PendingValidation::start_in_background`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    ForBackground(Json),
+    /// Moved there; the verdict comes later.
+    #[cfg(not(target_arch = "wasm32"))]
+    There(background::Verdict),
 }
 
 impl PendingValidation<'_> {
@@ -165,14 +176,16 @@ impl PendingValidation<'_> {
     pub fn start_in_background(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]
         for job in &mut self.jobs {
-            if let Job::Check {
-                schema,
-                instance,
-                in_background: in_background @ None,
-                ..
-            } = job
-            {
-                *in_background = background::check_in_background(schema, instance);
+            if let Job::Check { schema, values, .. } = job {
+                *values = match std::mem::replace(values, Instance::Here(Json::Null)) {
+                    Instance::ForBackground(instance) => {
+                        match background::check_in_background(schema, instance) {
+                            Ok(verdict) => Instance::There(verdict),
+                            Err(instance) => Instance::Here(instance),
+                        }
+                    }
+                    unchanged => unchanged,
+                };
             }
         }
     }
@@ -186,20 +199,17 @@ impl PendingValidation<'_> {
                 Job::Check {
                     chart,
                     schema,
-                    instance,
-                    #[cfg(not(target_arch = "wasm32"))]
-                    in_background,
+                    values,
                 } => {
-                    #[cfg(not(target_arch = "wasm32"))]
-                    let outcome = match in_background.and_then(background::Verdict::wait) {
-                        Some(outcome) => {
-                            crate::teardown::discard(instance);
-                            outcome
-                        }
-                        None => check(schema, instance),
+                    let outcome = match values {
+                        Instance::Here(instance) => check(schema, instance),
+                        #[cfg(not(target_arch = "wasm32"))]
+                        Instance::ForBackground(instance) => check(schema, instance),
+                        #[cfg(not(target_arch = "wasm32"))]
+                        Instance::There(verdict) => verdict
+                            .wait()
+                            .unwrap_or_else(|| Err(schema_problem(WORKER_FAILED.to_string()))),
                     };
-                    #[cfg(target_arch = "wasm32")]
-                    let outcome = check(schema, instance);
                     if let Err(e) = outcome {
                         text.push_str(&format!("{chart}:\n{}", e.text));
                         violations.extend(e.violations.into_iter().map(|mut v| {
@@ -235,12 +245,18 @@ impl PendingValidation<'_> {
 /// subchart's with the values under its name.
 fn collect_jobs<'c>(chart: &'c Chart, values: &Map, jobs: &mut Vec<Job<'c>>) {
     if let Some(schema) = &chart.schema {
+        #[cfg(not(target_arch = "wasm32"))]
+        let values = if background::is_waiting(schema) {
+            Instance::ForBackground(json::from_values_unshared(values))
+        } else {
+            Instance::Here(json::from_values(values))
+        };
+        #[cfg(target_arch = "wasm32")]
+        let values = Instance::Here(json::from_values(values));
         jobs.push(Job::Check {
             chart: chart.name(),
             schema,
-            instance: json::from_values(values),
-            #[cfg(not(target_arch = "wasm32"))]
-            in_background: None,
+            values,
         });
     }
     for sub in &chart.dependencies {
@@ -273,6 +289,11 @@ pub fn validate_single_schema(schema: &[u8], values: &Value) -> Result<(), Schem
 pub fn validate_schema_bytes(schema: &[u8], values: &Value) -> Result<(), Vec<Violation>> {
     validate_single_schema(schema, values).map_err(|e| e.violations)
 }
+
+/// The verdict of a check whose background worker stopped before giving
+/// it (a bug: the same check here would have failed the same way).
+#[cfg(not(target_arch = "wasm32"))]
+const WORKER_FAILED: &str = "internal error: the values schema check stopped before its verdict";
 
 fn schema_problem(text: String) -> SchemaError {
     SchemaError {
