@@ -507,7 +507,7 @@ cmd_serve() {
 # The release command line, as shipped; prints its path. On Linux with
 # glibc it is a static-pie (`-C target-feature=+crt-static`): no dynamic
 # loader, no relocation of shared libraries and no symbol binding when it
-# starts, which takes about 0.9 ms off every run (README, Dependencies).
+# starts, which takes about 0.9 ms off every run (README, CLI).
 # The flag goes to the host target only (an explicit --target), so that
 # proc-macros are still built as the shared libraries they must be. The
 # `cli` feature resolves no host names and reads no user database, so no

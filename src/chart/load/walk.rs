@@ -242,9 +242,9 @@ impl Walker<'_> {
 }
 
 /// The contents of the file at `path`, whose size the walk's `lstat` just
-/// gave: `fs::read` would ask for it again (a `statx` per file, a tenth
-/// of loading a chart's files). A file that changed size since is still
-/// read whole.
+/// gave: `fs::read` would ask for it again (a `statx` per file, about a
+/// tenth of the kernel's time for reading a chart's files). A file that
+/// changed size since is still read whole.
 fn read_sized(path: &str, size: u64) -> std::io::Result<Vec<u8>> {
     let mut file = fs::File::open(path)?;
     // One byte more than expected, so that the end is found without
