@@ -45,8 +45,8 @@ impl Outcome {
 const RENDER_STACK_BYTES: usize = 1 << 30;
 
 /// How many huge pages of the render thread's heap the parse helper faults
-/// in ahead of it (`heap::prefault_ahead`): large charts' renders touch
-/// two or three beyond the first.
+/// in ahead of it (`heap::prefault_ahead`): a large chart's render touches
+/// two or more beyond the first (traefik's, two).
 const PREFAULT_PAGES: usize = 3;
 
 /// Runs the command line `args` (without the program name).
