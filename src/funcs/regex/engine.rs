@@ -1,8 +1,14 @@
-//! Go's `*regexp.Regexp` API (Go 1.26 `regexp.go`) over Rust's `regex`
-//! crate: compilation with Go's syntax and errors ([`super::syntax`]), and
-//! the match loops whose edge cases are Go's own — `FindAll`'s handling of
+//! Go's `*regexp.Regexp` API (Go 1.26 `regexp.go`) over Rust's regex
+//! engines (`regex-automata`'s meta engine, which the `regex` crate wraps):
+//! compilation with Go's syntax and errors ([`super::syntax`]), and the
+//! match loops whose edge cases are Go's own — `FindAll`'s handling of
 //! empty matches next to a previous match, `ReplaceAll`'s advance rule and
 //! `Expand`'s `$1`/`${name}` templates, `Split`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use regex_automata::{meta, util::syntax as re_syntax, Input, MatchKind};
 
 use super::syntax::{self, SyntaxError};
 use crate::template::strconv;
@@ -11,29 +17,137 @@ use crate::template::strconv;
 #[derive(Clone, Debug)]
 pub struct GoRegex {
     expr: String,
-    re: ::regex::Regex,
+    matcher: Matcher,
     names: Vec<String>,
 }
 
 /// A match's byte span.
 pub type Span = (usize, usize);
 
+/// Text a regex searches with its first build before it gets the lazy DFA.
+///
+/// Building the lazy DFA compiles the pattern a second time, reversed, which
+/// is about half of what compiling costs; most regexes in charts look at a
+/// version string or a value once. A bounded backtracker, a one-pass DFA or
+/// the PikeVM search such short texts as fast as a lazy DFA would.
+const TEXT_BEFORE_LAZY_DFA: usize = 16 << 10;
+
+/// One pattern in two builds of the meta engine, which give the same
+/// matches whichever of its engines they use: `first` has every engine but
+/// the lazy DFA; `full`, built once `first` has searched
+/// [`TEXT_BEFORE_LAZY_DFA`] bytes, has every engine.
+#[derive(Debug)]
+struct Matcher {
+    pattern: String,
+    first: meta::Regex,
+    full: OnceLock<meta::Regex>,
+    searched: AtomicUsize,
+}
+
+impl Clone for Matcher {
+    fn clone(&self) -> Matcher {
+        Matcher {
+            pattern: self.pattern.clone(),
+            first: self.first.clone(),
+            full: self.full.clone(),
+            searched: AtomicUsize::new(self.searched.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+impl Matcher {
+    /// The configuration of `regex::RegexBuilder` with Go's nesting limit
+    /// and a 256 MiB compiled-size limit; `lazy_dfa` says whether the lazy
+    /// DFA is built.
+    fn build(pattern: &str, lazy_dfa: bool) -> Result<meta::Regex, meta::BuildError> {
+        let config = meta::Config::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(256 << 20))
+            .hybrid_cache_capacity(2 << 20)
+            .hybrid(lazy_dfa);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(re_syntax::Config::new().utf8(true).nest_limit(4096))
+            .build(pattern)
+    }
+
+    fn new(pattern: String) -> Result<Matcher, meta::BuildError> {
+        let first = Matcher::build(&pattern, false)?;
+        Ok(Matcher {
+            pattern,
+            first,
+            full: OnceLock::new(),
+            searched: AtomicUsize::new(0),
+        })
+    }
+
+    /// The build to search with next.
+    fn regex(&self) -> &meta::Regex {
+        if let Some(full) = self.full.get() {
+            return full;
+        }
+        if self.searched.load(Ordering::Relaxed) < TEXT_BEFORE_LAZY_DFA {
+            return &self.first;
+        }
+        // The pattern built once already; should the second build fail
+        // anyway, the first goes on.
+        match Matcher::build(&self.pattern, true) {
+            Ok(full) => self.full.get_or_init(|| full),
+            Err(_) => {
+                self.searched.store(0, Ordering::Relaxed);
+                &self.first
+            }
+        }
+    }
+
+    /// Counts text searched from `pos` up to a match's end (or the end).
+    fn searched_to(&self, pos: usize, end: usize) {
+        if self.full.get().is_none() {
+            self.searched.fetch_add(end - pos, Ordering::Relaxed);
+        }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        let found = self.regex().is_match(s);
+        self.searched_to(0, s.len());
+        found
+    }
+
+    fn find_at(&self, s: &str, pos: usize) -> Option<Span> {
+        let found = self.regex().find(Input::new(s).span(pos..s.len()));
+        self.searched_to(pos, found.as_ref().map_or(s.len(), |m| m.end()));
+        found.map(|m| (m.start(), m.end()))
+    }
+
+    /// The leftmost-first match starting at or after `pos`, with its
+    /// groups (`None` for groups that did not participate).
+    fn captures_at(&self, s: &str, pos: usize) -> Option<Vec<Option<Span>>> {
+        let re = self.regex();
+        let mut caps = re.create_captures();
+        re.search_captures(&Input::new(s).span(pos..s.len()), &mut caps);
+        self.searched_to(pos, caps.get_match().map_or(s.len(), |m| m.end()));
+        caps.get_match()?;
+        Some(
+            (0..caps.group_len())
+                .map(|i| caps.get_group(i).map(|g| (g.start, g.end)))
+                .collect(),
+        )
+    }
+}
+
 impl GoRegex {
     /// Go's `regexp.Compile`.
     pub fn compile(expr: &str) -> Result<GoRegex, SyntaxError> {
         let translated = syntax::translate(expr)?;
-        let re = ::regex::RegexBuilder::new(&translated.pattern)
-            .nest_limit(4096)
-            .size_limit(256 << 20)
-            .build()
-            .map_err(|_| SyntaxError {
-                // Only the compiled-size limit can fail here.
-                code: syntax::ErrorCode::Large,
-                expr: expr.to_string(),
-            })?;
+        let matcher = Matcher::new(translated.pattern).map_err(|_| SyntaxError {
+            // Only the compiled-size limit can fail here.
+            code: syntax::ErrorCode::Large,
+            expr: expr.to_string(),
+        })?;
         Ok(GoRegex {
             expr: expr.to_string(),
-            re,
+            matcher,
             names: translated.names,
         })
     }
@@ -60,25 +174,17 @@ impl GoRegex {
 
     /// Go's `MatchString`.
     pub fn is_match(&self, s: &str) -> bool {
-        self.re.is_match(s)
+        self.matcher.is_match(s)
     }
 
     /// Go's `FindStringIndex`.
     pub fn find(&self, s: &str) -> Option<Span> {
-        self.re.find(s).map(|m| (m.start(), m.end()))
+        self.matcher.find_at(s, 0)
     }
 
     /// Go's `FindString`: "" when there is no match.
     pub fn find_string<'s>(&self, s: &'s str) -> &'s str {
         self.find(s).map_or("", |(a, b)| &s[a..b])
-    }
-
-    /// The leftmost-first match starting at or after `pos`, with its
-    /// groups (`None` for groups that did not participate).
-    fn captures_at(&self, s: &str, pos: usize) -> Option<Vec<Option<Span>>> {
-        let mut locs = self.re.capture_locations();
-        self.re.captures_read_at(&mut locs, s, pos)?;
-        Some((0..locs.len()).map(|i| locs.get(i)).collect())
     }
 
     /// Go's `allMatches`: up to `n` matches (all when `n < 0`), each with
@@ -90,11 +196,9 @@ impl GoRegex {
         let mut prev_end: Option<usize> = None;
         while (out.len() as i64) < limit && pos <= s.len() {
             let found = if groups {
-                self.captures_at(s, pos)
+                self.matcher.captures_at(s, pos)
             } else {
-                self.re
-                    .find_at(s, pos)
-                    .map(|m| vec![Some((m.start(), m.end()))])
+                self.matcher.find_at(s, pos).map(|m| vec![Some(m)])
             };
             let Some(m) = found else { break };
             let Some((start, end)) = m[0] else { break };
@@ -138,7 +242,7 @@ impl GoRegex {
     /// Go's `FindStringSubmatch`: the match and its groups, "" for groups
     /// that did not participate; `None` when there is no match.
     pub fn find_string_submatch<'s>(&self, s: &'s str) -> Option<Vec<&'s str>> {
-        let m = self.captures_at(s, 0)?;
+        let m = self.matcher.captures_at(s, 0)?;
         Some(
             m.into_iter()
                 .map(|g| g.map_or("", |(a, b)| &s[a..b]))
@@ -170,11 +274,9 @@ impl GoRegex {
         let mut search = 0usize;
         while search <= src.len() {
             let found = if groups {
-                self.captures_at(src, search)
+                self.matcher.captures_at(src, search)
             } else {
-                self.re
-                    .find_at(src, search)
-                    .map(|m| vec![Some((m.start(), m.end()))])
+                self.matcher.find_at(src, search).map(|m| vec![Some(m)])
             };
             let Some(m) = found else { break };
             let Some((start, end)) = m[0] else { break };
@@ -352,6 +454,32 @@ mod tests {
 
     fn re(expr: &str) -> GoRegex {
         GoRegex::compile(expr).unwrap()
+    }
+
+    #[test]
+    fn the_lazy_dfa_is_built_once_enough_text_was_searched_and_matches_agree() {
+        let r = re(r"(\w+)=(\d*)");
+        let text = "key=12 other= ünï=3 ".repeat(64);
+        let before = r.find_all_string_submatch(&text, -1);
+        let replaced_before = r.replace_all(&text, "${2}:$1");
+        assert!(r.matcher.full.get().is_none(), "one pass over short text");
+        for _ in 0..TEXT_BEFORE_LAZY_DFA / text.len() + 1 {
+            assert!(r.is_match(&text));
+        }
+        assert!(r.matcher.full.get().is_some());
+        assert_eq!(r.find_all_string_submatch(&text, -1), before);
+        assert_eq!(r.replace_all(&text, "${2}:$1"), replaced_before);
+        // Go's `\w` is ASCII: `ünï=3` has no match.
+        assert_eq!(before.len(), 2 * 64);
+        assert_eq!(before[1], ["other=", "other", ""]);
+    }
+
+    #[test]
+    fn searches_from_a_position_see_the_text_before_it() {
+        let r = re(r"\bb|^a");
+        assert_eq!(r.matcher.find_at("ab b", 1), Some((3, 4)));
+        assert_eq!(r.matcher.find_at("a", 0), Some((0, 1)));
+        assert_eq!(r.matcher.captures_at("xa", 1), None);
     }
 
     #[test]
