@@ -58,8 +58,9 @@ impl Clone for Matcher {
 impl Matcher {
     /// The configuration of `regex::RegexBuilder` with Go's nesting limit
     /// and a 256 MiB compiled-size limit; `lazy_dfa` says whether the lazy
-    /// DFA is built.
-    fn build(pattern: &str, lazy_dfa: bool) -> Result<meta::Regex, meta::BuildError> {
+    /// DFA is built. `None` past the size limit, the only way a pattern Go's
+    /// rules accepted can fail here.
+    fn build(pattern: &str, lazy_dfa: bool) -> Option<meta::Regex> {
         let config = meta::Config::new()
             .match_kind(MatchKind::LeftmostFirst)
             .utf8_empty(true)
@@ -70,11 +71,12 @@ impl Matcher {
             .configure(config)
             .syntax(re_syntax::Config::new().utf8(true).nest_limit(4096))
             .build(pattern)
+            .ok()
     }
 
-    fn new(pattern: String) -> Result<Matcher, meta::BuildError> {
+    fn new(pattern: String) -> Option<Matcher> {
         let first = Matcher::build(&pattern, false)?;
-        Ok(Matcher {
+        Some(Matcher {
             pattern,
             first,
             full: OnceLock::new(),
@@ -93,8 +95,8 @@ impl Matcher {
         // The pattern built once already; should the second build fail
         // anyway, the first goes on.
         match Matcher::build(&self.pattern, true) {
-            Ok(full) => self.full.get_or_init(|| full),
-            Err(_) => {
+            Some(full) => self.full.get_or_init(|| full),
+            None => {
                 self.searched.store(0, Ordering::Relaxed);
                 &self.first
             }
@@ -140,8 +142,7 @@ impl GoRegex {
     /// Go's `regexp.Compile`.
     pub fn compile(expr: &str) -> Result<GoRegex, SyntaxError> {
         let translated = syntax::translate(expr)?;
-        let matcher = Matcher::new(translated.pattern).map_err(|_| SyntaxError {
-            // Only the compiled-size limit can fail here.
+        let matcher = Matcher::new(translated.pattern).ok_or_else(|| SyntaxError {
             code: syntax::ErrorCode::Large,
             expr: expr.to_string(),
         })?;

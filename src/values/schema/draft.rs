@@ -3,7 +3,6 @@
 //! vocabularies, and the bundled meta-schemas (the documents published at
 //! json-schema.org, which v6 embeds so that no network is needed).
 
-use super::gourl::encloses;
 use super::json::Json;
 
 /// One draft of the specification.
@@ -47,6 +46,25 @@ const SUBSCHEMA_LOCATIONS: &[(&str, u32)] = &[
     ("prefixItems/[]", 2020),
 ];
 
+/// The keyword a subschema location starts at (`properties` for
+/// `properties/*`).
+fn keyword_of(location: &str) -> &str {
+    location
+        .split_once('/')
+        .map_or(location, |(keyword, _)| keyword)
+}
+
+/// Whether the subschema location `path` starts at the keyword `key`
+/// (`properties/*` at `properties`): the length is checked before any
+/// bytes are compared.
+fn starts_at_keyword(path: &str, key: &str) -> bool {
+    match path.as_bytes().get(key.len()) {
+        None => path.len() == key.len() && path == key,
+        Some(b'/') => path.as_bytes()[..key.len()] == *key.as_bytes(),
+        Some(_) => false,
+    }
+}
+
 impl Draft {
     /// Where this draft keeps subschemas.
     #[cfg(test)]
@@ -57,12 +75,14 @@ impl Draft {
             .map(|(path, _)| *path)
     }
 
-    /// [`Draft::subschemas`] that start at the keyword `key`.
+    /// [`Draft::subschemas`] that start at the keyword `key`. Called for
+    /// every member of every schema object, so most locations are ruled out
+    /// by one byte ([`starts_at_keyword`]) rather than a byte comparison.
     pub fn subschemas_at<'k>(&self, key: &'k str) -> impl Iterator<Item = &'static str> + 'k {
         let version = self.version;
         SUBSCHEMA_LOCATIONS
             .iter()
-            .filter(move |(path, since)| *since <= version && encloses(key, path))
+            .filter(move |(path, since)| *since <= version && starts_at_keyword(path, key))
             .map(|(path, _)| *path)
     }
 }
