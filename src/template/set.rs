@@ -111,7 +111,7 @@ pub struct ParseContext<'a> {
     left_delim: &'a str,
     right_delim: &'a str,
     max_stack_bytes: usize,
-    /// Sorted.
+    /// Sorted by [`by_length_then_bytes`].
     functions: Vec<&'a str>,
 }
 
@@ -147,7 +147,11 @@ impl ParseContext<'_> {
     /// The trees of template `name` and of the `{{define}}`s in `text`,
     /// for [`Templates::add_parsed`].
     pub fn parse(&self, name: &str, text: &str) -> Result<Vec<Tree>, ParseError> {
-        let is_function = |n: &str| self.functions.binary_search(&n).is_ok();
+        let is_function = |n: &str| {
+            self.functions
+                .binary_search_by(|f| by_length_then_bytes(f, n))
+                .is_ok()
+        };
         let options = ParseOptions {
             left_delim: self.left_delim,
             right_delim: self.right_delim,
@@ -158,6 +162,13 @@ impl ParseContext<'_> {
         };
         parse::parse(name, text, &options)
     }
+}
+
+/// The order of [`ParseContext`]'s function names. The parser looks up
+/// every identifier it meets; ordered by length first, most steps of the
+/// search compare two integers where the names' bytes were compared.
+fn by_length_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// A set of associated templates with their functions and options.
@@ -331,7 +342,7 @@ impl Templates {
     pub fn parse_context(&self) -> ParseContext<'_> {
         let mut functions: Vec<&str> = self.funcs.keys().map(String::as_str).collect();
         functions.extend(self.builtins.keys().copied());
-        functions.sort_unstable();
+        functions.sort_unstable_by(|a, b| by_length_then_bytes(a, b));
         ParseContext {
             left_delim: &self.left_delim,
             right_delim: &self.right_delim,
