@@ -11,8 +11,8 @@
 //! execute, which leaves that core idle.
 //!
 //! A schema's compile is used in one of two ways, once:
-//! - [`check_in_background`]: a copy of a chart's part of the merged
-//!   values goes to the worker, which compiles and checks while this
+//! - [`claim`], then [`Claim::check`]: a copy of a chart's part of the
+//!   merged values goes to the worker, which compiles and checks while this
 //!   thread executes the templates; the verdict is collected at the end
 //!   ([`Verdict::wait`]);
 //! - [`take`]: the compile itself is handed over, to check here.
@@ -134,7 +134,7 @@ fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
     }
 }
 
-/// A check started with [`check_in_background`].
+/// A check started with [`Claim::check`].
 pub(super) struct Verdict(Receiver<Result<(), SchemaError>>);
 
 impl Verdict {
@@ -144,52 +144,52 @@ impl Verdict {
     }
 }
 
-/// Whether this thread started a compile of exactly `schema` that is not
-/// used yet (so that [`check_in_background`] would take it).
-pub(super) fn is_waiting(schema: &[u8]) -> bool {
-    PENDING.with(|p| {
-        p.borrow()
-            .iter()
-            .any(|batch| unused_index(batch, schema).is_some())
-    })
+/// A background compile of one schema, set aside for one check
+/// ([`claim`]).
+pub(super) struct Claim {
+    index: usize,
+    requests: Sender<Request>,
 }
 
-/// Has the worker that compiles exactly `schema` (if this thread started
-/// one, and it is not used yet) check `instance` against it. The instance
-/// must come from `json::from_values_unshared` (see [`Instance`]); it comes
-/// back if no worker takes it.
-pub(super) fn check_in_background(schema: &[u8], instance: Json) -> Result<Verdict, Json> {
-    let Some((i, requests)) = claim(schema) else {
-        return Err(instance);
-    };
-    let (reply, verdict) = channel();
-    // A worker that is gone drops the request and its reply channel with
-    // it: the verdict then reads as a failed worker's.
-    let _ = requests.send(Request::Check(i, Instance(instance), reply));
-    Ok(Verdict(verdict))
+impl Claim {
+    /// Has the worker check `instance` against the claimed schema. The
+    /// instance must come from `json::from_values_unshared` (see
+    /// [`Instance`]).
+    pub(super) fn check(self, instance: Json) -> Verdict {
+        let (reply, verdict) = channel();
+        // A worker that is gone drops the request and its reply channel with
+        // it: the verdict then reads as a failed worker's.
+        let _ = self
+            .requests
+            .send(Request::Check(self.index, Instance(instance), reply));
+        Verdict(verdict)
+    }
+}
+
+/// Sets aside the first compile of exactly `schema` this thread started
+/// and has not used yet, for a check; `None` if there is none.
+pub(super) fn claim(schema: &[u8]) -> Option<Claim> {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let (batch, index) = p
+            .iter_mut()
+            .find_map(|batch| unused_index(batch, schema).map(|i| (batch, i)))?;
+        batch.used[index] = true;
+        Some(Claim {
+            index,
+            requests: batch.requests.clone(),
+        })
+    })
 }
 
 /// The background compile of exactly `schema`, waiting until the worker
 /// has compiled all it was given; `None` if none was started on this
 /// thread (or its worker failed).
 pub(super) fn take(schema: &[u8]) -> Option<Result<Compiled, SchemaError>> {
-    let (i, requests) = claim(schema)?;
+    let Claim { index, requests } = claim(schema)?;
     let (reply, handoff) = channel();
-    requests.send(Request::Take(i, reply)).ok()?;
+    requests.send(Request::Take(index, reply)).ok()?;
     handoff.recv().ok().map(|Handoff(result)| result)
-}
-
-/// The first unused schema with exactly these bytes, marked used, and the
-/// channel to its worker; `None` if there is none.
-fn claim(schema: &[u8]) -> Option<(usize, Sender<Request>)> {
-    PENDING.with(|p| {
-        let mut p = p.borrow_mut();
-        let (batch, i) = p
-            .iter_mut()
-            .find_map(|batch| unused_index(batch, schema).map(|i| (batch, i)))?;
-        batch.used[i] = true;
-        Some((i, batch.requests.clone()))
-    })
 }
 
 fn unused_index(batch: &Batch, schema: &[u8]) -> Option<usize> {
@@ -256,23 +256,21 @@ mod tests {
             let values = crate::yaml::from_yaml_map(yaml).expect("yaml");
             let instance = super::super::json::from_values(&values);
             compile_in_background(vec![SCHEMA.to_vec().into()]);
-            assert!(is_waiting(SCHEMA));
+            let claimed = claim(SCHEMA).expect("started");
+            assert!(claim(SCHEMA).is_none(), "claimed once");
             let unshared = super::super::json::from_values_unshared(&values);
-            let there = check_in_background(SCHEMA, unshared)
-                .expect("started")
-                .wait()
-                .expect("the worker answered");
+            let there = claimed.check(unshared).wait().expect("the worker answered");
             assert!(take(SCHEMA).is_none(), "the check used the compile");
             let here = super::super::check(SCHEMA, instance);
             assert_eq!(there, here, "{yaml}");
         }
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
-        assert!(!is_waiting(SCHEMA));
-        let unshared = super::super::json::from_values_unshared(&values);
-        let Err(back) = check_in_background(SCHEMA, unshared) else {
-            panic!("no compile of these bytes is under way");
-        };
-        let here = super::super::check(SCHEMA, back).expect_err("count is not an integer");
+        assert!(
+            claim(SCHEMA).is_none(),
+            "no compile of these bytes is under way"
+        );
+        let here = super::super::check(SCHEMA, super::super::json::from_values(&values))
+            .expect_err("count is not an integer");
         assert!(
             here.text().contains("got string, want integer"),
             "{}",
@@ -286,7 +284,7 @@ mod tests {
         compile_in_background(vec![SCHEMA.to_vec().into(), other.to_vec().into()]);
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
         let unshared = super::super::json::from_values_unshared(&values);
-        let verdict = check_in_background(other, unshared).expect("started");
+        let verdict = claim(other).expect("started").check(unshared);
         assert!(take(SCHEMA).expect("started").is_ok());
         let err = verdict.wait().expect("answered").expect_err("no name");
         assert_eq!(err.text(), "- at '': missing property 'name'\n");
@@ -322,5 +320,15 @@ mod tests {
         assert!(here
             .to_string()
             .contains("sub:\n- at '/port': maximum: got 11, want 10"));
+
+        // Checks never started in the background (a render that stopped
+        // first) still go to the compiles set aside for them.
+        compile_in_background(vec![SCHEMA.to_vec().into(), sub.to_vec().into()]);
+        let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
+        let pending = super::super::prepare_validation(&parent, &values);
+        assert!(take(SCHEMA).is_none(), "set aside for the check");
+        let unstarted = pending.run().expect_err("invalid");
+        assert_eq!(unstarted.to_string(), here.to_string());
+        assert_eq!(unstarted.violations(), here.violations());
     }
 }

@@ -46,14 +46,6 @@ const SUBSCHEMA_LOCATIONS: &[(&str, u32)] = &[
     ("prefixItems/[]", 2020),
 ];
 
-/// The keyword a subschema location starts at (`properties` for
-/// `properties/*`).
-fn keyword_of(location: &str) -> &str {
-    location
-        .split_once('/')
-        .map_or(location, |(keyword, _)| keyword)
-}
-
 /// Whether the subschema location `path` starts at the keyword `key`
 /// (`properties/*` at `properties`): the length is checked before any
 /// bytes are compared.

@@ -158,11 +158,12 @@ enum Job<'c> {
 enum Instance {
     /// To check on this thread.
     Here(Json),
-    /// To check on the background compile of the schema that waits for
-    /// them ([`background::is_waiting`]): built sharing nothing with the
-    /// values, to be moved there ([`PendingValidation::start_in_background`]).
+    /// To check on the background compile of the schema set aside for
+    /// them ([`background::claim`]): built sharing nothing with the values,
+    /// to be moved there ([`PendingValidation::start_in_background`], or
+    /// [`PendingValidation::run`] if that was not called).
     #[cfg(not(target_arch = "wasm32"))]
-    ForBackground(Json),
+    ForBackground(background::Claim, Json),
     /// Moved there; the verdict comes later.
     #[cfg(not(target_arch = "wasm32"))]
     There(background::Verdict),
@@ -176,13 +177,10 @@ impl PendingValidation<'_> {
     pub fn start_in_background(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]
         for job in &mut self.jobs {
-            if let Job::Check { schema, values, .. } = job {
+            if let Job::Check { values, .. } = job {
                 *values = match std::mem::replace(values, Instance::Here(Json::Null)) {
-                    Instance::ForBackground(instance) => {
-                        match background::check_in_background(schema, instance) {
-                            Ok(verdict) => Instance::There(verdict),
-                            Err(instance) => Instance::Here(instance),
-                        }
+                    Instance::ForBackground(claim, instance) => {
+                        Instance::There(claim.check(instance))
                     }
                     unchanged => unchanged,
                 };
@@ -204,11 +202,9 @@ impl PendingValidation<'_> {
                     let outcome = match values {
                         Instance::Here(instance) => check(schema, instance),
                         #[cfg(not(target_arch = "wasm32"))]
-                        Instance::ForBackground(instance) => check(schema, instance),
+                        Instance::ForBackground(claim, instance) => wait_for(claim.check(instance)),
                         #[cfg(not(target_arch = "wasm32"))]
-                        Instance::There(verdict) => verdict
-                            .wait()
-                            .unwrap_or_else(|| Err(schema_problem(WORKER_FAILED.to_string()))),
+                        Instance::There(verdict) => wait_for(verdict),
                     };
                     if let Err(e) = outcome {
                         text.push_str(&format!("{chart}:\n{}", e.text));
@@ -241,15 +237,22 @@ impl PendingValidation<'_> {
     }
 }
 
+/// A background check's verdict, once its worker gives it.
+#[cfg(not(target_arch = "wasm32"))]
+fn wait_for(verdict: background::Verdict) -> Result<(), SchemaError> {
+    verdict
+        .wait()
+        .unwrap_or_else(|| Err(schema_problem(WORKER_FAILED.to_string())))
+}
+
 /// Helm's `ValidateAgainstSchema`'s walk: this chart's schema, then each
 /// subchart's with the values under its name.
 fn collect_jobs<'c>(chart: &'c Chart, values: &Map, jobs: &mut Vec<Job<'c>>) {
     if let Some(schema) = &chart.schema {
         #[cfg(not(target_arch = "wasm32"))]
-        let values = if background::is_waiting(schema) {
-            Instance::ForBackground(json::from_values_unshared(values))
-        } else {
-            Instance::Here(json::from_values(values))
+        let values = match background::claim(schema) {
+            Some(claim) => Instance::ForBackground(claim, json::from_values_unshared(values)),
+            None => Instance::Here(json::from_values(values)),
         };
         #[cfg(target_arch = "wasm32")]
         let values = Instance::Here(json::from_values(values));
