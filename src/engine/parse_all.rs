@@ -63,30 +63,30 @@ pub(super) fn parse_all(
     } else {
         vec![None; files.len()]
     };
+    // The templates no earlier render left trees for.
+    let fresh: Vec<usize> = (0..files.len()).filter(|&i| results[i].is_none()).collect();
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(mut ahead) = super::parse_ahead::finish(context) {
-        for (i, &(name, text)) in files.iter().enumerate() {
-            if results[i].is_some() {
-                continue;
-            }
-            if let Some(trees) = ahead.take(name, text).map(shared) {
-                if keep {
-                    keep_trees((name, text), &trees);
-                }
-                results[i] = Some(Ok(trees));
-            }
+        for &i in &fresh {
+            let (name, text) = files[i];
+            results[i] = ahead.take(name, text).map(|trees| Ok(shared(trees)));
         }
     }
-    let missing: Vec<usize> = (0..files.len()).filter(|&i| results[i].is_none()).collect();
+    let missing: Vec<usize> = fresh
+        .iter()
+        .copied()
+        .filter(|&i| results[i].is_none())
+        .collect();
     let to_parse: Vec<(&str, &str)> = missing.iter().map(|&i| files[i]).collect();
     for (i, parsed) in missing.into_iter().zip(parse_files(context, &to_parse)) {
-        let parsed = parsed.map(shared);
-        if keep {
-            if let Ok(trees) = &parsed {
+        results[i] = Some(parsed.map(shared));
+    }
+    if keep {
+        for &i in &fresh {
+            if let Some(Ok(trees)) = &results[i] {
                 keep_trees(files[i], trees);
             }
         }
-        results[i] = Some(parsed);
     }
     results.into_iter().flatten().collect()
 }
