@@ -111,6 +111,7 @@ fn list_items(value: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Classifies one document of `path` with head `head`.
+#[inline(never)]
 pub fn classify(path: &str, content: &str, head: &SimpleHead) -> HookKind {
     let Some(annotations) = head.annotations() else {
         return HookKind::NotAHook;

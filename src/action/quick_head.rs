@@ -75,6 +75,7 @@ impl<'a> Iterator for LineSplit<'a> {
 const MAX_KEY_BYTES: usize = 1000;
 
 /// Reads `doc`'s head when the document is in the subset, `None` otherwise.
+#[inline(never)]
 pub(super) fn read_head(doc: &str) -> Option<SimpleHead> {
     if !plain_text(doc) {
         return None;

@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use super::{ErrorDetails, ErrorKind, RenderOptions};
+use crate::action::TemplateOutput;
 use crate::chart::{load, Chart, File};
 use crate::template::{ExecOptions, Host};
 use crate::value::{Map, Value};
@@ -59,20 +60,41 @@ pub fn render_chart(
         let request = Request::parse(options, RENDER_KEYS)?;
         let chart = load_chart(source)?;
         let options = request.render_options()?;
-        match super::render_chart(chart, &options, &|p| request.read_file(p), host) {
-            Ok(out) => {
-                let result = super::json::template_output_wire(&out);
-                output = Some(out.stream);
-                Ok(result)
-            }
-            Err(failure) => {
-                let mut details = failure.details;
-                details.output = failure.error.stdout;
-                Err(details)
-            }
-        }
+        let (result, stream) = wire_result(render_loaded(chart, &options, &request, host)?);
+        output = Some(stream);
+        Ok(result)
     });
     RenderAnswer { json, output }
+}
+
+/// [`super::render_chart`] with `--set-file` paths read from the request's
+/// `files`; a failure becomes its error details, carrying the partial
+/// output `helm template --debug` prints.
+///
+/// This and [`wire_result`] are out of line so that `renderChart` is not
+/// one function holding the whole render and the building of its answer:
+/// V8's optimizing tier compiles a hot function whole, with memory that
+/// grows with the function's size.
+#[inline(never)]
+fn render_loaded(
+    chart: Chart,
+    options: &RenderOptions,
+    request: &Request,
+    host: Option<Rc<dyn Host>>,
+) -> Result<TemplateOutput, Box<ErrorDetails>> {
+    super::render_chart(chart, options, &|p| request.read_file(p), host).map_err(|failure| {
+        let mut details = failure.details;
+        details.output = failure.error.stdout;
+        details
+    })
+}
+
+/// A successful render as `renderChart` answers it: the `ok` result
+/// ([`super::json::template_output_wire`]) and, apart from it, the stream.
+#[inline(never)]
+fn wire_result(out: TemplateOutput) -> (Value, String) {
+    let result = super::json::template_output_wire(&out);
+    (result, out.stream)
 }
 
 /// `renderTemplate`: the rendered text.

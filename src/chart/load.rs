@@ -196,8 +196,22 @@ fn utf8_problem(bad: &[u8]) -> &'static str {
 /// One `LoadFiles` call (subcharts recursively), without the parent links.
 fn load_one(files: Vec<File>, warnings: &mut Vec<String>) -> Result<Chart, String> {
     let mut chart = Chart::default();
+    let mut meta = read_chart_yaml(&files, &mut chart)?;
+    let subcharts = sort_files(files, &mut chart, &mut meta, warnings)?;
+    let Some(meta) = meta else {
+        return Err("Chart.yaml file is missing".to_string());
+    };
+    chart.metadata = meta.validate()?;
+    load_subcharts(&mut chart, subcharts, warnings)?;
+    Ok(chart)
+}
+
+/// `LoadFiles`' first pass: `Chart.yaml` read into the metadata (`None`
+/// without one) and each `values.yaml`'s raw bytes kept in `chart`.
+#[inline(never)]
+fn read_chart_yaml(files: &[File], chart: &mut Chart) -> Result<Option<MetadataState>, String> {
     let mut meta: Option<MetadataState> = None;
-    for f in &files {
+    for f in files {
         if f.name == "values.yaml" {
             chart.raw_values.push(f.data.clone());
         }
@@ -212,26 +226,27 @@ fn load_one(files: Vec<File>, warnings: &mut Vec<String>) -> Result<Chart, Strin
             }
         }
     }
+    Ok(meta)
+}
 
+/// `LoadFiles`' second pass: every file but `Chart.yaml` put where it
+/// belongs in `chart` (the deprecated requirements files into `meta` too);
+/// the files under `charts/` are handed back grouped by subchart, their
+/// names relative to `charts/`.
+#[inline(never)]
+fn sort_files(
+    files: Vec<File>,
+    chart: &mut Chart,
+    meta: &mut Option<MetadataState>,
+    warnings: &mut Vec<String>,
+) -> Result<BTreeMap<String, Vec<File>>, String> {
     let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
     for f in files {
         let name = f.name.as_str();
         match name {
             "Chart.yaml" => {}
-            "Chart.lock" | "requirements.lock" => {
-                let text = yaml_text(&f.data).map_err(|e| format!("cannot load {name}: {e}"))?;
-                chart.lock = decode_lock(text).map_err(|e| format!("cannot load {name}: {e}"))?;
-                if name == "requirements.lock" {
-                    let state = meta.get_or_insert_with(MetadataState::default);
-                    if state.api_version() != "v1" {
-                        warnings.push(
-                            "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock."
-                                .to_string(),
-                        );
-                    } else {
-                        chart.files.push(f);
-                    }
-                }
+            "Chart.lock" | "requirements.lock" | "requirements.yaml" => {
+                read_dependency_file(f, chart, meta, warnings)?;
             }
             "values.yaml" => {
                 let text =
@@ -240,23 +255,6 @@ fn load_one(files: Vec<File>, warnings: &mut Vec<String>) -> Result<Chart, Strin
                     .map_err(|e| format!("cannot load values.yaml: {e}"))?;
             }
             "values.schema.json" => chart.schema = Some(f.data),
-            "requirements.yaml" => {
-                let state = meta.get_or_insert_with(MetadataState::default);
-                if state.api_version() != "v1" {
-                    warnings.push(
-                        "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml."
-                            .to_string(),
-                    );
-                }
-                let text = yaml_text(&f.data)
-                    .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
-                state
-                    .overlay(text)
-                    .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
-                if state.api_version() == "v1" {
-                    chart.files.push(f);
-                }
-            }
             _ if name.starts_with("templates/") => chart.templates.push(f),
             _ if name.starts_with("charts/") => {
                 if go_ext(name) == ".prov" {
@@ -274,12 +272,63 @@ fn load_one(files: Vec<File>, warnings: &mut Vec<String>) -> Result<Chart, Strin
             _ => chart.files.push(f),
         }
     }
+    Ok(subcharts)
+}
 
-    let Some(meta) = meta else {
-        return Err("Chart.yaml file is missing".to_string());
-    };
-    chart.metadata = meta.validate()?;
+/// A dependency file as `LoadFiles` reads it: `Chart.lock` and the
+/// deprecated `requirements.lock` into `chart.lock`, the deprecated
+/// `requirements.yaml` into the metadata. The deprecated ones are also kept
+/// as files in a `v1` chart and bring a warning in a `v2` chart.
+#[inline(never)]
+fn read_dependency_file(
+    f: File,
+    chart: &mut Chart,
+    meta: &mut Option<MetadataState>,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    let name = f.name.as_str();
+    if name == "requirements.yaml" {
+        let state = meta.get_or_insert_with(MetadataState::default);
+        if state.api_version() != "v1" {
+            warnings.push(
+                "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml."
+                    .to_string(),
+            );
+        }
+        let text = yaml_text(&f.data).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+        state
+            .overlay(text)
+            .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+        if state.api_version() == "v1" {
+            chart.files.push(f);
+        }
+        return Ok(());
+    }
+    let text = yaml_text(&f.data).map_err(|e| format!("cannot load {name}: {e}"))?;
+    chart.lock = decode_lock(text).map_err(|e| format!("cannot load {name}: {e}"))?;
+    if name == "requirements.lock" {
+        let state = meta.get_or_insert_with(MetadataState::default);
+        if state.api_version() != "v1" {
+            warnings.push(
+                "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock."
+                    .to_string(),
+            );
+        } else {
+            chart.files.push(f);
+        }
+    }
+    Ok(())
+}
 
+/// `LoadFiles`' last step: each subchart (a `.tgz` or a directory's files,
+/// by name under `charts/`; names starting with `_` or `.` skipped) loaded
+/// and added to `chart`'s dependencies.
+#[inline(never)]
+fn load_subcharts(
+    chart: &mut Chart,
+    subcharts: BTreeMap<String, Vec<File>>,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
     for (sub, files) in subcharts {
         if sub.starts_with('_') || sub.starts_with('.') {
             continue;
@@ -319,7 +368,7 @@ fn load_one(files: Vec<File>, warnings: &mut Vec<String>) -> Result<Chart, Strin
             }
         }
     }
-    Ok(chart)
+    Ok(())
 }
 
 /// Go's `filepath.Ext`: the suffix from the last `.` of the last element.

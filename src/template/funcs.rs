@@ -79,6 +79,10 @@ pub(crate) fn builtins() -> BTreeMap<&'static str, Func> {
 /// Runs a builtin other than `and`, `or` and `call` on already converted
 /// arguments. Errors are the Go error texts (the caller adds
 /// `error calling NAME: `).
+///
+/// The larger builtins (`index`, `slice`, `html`, `js`) stay out of line
+/// (`#[inline(never)]`): this dispatcher is hot, and V8's optimizing tier
+/// compiles a function whole, with memory that grows with its size.
 pub(crate) fn run(b: Builtin, args: Vec<Rv>) -> Result<Rv, String> {
     let mut args = args.into_iter();
     let mut next = || args.next().unwrap_or(Rv::Invalid);
@@ -187,6 +191,7 @@ fn index_arg(index: &Rv, cap: usize) -> Result<usize, String> {
 }
 
 /// Go's `index`: `index x 1 2` is `x[1][2]`.
+#[inline(never)]
 fn index(item: Rv, indexes: Vec<Rv>) -> Result<Rv, String> {
     let mut item = match item.concrete() {
         None => return Err("index of untyped nil".into()),
@@ -262,6 +267,7 @@ fn map_key(index: &Rv) -> Result<std::rc::Rc<str>, String> {
 }
 
 /// Go's `slice`: `slice x 1 2` is `x[1:2]`, `slice x 1 2 3` is `x[1:2:3]`.
+#[inline(never)]
 fn slice(item: Rv, indexes: Vec<Rv>) -> Result<Rv, String> {
     let item = match item.concrete() {
         None => return Err("slice of untyped nil".into()),
@@ -504,6 +510,7 @@ pub(crate) fn eval_args(args: Vec<Value>) -> String {
 }
 
 /// Go's `HTMLEscapeString`.
+#[inline(never)]
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -521,6 +528,7 @@ pub fn html_escape(s: &str) -> String {
 }
 
 /// Go's `JSEscapeString`.
+#[inline(never)]
 pub fn js_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

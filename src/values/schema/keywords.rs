@@ -158,66 +158,7 @@ impl<'a> ObjCompiler<'a> {
             }
         }
         if self.has_vocab("validation") {
-            if let Some(t) = self.get("type") {
-                self.s().types = new_types(t);
-            }
-            if let Some(arr) = self.get("enum").and_then(Json::as_array) {
-                let mut types = Types::default();
-                for item in arr {
-                    types.add(type_of(item));
-                }
-                self.s().enumeration = Some((arr.to_vec(), types));
-            }
-            let multiple_of = self.num_val("multipleOf");
-            let mut maximum = self.num_val("maximum");
-            let exclusive_maximum = if self.boolean("exclusiveMaximum") {
-                maximum.take()
-            } else {
-                self.num_val("exclusiveMaximum")
-            };
-            let mut minimum = self.num_val("minimum");
-            let exclusive_minimum = if self.boolean("exclusiveMinimum") {
-                minimum.take()
-            } else {
-                self.num_val("exclusiveMinimum")
-            };
-            let min_length = self.int_val("minLength");
-            let max_length = self.int_val("maxLength");
-            let pattern = match self.get("pattern").and_then(Json::as_str) {
-                Some(p) => Some(Rc::new(GoRegex::compile(p).map_err(|e| {
-                    CompileError::Error(format!(
-                        "invalid regex {} at {}: {e}",
-                        go_quote(p),
-                        go_quote(&self.format_loc("pattern"))
-                    ))
-                })?)),
-                None => None,
-            };
-            let min_items = self.int_val("minItems");
-            let max_items = self.int_val("maxItems");
-            let unique_items = self.boolean("uniqueItems");
-            let max_properties = self.int_val("maxProperties");
-            let min_properties = self.int_val("minProperties");
-            let required = self
-                .get("required")
-                .and_then(Json::as_array)
-                .map(to_strings)
-                .unwrap_or_default();
-            let s = self.s();
-            s.multiple_of = multiple_of;
-            s.maximum = maximum;
-            s.exclusive_maximum = exclusive_maximum;
-            s.minimum = minimum;
-            s.exclusive_minimum = exclusive_minimum;
-            s.min_length = min_length;
-            s.max_length = max_length;
-            s.pattern = pattern;
-            s.min_items = min_items;
-            s.max_items = max_items;
-            s.unique_items = unique_items;
-            s.max_properties = max_properties;
-            s.min_properties = min_properties;
-            s.required = required;
+            self.draft4_validation()?;
         }
         if self.assert_format() {
             if let Some(f) = self.get("format").and_then(Json::as_str) {
@@ -225,6 +166,75 @@ impl<'a> ObjCompiler<'a> {
                 self.s().format = format;
             }
         }
+        Ok(())
+    }
+
+    /// Draft 4's validation vocabulary: `type`, `enum`, the numeric and
+    /// length limits, `pattern`, `uniqueItems`, `required`. Out of line so
+    /// that compiling a schema's keywords is not one function too large for
+    /// V8's optimizing tier to compile cheaply.
+    #[inline(never)]
+    fn draft4_validation(&mut self) -> Result<()> {
+        if let Some(t) = self.get("type") {
+            self.s().types = new_types(t);
+        }
+        if let Some(arr) = self.get("enum").and_then(Json::as_array) {
+            let mut types = Types::default();
+            for item in arr {
+                types.add(type_of(item));
+            }
+            self.s().enumeration = Some((arr.to_vec(), types));
+        }
+        let multiple_of = self.num_val("multipleOf");
+        let mut maximum = self.num_val("maximum");
+        let exclusive_maximum = if self.boolean("exclusiveMaximum") {
+            maximum.take()
+        } else {
+            self.num_val("exclusiveMaximum")
+        };
+        let mut minimum = self.num_val("minimum");
+        let exclusive_minimum = if self.boolean("exclusiveMinimum") {
+            minimum.take()
+        } else {
+            self.num_val("exclusiveMinimum")
+        };
+        let min_length = self.int_val("minLength");
+        let max_length = self.int_val("maxLength");
+        let pattern = match self.get("pattern").and_then(Json::as_str) {
+            Some(p) => Some(Rc::new(GoRegex::compile(p).map_err(|e| {
+                CompileError::Error(format!(
+                    "invalid regex {} at {}: {e}",
+                    go_quote(p),
+                    go_quote(&self.format_loc("pattern"))
+                ))
+            })?)),
+            None => None,
+        };
+        let min_items = self.int_val("minItems");
+        let max_items = self.int_val("maxItems");
+        let unique_items = self.boolean("uniqueItems");
+        let max_properties = self.int_val("maxProperties");
+        let min_properties = self.int_val("minProperties");
+        let required = self
+            .get("required")
+            .and_then(Json::as_array)
+            .map(to_strings)
+            .unwrap_or_default();
+        let s = self.s();
+        s.multiple_of = multiple_of;
+        s.maximum = maximum;
+        s.exclusive_maximum = exclusive_maximum;
+        s.minimum = minimum;
+        s.exclusive_minimum = exclusive_minimum;
+        s.min_length = min_length;
+        s.max_length = max_length;
+        s.pattern = pattern;
+        s.min_items = min_items;
+        s.max_items = max_items;
+        s.unique_items = unique_items;
+        s.max_properties = max_properties;
+        s.min_properties = min_properties;
+        s.required = required;
         Ok(())
     }
 
