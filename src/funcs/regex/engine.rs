@@ -28,8 +28,10 @@ pub type Span = (usize, usize);
 ///
 /// Building the lazy DFA compiles the pattern a second time, reversed, which
 /// is about half of what compiling costs; most regexes in charts look at a
-/// version string or a value once. A bounded backtracker, a one-pass DFA or
-/// the PikeVM search such short texts as fast as a lazy DFA would.
+/// version string or a value once. The engines of the first build (bounded
+/// backtracker, one-pass DFA, PikeVM) are slower per byte, which matters
+/// only for a regex that searches much text: past this much, it gets the
+/// lazy DFA too.
 const TEXT_BEFORE_LAZY_DFA: usize = 16 << 10;
 
 /// One pattern in two builds of the meta engine, which give the same
