@@ -230,7 +230,7 @@ fn read_chart_yaml(files: &[File], chart: &mut Chart) -> Result<Option<MetadataS
 }
 
 /// `LoadFiles`' second pass: every file but `Chart.yaml` put where it
-/// belongs in `chart` (the deprecated requirements files into `meta` too);
+/// belongs in `chart` (`requirements.yaml` into `meta` too);
 /// the files under `charts/` are handed back grouped by subchart, their
 /// names relative to `charts/`.
 #[inline(never)]
@@ -245,9 +245,8 @@ fn sort_files(
         let name = f.name.as_str();
         match name {
             "Chart.yaml" => {}
-            "Chart.lock" | "requirements.lock" | "requirements.yaml" => {
-                read_dependency_file(f, chart, meta, warnings)?;
-            }
+            "requirements.yaml" => read_requirements(f, chart, meta, warnings)?,
+            "Chart.lock" | "requirements.lock" => read_lock(f, chart, meta, warnings)?,
             "values.yaml" => {
                 let text =
                     yaml_text(&f.data).map_err(|e| format!("cannot load values.yaml: {e}"))?;
@@ -275,49 +274,65 @@ fn sort_files(
     Ok(subcharts)
 }
 
-/// A dependency file as `LoadFiles` reads it: `Chart.lock` and the
-/// deprecated `requirements.lock` into `chart.lock`, the deprecated
-/// `requirements.yaml` into the metadata. The deprecated ones are also kept
-/// as files in a `v1` chart and bring a warning in a `v2` chart.
+/// The deprecated `requirements.yaml`, as `LoadFiles` reads it: into the
+/// metadata, kept as a file in a `v1` chart, with a warning in a `v2` one.
 #[inline(never)]
-fn read_dependency_file(
+fn read_requirements(
+    f: File,
+    chart: &mut Chart,
+    meta: &mut Option<MetadataState>,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    let state = meta.get_or_insert_with(MetadataState::default);
+    warn_unless_v1(
+        state,
+        warnings,
+        "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.",
+    );
+    let text = yaml_text(&f.data).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+    state
+        .overlay(text)
+        .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+    if state.api_version() == "v1" {
+        chart.files.push(f);
+    }
+    Ok(())
+}
+
+/// `Chart.lock` or the deprecated `requirements.lock`, as `LoadFiles`
+/// reads them: into `chart.lock`; the deprecated one is also kept as a file
+/// in a `v1` chart, with a warning in a `v2` one.
+#[inline(never)]
+fn read_lock(
     f: File,
     chart: &mut Chart,
     meta: &mut Option<MetadataState>,
     warnings: &mut Vec<String>,
 ) -> Result<(), String> {
     let name = f.name.as_str();
-    if name == "requirements.yaml" {
-        let state = meta.get_or_insert_with(MetadataState::default);
-        if state.api_version() != "v1" {
-            warnings.push(
-                "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml."
-                    .to_string(),
-            );
-        }
-        let text = yaml_text(&f.data).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
-        state
-            .overlay(text)
-            .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
-        if state.api_version() == "v1" {
-            chart.files.push(f);
-        }
-        return Ok(());
-    }
     let text = yaml_text(&f.data).map_err(|e| format!("cannot load {name}: {e}"))?;
     chart.lock = decode_lock(text).map_err(|e| format!("cannot load {name}: {e}"))?;
     if name == "requirements.lock" {
         let state = meta.get_or_insert_with(MetadataState::default);
-        if state.api_version() != "v1" {
-            warnings.push(
-                "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock."
-                    .to_string(),
-            );
-        } else {
+        if warn_unless_v1(
+            state,
+            warnings,
+            "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock.",
+        ) {
             chart.files.push(f);
         }
     }
     Ok(())
+}
+
+/// Whether the chart is `apiVersion: v1`; if not, Helm's deprecation
+/// `warning` is added.
+fn warn_unless_v1(state: &MetadataState, warnings: &mut Vec<String>, warning: &str) -> bool {
+    let v1 = state.api_version() == "v1";
+    if !v1 {
+        warnings.push(warning.to_string());
+    }
+    v1
 }
 
 /// `LoadFiles`' last step: each subchart (a `.tgz` or a directory's files,

@@ -51,7 +51,7 @@ const SUBSCHEMA_LOCATIONS: &[(&str, u32)] = &[
 /// bytes are compared.
 fn starts_at_keyword(path: &str, key: &str) -> bool {
     match path.as_bytes().get(key.len()) {
-        None => path.len() == key.len() && path == key,
+        None => path == key,
         Some(b'/') => path.as_bytes()[..key.len()] == *key.as_bytes(),
         Some(_) => false,
     }
