@@ -8,6 +8,12 @@
 //!
 //! Past the end of input the reader yields NUL, Go's end-of-input marker.
 //!
+//! The scanner counts in characters, as Go does (`unread`, `cache(n)` and
+//! marks), while the reader walks the UTF-8 text itself: it keeps the byte
+//! offset of the current character beside its index, and decodes only the
+//! few characters the scanner looks ahead at. Input that is all ASCII
+//! (nearly every chart's YAML) needs no decoding at all.
+//!
 //! go-yaml's byte-order-mark test between tokens looks at the start of its
 //! internal buffer rather than at the current character; the reader tracks
 //! where that buffer starts so the scanner can reproduce it.
@@ -17,10 +23,19 @@ use super::syntax::{ErrorKind, Mark, SyntaxError};
 /// The size of Go's raw input buffer.
 const RAW_CHUNK: usize = 512;
 
+const BOM: char = '\u{feff}';
+
 pub(crate) struct Reader {
-    chars: Vec<char>,
-    /// Index of the next unread character.
-    pub pos: usize,
+    /// The input after any byte order mark.
+    text: String,
+    /// Index of the next unread character (it may pass the end, by the
+    /// NULs Go appends there).
+    pos: usize,
+    /// Where character `pos` starts in `text` (at most its length).
+    byte: usize,
+    /// Where the first non-ASCII character at or after `byte` starts (or
+    /// the length): up to there, characters are bytes.
+    ascii_until: usize,
     /// Number of characters decoded (checked) so far.
     decoded: usize,
     /// Byte offset in the input up to which characters are decoded.
@@ -31,47 +46,58 @@ pub(crate) struct Reader {
     eof: bool,
     /// End-of-input NULs Go has appended (each counts as unread).
     nuls: usize,
-    /// Index of the character at the start of Go's buffer.
+    /// Where the character at the start of Go's buffer starts in `text`.
     buffer_start: usize,
-    /// The input after any byte order mark (for copying runs of characters
-    /// as text).
-    text: String,
-    /// Where each character starts in `text`, and its length last; `None`
-    /// when every character is ASCII, so that character and byte offsets
-    /// are the same.
-    starts: Option<Vec<usize>>,
-    /// Index of the first character go-yaml does not allow (or the length).
+    /// Where the first character go-yaml does not allow starts in `text`
+    /// (or its length).
     first_disallowed: usize,
 }
 
-/// The characters of `text` and where each starts, then the length, and
-/// the index of the first character go-yaml does not allow, if any. Runs
-/// of allowed ASCII (most of any YAML file) are copied without decoding.
-fn decode_with_starts(text: &str) -> (Vec<char>, Vec<usize>, Option<usize>) {
+/// Where the first non-ASCII byte at or after `from` is in `bytes`, or
+/// the length.
+fn non_ascii_from(bytes: &[u8], from: usize) -> usize {
+    // Whole blocks are tested a word at a time (`is_ascii`): a long
+    // stretch of ASCII costs little.
+    const BLOCK: usize = 64;
+    let mut at = from;
+    while at + BLOCK <= bytes.len() && bytes[at..at + BLOCK].is_ascii() {
+        at += BLOCK;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map_or(bytes.len(), |i| at + i)
+}
+
+/// The length of the UTF-8 sequence that `lead` starts.
+#[inline]
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7f => 1,
+        0x80..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+/// Where the first character go-yaml does not allow starts in `text`, if
+/// anywhere. Runs of allowed ASCII (most of any YAML file) are skipped
+/// without decoding.
+fn first_disallowed(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut chars = Vec::with_capacity(bytes.len());
-    let mut starts = Vec::with_capacity(bytes.len() + 1);
-    let mut first_disallowed = None;
     let mut at = 0;
     while at < bytes.len() {
-        let run = bytes[at..]
+        at += bytes[at..]
             .iter()
             .position(|&b| !allowed_ascii(b))
             .unwrap_or(bytes.len() - at);
-        chars.extend(bytes[at..at + run].iter().map(|&b| char::from(b)));
-        starts.extend(at..at + run);
-        at += run;
-        if let Some(c) = text[at..].chars().next() {
-            if first_disallowed.is_none() && !allowed(c) {
-                first_disallowed = Some(chars.len());
-            }
-            chars.push(c);
-            starts.push(at);
-            at += c.len_utf8();
+        let c = text[at..].chars().next()?;
+        if !allowed(c) {
+            return Some(at);
         }
+        at += c.len_utf8();
     }
-    starts.push(bytes.len());
-    (chars, starts, first_disallowed)
+    None
 }
 
 /// [`allowed`] for an ASCII byte.
@@ -100,21 +126,16 @@ impl Reader {
         // go-yaml's parser reads an empty document as a single line break.
         let text = if text.is_empty() { "\n" } else { text };
         let total_bytes = text.len();
-        let (body, bom_len) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (rest, 3),
+        let (body, bom_len) = match text.strip_prefix(BOM) {
+            Some(rest) => (rest, BOM.len_utf8()),
             None => (text, 0),
         };
-        let (chars, first_disallowed, starts): (Vec<char>, _, _) = if body.is_ascii() {
-            let bad = body.bytes().position(|b| !allowed_ascii(b));
-            (body.bytes().map(char::from).collect(), bad, None)
-        } else {
-            let (chars, starts, bad) = decode_with_starts(body);
-            (chars, bad, Some(starts))
-        };
-        let first_disallowed = first_disallowed.unwrap_or(chars.len());
+        let first_disallowed = first_disallowed(body);
         Reader {
-            chars,
+            text: body.to_string(),
             pos: 0,
+            byte: 0,
+            ascii_until: non_ascii_from(body.as_bytes(), 0),
             decoded: 0,
             decoded_bytes: bom_len,
             raw_end: total_bytes.min(RAW_CHUNK),
@@ -122,24 +143,114 @@ impl Reader {
             eof: false,
             nuls: 0,
             buffer_start: 0,
-            text: body.to_string(),
-            starts,
-            first_disallowed,
+            first_disallowed: first_disallowed.unwrap_or(body.len()),
         }
     }
 
     /// The character `k` places ahead, or NUL past the end.
     #[inline]
     pub(crate) fn at(&self, k: usize) -> char {
-        self.chars.get(self.pos + k).copied().unwrap_or('\0')
+        let at = self.byte + k;
+        if at < self.ascii_until {
+            char::from(self.text.as_bytes()[at])
+        } else if self.ascii_until == self.text.len() {
+            '\0'
+        } else {
+            self.decode_at(k)
+        }
     }
 
-    /// The next (at most) `n` characters that are in the input, without
-    /// the NULs past its end.
+    /// [`Reader::at`] past a non-ASCII character.
+    fn decode_at(&self, k: usize) -> char {
+        let bytes = self.text.as_bytes();
+        let mut at = self.byte;
+        for _ in 0..k {
+            match bytes.get(at) {
+                Some(&b) => at += utf8_len(b),
+                None => return '\0',
+            }
+        }
+        self.text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .unwrap_or('\0')
+    }
+
+    /// The characters from the current one on, then NULs without end.
     #[inline]
-    pub(crate) fn ahead(&self, n: usize) -> &[char] {
-        let from = self.pos.min(self.chars.len());
-        &self.chars[from..self.pos.saturating_add(n).min(self.chars.len())]
+    pub(crate) fn chars_ahead(&self) -> impl Iterator<Item = char> + '_ {
+        self.chars_from(self.byte)
+    }
+
+    /// The characters from byte offset `at` on, then NULs without end.
+    #[inline]
+    fn chars_from(&self, at: usize) -> impl Iterator<Item = char> + '_ {
+        self.text[at..].chars().chain(std::iter::repeat('\0'))
+    }
+
+    /// The next `n` characters as bytes, when those in the text are all
+    /// ASCII (fewer than `n` bytes near the end: NULs come after them).
+    #[inline]
+    pub(crate) fn ascii_ahead(&self, n: usize) -> Option<&[u8]> {
+        let end = (self.byte + n).min(self.text.len());
+        (end <= self.ascii_until).then(|| &self.text.as_bytes()[self.byte..end])
+    }
+
+    /// How many of the next `limit` characters (NULs past the end
+    /// included) satisfy `f`, stopping at the first that does not.
+    #[inline]
+    pub(crate) fn count_while(&self, limit: usize, f: impl Fn(char) -> bool) -> usize {
+        let ascii = (self.ascii_until - self.byte).min(limit);
+        let bytes = &self.text.as_bytes()[self.byte..self.byte + ascii];
+        match bytes.iter().position(|&b| !f(char::from(b))) {
+            Some(n) => n,
+            None if ascii == limit => limit,
+            None => {
+                let rest = limit - ascii;
+                let more = self
+                    .chars_from(self.byte + ascii)
+                    .take(rest)
+                    .position(|c| !f(c));
+                ascii + more.unwrap_or(rest)
+            }
+        }
+    }
+
+    /// Where the character `n` places ahead starts (the end past it).
+    #[inline]
+    fn byte_ahead(&self, n: usize) -> usize {
+        if self.byte + n <= self.ascii_until || self.ascii_until == self.text.len() {
+            return (self.byte + n).min(self.text.len());
+        }
+        let bytes = self.text.as_bytes();
+        let mut at = self.byte;
+        for _ in 0..n {
+            match bytes.get(at) {
+                Some(&b) => at += utf8_len(b),
+                None => break,
+            }
+        }
+        at
+    }
+
+    /// Consumes `n` characters (NULs past the end included).
+    #[inline]
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.pos += n;
+        let to = self.byte + n;
+        if to <= self.ascii_until {
+            self.byte = to;
+        } else {
+            self.advance_past_ascii(n);
+        }
+    }
+
+    /// [`Reader::advance`] over a non-ASCII character or past the end.
+    fn advance_past_ascii(&mut self, n: usize) {
+        self.byte = self.byte_ahead(n);
+        if self.byte > self.ascii_until {
+            self.ascii_until = non_ascii_from(self.text.as_bytes(), self.byte);
+        }
     }
 
     /// Go's `parser.unread`: decoded characters (and NULs) not yet consumed.
@@ -152,23 +263,15 @@ impl Reader {
     /// Appends the next `n` characters (decoded, not NULs) to `s`.
     #[inline]
     pub(crate) fn push_ahead(&self, n: usize, s: &mut String) {
-        s.push_str(&self.text[self.byte_at(self.pos)..self.byte_at(self.pos + n)]);
-    }
-
-    /// Where character `index` (or the end, at the character count) starts
-    /// in `text`.
-    #[inline]
-    fn byte_at(&self, index: usize) -> usize {
-        match &self.starts {
-            None => index,
-            Some(starts) => starts[index],
-        }
+        s.push_str(&self.text[self.byte..self.byte_ahead(n)]);
     }
 
     /// Whether Go's buffer starts with a byte order mark (go-yaml's
     /// `is_bom(parser.buffer, ...)`, which ignores the position it is given).
     pub(crate) fn bom_at_buffer_start(&self) -> bool {
-        self.chars.get(self.buffer_start) == Some(&'\u{feff}')
+        self.text
+            .get(self.buffer_start..)
+            .is_some_and(|rest| rest.starts_with(BOM))
     }
 
     /// Go's `cache(parser, n)`: makes sure `n` characters are decoded,
@@ -184,7 +287,8 @@ impl Reader {
     /// The slow path of [`Reader::cache`].
     fn fill(&mut self, n: usize) -> Result<(), SyntaxError> {
         // Go moves the unread characters to the start of its buffer.
-        self.buffer_start = self.pos;
+        self.buffer_start = self.byte;
+        let bom_len = self.total_bytes - self.text.len();
         let mut first = true;
         while self.unread() < n {
             if (!first || self.decoded_bytes == self.raw_end) && !self.eof {
@@ -196,17 +300,22 @@ impl Reader {
             }
             first = false;
             // Every character that ends by the raw end is decoded at once.
-            let bom_len = self.total_bytes - self.text.len();
-            let limit = self.raw_end - bom_len;
-            let decoded = match &self.starts {
-                None => limit,
-                Some(starts) => starts[1..].partition_point(|&end| end <= limit),
-            };
-            if self.first_disallowed < decoded {
+            let from = self.decoded_bytes - bom_len;
+            let mut to = self.raw_end - bom_len;
+            while !self.text.is_char_boundary(to) {
+                to -= 1;
+            }
+            if self.first_disallowed < to {
                 return Err(control_character());
             }
-            self.decoded = decoded;
-            self.decoded_bytes = bom_len + self.byte_at(decoded);
+            let chunk = &self.text.as_bytes()[from..to];
+            self.decoded += if chunk.is_ascii() {
+                chunk.len()
+            } else {
+                // Every byte but a continuation byte starts a character.
+                chunk.iter().filter(|&&b| (b as i8) >= -0x40).count()
+            };
+            self.decoded_bytes = bom_len + to;
             if self.eof {
                 self.nuls += 1;
                 break;
@@ -221,25 +330,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decodes_characters_with_their_starts() {
-        let (chars, starts, bad) = decode_with_starts("aé😀b");
-        assert_eq!(chars, ['a', 'é', '😀', 'b']);
-        assert_eq!(starts, [0, 1, 3, 7, 8]);
-        assert_eq!(bad, None);
+    fn characters_ahead_are_decoded_from_the_text() {
+        let mut r = Reader::new("aé😀b");
+        r.cache(4).unwrap();
+        let ahead: Vec<char> = (0..5).map(|k| r.at(k)).collect();
+        assert_eq!(ahead, ['a', 'é', '😀', 'b', '\0']);
+        r.advance(2);
+        assert_eq!((r.at(0), r.at(1), r.at(2)), ('😀', 'b', '\0'));
+        assert_eq!(r.unread(), 2);
+        let mut s = String::new();
+        r.push_ahead(2, &mut s);
+        assert_eq!(s, "😀b");
+        assert_eq!(r.chars_ahead().take(4).collect::<String>(), "😀b\0\0");
+        // Past the end only NULs are left, however far the scanner goes.
+        r.advance(3);
+        assert_eq!((r.at(0), r.at(1)), ('\0', '\0'));
     }
 
     #[test]
-    fn the_first_character_go_yaml_refuses_is_found_by_its_index() {
+    fn runs_and_windows_cross_non_ascii_characters_and_the_end() {
+        let mut r = Reader::new("ab é😀 cd");
+        r.cache(20).unwrap();
+        let unread = r.unread();
+        // Counting goes on past the ASCII stretch, then into the NULs.
+        assert_eq!(r.count_while(unread, |c| c != ' '), 2);
+        assert_eq!(r.count_while(unread, |c| c != 'c'), 6);
+        assert_eq!(r.count_while(unread, |c| c != '\u{1}'), unread);
+        // A window is plain bytes only while the characters are ASCII.
+        assert_eq!(r.ascii_ahead(3), Some(&b"ab "[..]));
+        assert_eq!(r.ascii_ahead(4), None);
+        r.advance(5);
+        assert_eq!(r.at(0), ' ');
+        // Near the end a window is shorter: NULs follow it.
+        assert_eq!(r.ascii_ahead(unread), Some(&b" cd"[..]));
+        r.advance(1);
+        assert_eq!(r.count_while(r.unread(), |c| c != '\0'), 2);
+    }
+
+    #[test]
+    fn the_first_character_go_yaml_refuses_is_found_by_its_offset() {
         for (text, bad) in [
-            ("aé\u{1}b\u{2}", Some(2)),
-            ("é\u{7f}", Some(1)),
+            ("aé\u{1}b\u{2}", Some(3)),
+            ("é\u{7f}", Some(2)),
             ("\u{9f}é", Some(0)),
-            ("é\u{fffe}x", Some(1)),
+            ("é\u{fffe}x", Some(2)),
             ("é\t\r\n\u{85}\u{a0}\u{10000}", None),
         ] {
-            let (chars, _, found) = decode_with_starts(text);
+            let found = first_disallowed(text);
             assert_eq!(found, bad, "{text:?}");
-            assert_eq!(found, chars.iter().position(|&c| !allowed(c)), "{text:?}");
+            let by_chars = text
+                .char_indices()
+                .find(|&(_, c)| !allowed(c))
+                .map(|(i, _)| i);
+            assert_eq!(found, by_chars, "{text:?}");
         }
     }
 
@@ -250,7 +393,7 @@ mod tests {
         let mut r = Reader::new(&text);
         assert!(r.cache(RAW_CHUNK - 1).is_ok());
         assert_eq!(r.unread(), RAW_CHUNK - 1);
-        r.pos = RAW_CHUNK - 1;
+        r.advance(RAW_CHUNK - 1);
         let err = r.cache(1).unwrap_err();
         assert_eq!(err.problem, "control characters are not allowed");
     }
@@ -297,7 +440,7 @@ mod tests {
         text.push('\u{7f}');
         let mut r = Reader::new(&text);
         assert!(r.cache(1).is_ok());
-        r.pos = 256;
+        r.advance(256);
         let err = r.cache(1).unwrap_err();
         assert_eq!(err.problem, "control characters are not allowed");
     }
@@ -308,9 +451,9 @@ mod tests {
         text.push('\u{1}');
         let mut r = Reader::new(&text);
         assert!(r.cache(1).is_ok());
-        r.pos = 511;
+        r.advance(511);
         assert!(r.cache(1).is_ok());
-        r.pos = 512;
+        r.advance(1);
         let err = r.cache(1).unwrap_err();
         assert_eq!(err.problem, "control characters are not allowed");
     }

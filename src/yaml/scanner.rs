@@ -51,6 +51,27 @@ fn is_blankz(c: char) -> bool {
     is_blank(c) || is_breakz(c)
 }
 
+/// How many characters of a plain scalar, from the current one, can be
+/// taken at once: up to the first after it that may end the scalar, or up
+/// to the last two of the `avail` decoded ones (so that no `cache(2)`
+/// between them would decode more). At least one. `at(k)` is the
+/// character `k` places ahead, for `k < avail`.
+#[inline]
+fn plain_run(at: impl Fn(usize) -> char, avail: usize, flow: bool) -> usize {
+    let mut n = 1;
+    while n + 2 <= avail {
+        let c = at(n);
+        if is_blankz(c)
+            || (c == ':' && is_blankz(at(n + 1)))
+            || (flow && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
+        {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
 #[inline]
 fn is_alpha(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
@@ -182,7 +203,7 @@ impl Scanner {
     fn advance(&mut self, n: usize) {
         self.mark.index += n;
         self.mark.column += n;
-        self.r.pos += n;
+        self.r.advance(n);
     }
 
     /// How many of the next characters satisfy `f` and can be consumed
@@ -191,14 +212,8 @@ impl Scanner {
     /// [`Scanner::advance`] past them at once and then `cache(1)`.
     #[inline]
     fn run_len(&self, f: impl Fn(char) -> bool) -> usize {
-        let avail = self.r.unread();
-        let ahead = self.r.ahead(avail);
-        match ahead.iter().position(|&c| !f(c)) {
-            Some(n) => n,
-            // Past the input come NULs, up to `avail`.
-            None if ahead.len() < avail && f('\0') => avail,
-            None => ahead.len(),
-        }
+        // Past the input come NULs, which count up to `avail` too.
+        self.r.count_while(self.r.unread(), f)
     }
 
     fn skip_line(&mut self) {
@@ -206,12 +221,12 @@ impl Scanner {
             self.mark.index += 2;
             self.mark.column = 0;
             self.mark.line += 1;
-            self.r.pos += 2;
+            self.r.advance(2);
         } else if is_break(self.ch(0)) {
             self.mark.index += 1;
             self.mark.column = 0;
             self.mark.line += 1;
-            self.r.pos += 1;
+            self.r.advance(1);
         }
     }
 
@@ -225,14 +240,14 @@ impl Scanner {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
             s.push('\n');
-            self.r.pos += 2;
+            self.r.advance(2);
             self.mark.index += 1;
         } else if c == '\r' || c == '\n' || c == '\u{85}' {
             s.push('\n');
-            self.r.pos += 1;
+            self.r.advance(1);
         } else if c == '\u{2028}' || c == '\u{2029}' {
             s.push(c);
-            self.r.pos += 1;
+            self.r.advance(1);
         } else {
             return;
         }
@@ -1455,17 +1470,18 @@ impl Scanner {
                 // between them would decode more), are taken at once.
                 let avail = self.r.unread();
                 let flow = self.flow_level > 0;
-                let mut n = 1;
-                while n + 2 <= avail {
-                    let c = self.ch(n);
-                    if is_blankz(c)
-                        || (c == ':' && is_blankz(self.ch(n + 1)))
-                        || (flow && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
-                    {
-                        break;
+                let n = match self.r.ascii_ahead(avail) {
+                    Some(ahead) => plain_run(
+                        |k| ahead.get(k).map_or('\0', |&b| char::from(b)),
+                        avail,
+                        flow,
+                    ),
+                    None => {
+                        // Decoded once, not once per look.
+                        let ahead: Vec<char> = self.r.chars_ahead().take(avail).collect();
+                        plain_run(|k| ahead[k], avail, flow)
                     }
-                    n += 1;
-                }
+                };
                 if n == 1 {
                     self.read(&mut s);
                 } else {
