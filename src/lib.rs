@@ -21,6 +21,7 @@ pub mod chart;
 pub mod cli;
 pub mod engine;
 pub mod funcs;
+pub mod helm_log;
 #[cfg(all(feature = "kube", not(target_arch = "wasm32")))]
 pub mod kube;
 #[cfg(any(test, all(feature = "wasm", target_arch = "wasm32")))]

@@ -5,40 +5,13 @@
 
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chartroom::cli::{run, Outcome};
-
-/// A scratch chart directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("chartroom-bad-input-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("mychart/templates")).unwrap();
-        Scratch(dir)
-    }
-
-    fn write(&self, path: &str, text: &[u8]) -> &Self {
-        let full = self.0.join(path);
-        fs::create_dir_all(full.parent().unwrap()).unwrap();
-        fs::write(full, text).unwrap();
-        self
-    }
-
-    fn chart(&self) -> String {
-        self.0.join("mychart").display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+use common::Scratch;
 
 const CHART_YAML: &[u8] = b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n";
 

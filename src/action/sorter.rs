@@ -57,9 +57,14 @@ pub fn sort_manifests(files: &BTreeMap<String, String>) -> Sorted {
                 content: doc,
                 head,
             }),
-            HookKind::Unknown(types) => sorted
-                .warnings
-                .push(format!("info: skipping unknown hook: {}", quote(&types))),
+            HookKind::Unknown(types) => {
+                sorted
+                    .warnings
+                    .push(crate::helm_log::UNKNOWN_HOOK.line(format_args!(
+                        "info: skipping unknown hook: {}",
+                        quote(&types)
+                    )))
+            }
             HookKind::Hook(hook) => sorted.hooks.push(hook),
         }
     }
@@ -203,7 +208,7 @@ mod tests {
         assert_eq!(hooks, ["h", "j"]);
         assert_eq!(
             sorted.warnings,
-            ["info: skipping unknown hook: \"pre-instal\""]
+            ["manifest_sorter.go:199: info: skipping unknown hook: \"pre-instal\""]
         );
     }
 

@@ -169,11 +169,39 @@ pub fn render_chart(
 /// numbers read back from the record being `float64` and new `--set` ones
 /// `int64`.
 pub fn render_chart_values(
+    chart: Chart,
+    options: &RenderOptions,
+    vals: Map,
+    given: Option<&Capabilities>,
+    host: Option<Rc<dyn Host>>,
+) -> Result<TemplateOutput, RenderFailure> {
+    let mut log = Vec::new();
+    let rendered = render_logging(chart, options, vals, given, host, &mut log);
+    // Helm logs as it goes: the lines of processing dependencies and values
+    // come before those of sorting the manifests, and before any error.
+    match rendered {
+        Ok(mut out) => {
+            log.append(&mut out.warnings);
+            out.warnings = log;
+            Ok(out)
+        }
+        Err(mut failure) => {
+            log.append(&mut failure.error.warnings);
+            failure.error.warnings = log;
+            Err(failure)
+        }
+    }
+}
+
+/// [`render_chart_values`], adding the lines Helm logs before the render
+/// (`crate::helm_log`) to `log`.
+fn render_logging(
     mut chart: Chart,
     options: &RenderOptions,
     vals: Map,
     given: Option<&Capabilities>,
     host: Option<Rc<dyn Host>>,
+    log: &mut Vec<String>,
 ) -> Result<TemplateOutput, RenderFailure> {
     let root = chart.metadata.name.clone();
     let fail = |stage: ErrorKind| {
@@ -195,7 +223,8 @@ pub fn render_chart_values(
         })?;
     }
     validate_release_name(&options.release_name).map_err(fail(ErrorKind::Options))?;
-    dependencies::process_dependencies(&mut chart, &vals, true).map_err(fail(ErrorKind::Chart))?;
+    dependencies::process_dependencies_with_warnings(&mut chart, &vals, true, log)
+        .map_err(fail(ErrorKind::Chart))?;
 
     let caps = match given {
         Some(caps) => caps.clone(),
@@ -214,7 +243,7 @@ pub fn render_chart_values(
     // render's time to finish; their errors still come first, as Helm
     // checks before it renders.
     let (top, mut checks) =
-        render_values_and_checks(&chart, &vals, options, &caps).map_err(values_failure)?;
+        render_values_and_checks(&chart, &vals, options, &caps, log).map_err(values_failure)?;
 
     let mut output = options.output.clone();
     output.release_name = options.release_name.clone();
@@ -265,18 +294,20 @@ pub fn to_render_values(
     options: &RenderOptions,
     caps: &Capabilities,
 ) -> Result<Map, Box<ErrorDetails>> {
-    let (top, checks) = render_values_and_checks(chart, vals, options, caps)?;
+    let (top, checks) = render_values_and_checks(chart, vals, options, caps, &mut Vec::new())?;
     run_schema_checks(checks)?;
     Ok(top)
 }
 
 /// [`to_render_values`] with the schema checks still to run (against the
-/// values as they are now; `None` when validation is skipped).
+/// values as they are now; `None` when validation is skipped), adding the
+/// lines Helm logs while it coalesces the values to `log`.
 fn render_values_and_checks<'c>(
     chart: &'c Chart,
     vals: &Map,
     options: &RenderOptions,
     caps: &Capabilities,
+    log: &mut Vec<String>,
 ) -> Result<(Map, Option<PendingValidation<'c>>), Box<ErrorDetails>> {
     let release: Map = [
         ("Name", Value::from(options.release_name.as_str())),
@@ -291,6 +322,7 @@ fn render_values_and_checks<'c>(
     .collect();
     let coalesced = coalesce::coalesce_values(chart, vals)
         .map_err(|e| ErrorDetails::new(ErrorKind::Values, &e, chart.name()))?;
+    log.extend(coalesced.warnings.iter().map(ToString::to_string));
     let checks = (!options.skip_schema_validation)
         .then(|| crate::values::schema::prepare_validation(chart, &coalesced.values));
     let top = Map::new();

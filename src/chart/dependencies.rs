@@ -29,6 +29,7 @@
 //! came from while the imports are merged, so the results match Helm's
 //! in the corner cases too.
 
+use crate::helm_log as log;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -291,6 +292,11 @@ struct Context<'w> {
 }
 
 impl Context<'_> {
+    /// Adds the lines coalescing logged, as Helm prints them.
+    fn log_all(&mut self, lines: Vec<crate::helm_log::LogLine>) {
+        self.warnings.extend(lines.iter().map(ToString::to_string));
+    }
+
     /// Helm's `processDependencyEnabled`.
     fn enabled(&mut self, chart: &NodeRef, values: &Map, path: &str) -> Result<(), String> {
         let meta = chart.borrow().meta.clone();
@@ -325,7 +331,7 @@ impl Context<'_> {
             r.borrow_mut().enabled = true;
         }
         let coalesced = coalesce_values(&Node::skeleton(chart), values)?;
-        self.warnings.extend(coalesced.warnings);
+        self.log_all(coalesced.warnings);
         let cvals = coalesced.values;
         self.tags(&reqs, &cvals);
         self.conditions(&reqs, &cvals, path);
@@ -369,10 +375,10 @@ impl Context<'_> {
                 match tags.get(tag) {
                     Some(Value::Bool(true)) => has_true = true,
                     Some(Value::Bool(false)) => has_false = true,
-                    Some(_) => self.warnings.push(format!(
+                    Some(_) => self.warnings.push(log::TAG_NOT_BOOL.line(format_args!(
                         "Warning: Tag '{tag}' for chart {} returned non-bool value",
                         r.name
-                    )),
+                    ))),
                     None => {}
                 }
             }
@@ -391,10 +397,12 @@ impl Context<'_> {
                         r.enabled = b;
                         break;
                     }
-                    Some(_) => self.warnings.push(format!(
-                        "Warning: Condition path '{c}' for chart {} returned non-bool value",
-                        r.name
-                    )),
+                    Some(_) => self
+                        .warnings
+                        .push(log::CONDITION_NOT_BOOL.line(format_args!(
+                            "Warning: Condition path '{c}' for chart {} returned non-bool value",
+                            r.name
+                        ))),
                     None => {}
                 }
             }
@@ -422,7 +430,7 @@ impl Context<'_> {
         } else {
             coalesce_values(&skeleton, &Map::new())?
         };
-        self.warnings.extend(coalesced.warnings);
+        self.log_all(coalesced.warnings);
         let cvals = coalesced.values;
         let imported = Map::new();
         for r in &reqs {
@@ -461,14 +469,17 @@ impl Context<'_> {
                 let found = match table(&cvals, &format!("{name}.{child}")) {
                     Ok(t) => t,
                     Err(e) if map_form => {
-                        self.warnings.push(format!(
-                            "Warning: ImportValues missing table from chart {name}: {e}"
-                        ));
+                        self.warnings
+                            .push(log::IMPORT_TABLE_MISSING_FROM_CHART.line(format_args!(
+                                "Warning: ImportValues missing table from chart {name}: {e}"
+                            )));
                         continue;
                     }
                     Err(e) => {
-                        self.warnings
-                            .push(format!("Warning: ImportValues missing table: {e}"));
+                        self.warnings.push(
+                            log::IMPORT_TABLE_MISSING
+                                .line(format_args!("Warning: ImportValues missing table: {e}")),
+                        );
                         continue;
                     }
                 };
@@ -479,7 +490,7 @@ impl Context<'_> {
                 } else {
                     coalesce_tables(&imported, &src)
                 };
-                self.warnings.extend(warnings);
+                self.log_all(warnings);
             }
             r.borrow_mut().import_values = rewritten;
             self.rewritten.insert(key);
@@ -488,11 +499,11 @@ impl Context<'_> {
         // Imported values rank below the chart's own.
         let values = if merge {
             let copy = cvals.deep_clone();
-            self.warnings.extend(merge_tables(&copy, &imported));
+            self.log_all(merge_tables(&copy, &imported));
             copy
         } else {
             let copy = trim_nil(&cvals);
-            self.warnings.extend(coalesce_tables(&copy, &imported));
+            self.log_all(coalesce_tables(&copy, &imported));
             copy
         };
         chart.borrow_mut().values = values;

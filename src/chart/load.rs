@@ -287,6 +287,7 @@ fn read_requirements(
     warn_unless_v1(
         state,
         warnings,
+        crate::helm_log::REQUIREMENTS_YAML,
         "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.",
     );
     let text = yaml_text(&f.data).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
@@ -317,6 +318,7 @@ fn read_lock(
         if warn_unless_v1(
             state,
             warnings,
+            crate::helm_log::REQUIREMENTS_LOCK,
             "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock.",
         ) {
             chart.files.push(f);
@@ -327,10 +329,15 @@ fn read_lock(
 
 /// Whether the chart is `apiVersion: v1`; if not, Helm's deprecation
 /// `warning` is added.
-fn warn_unless_v1(state: &MetadataState, warnings: &mut Vec<String>, warning: &str) -> bool {
+fn warn_unless_v1(
+    state: &MetadataState,
+    warnings: &mut Vec<String>,
+    site: crate::helm_log::Site,
+    warning: &str,
+) -> bool {
     let v1 = state.api_version() == "v1";
     if !v1 {
-        warnings.push(warning.to_string());
+        warnings.push(site.line(warning));
     }
     v1
 }

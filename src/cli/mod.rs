@@ -179,9 +179,15 @@ fn template(t: &TemplateArgs) -> Outcome {
         crate::engine::parse_ahead(&files);
         load::load_files_with_warnings(files, &mut warnings)
     });
+    // Helm's loader logs as it reads (`crate::helm_log`), before anything else.
+    let load_log: String = warnings.iter().map(|w| format!("{w}\n")).collect();
     let chart = match loaded {
         Ok(c) => c,
-        Err(e) => return Outcome::error(e),
+        Err(e) => {
+            let mut failed = Outcome::error(e);
+            failed.stderr.insert_str(0, &load_log);
+            return failed;
+        }
     };
     if !t.skip_schema_validation {
         start_schema_compile(&chart);
@@ -210,7 +216,7 @@ fn template(t: &TemplateArgs) -> Outcome {
             let warnings: String = out.warnings.iter().map(|w| format!("{w}\n")).collect();
             Outcome {
                 stdout,
-                stderr: format!("{deprecated}{warnings}"),
+                stderr: format!("{load_log}{deprecated}{warnings}"),
                 code: 0,
             }
         }
@@ -221,7 +227,7 @@ fn template(t: &TemplateArgs) -> Outcome {
             let warnings: String = e.warnings.iter().map(|w| format!("{w}\n")).collect();
             Outcome {
                 stdout,
-                stderr: format!("{deprecated}{warnings}Error: {}\n", e.message),
+                stderr: format!("{load_log}{deprecated}{warnings}Error: {}\n", e.message),
                 code: 1,
             }
         }

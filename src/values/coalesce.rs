@@ -7,6 +7,7 @@
 //! `log.Printf`; they are collected here so callers can show them.
 
 use crate::chart::Chart;
+use crate::helm_log::{self as log, LogLine, Site};
 use crate::value::{Map, Value};
 
 /// The key of values shared with every subchart.
@@ -16,7 +17,7 @@ pub const GLOBAL_KEY: &str = "global";
 #[derive(Debug)]
 pub struct Coalesced {
     pub values: Map,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<LogLine>,
 }
 
 /// Helm's `CoalesceValues`: `vals` (user values, not modified) over the
@@ -41,14 +42,14 @@ fn run(chart: &Chart, vals: &Map, merge: bool) -> Result<Coalesced, String> {
 }
 
 /// Helm's `CoalesceTables`: `src` merged into `dst` (which wins); returns `dst`.
-pub fn coalesce_tables(dst: &Map, src: &Map) -> Vec<String> {
+pub fn coalesce_tables(dst: &Map, src: &Map) -> Vec<LogLine> {
     let mut c = Coalescer::default();
     c.tables(dst, src, "", false);
     c.warnings
 }
 
 /// Helm's `MergeTables`: like [`coalesce_tables`], keeping `null`s.
-pub fn merge_tables(dst: &Map, src: &Map) -> Vec<String> {
+pub fn merge_tables(dst: &Map, src: &Map) -> Vec<LogLine> {
     let mut c = Coalescer::default();
     c.tables(dst, src, "", true);
     c.warnings
@@ -68,12 +69,12 @@ fn as_table(v: &Value) -> Option<&Map> {
 
 #[derive(Default)]
 struct Coalescer {
-    warnings: Vec<String>,
+    warnings: Vec<LogLine>,
 }
 
 impl Coalescer {
-    fn warn(&mut self, message: String) {
-        self.warnings.push(message);
+    fn warn(&mut self, site: Site, message: String) {
+        self.warnings.push(site.log(message));
     }
 
     fn coalesce(
@@ -116,9 +117,10 @@ impl Coalescer {
             None => Map::new(),
             Some(Value::Map(m)) => m,
             Some(_) => {
-                self.warn(format!(
-                    "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
-                ));
+                self.warn(
+                    log::GLOBALS_DESTINATION_NOT_TABLE,
+                    format!("warning: skipping globals because destination {GLOBAL_KEY} is not a table."),
+                );
                 return;
             }
         };
@@ -126,9 +128,12 @@ impl Coalescer {
             None => Map::new(),
             Some(Value::Map(m)) => m,
             Some(_) => {
-                self.warn(format!(
-                    "warning: skipping globals because source {GLOBAL_KEY} is not a table."
-                ));
+                self.warn(
+                    log::GLOBALS_SOURCE_NOT_TABLE,
+                    format!(
+                        "warning: skipping globals because source {GLOBAL_KEY} is not a table."
+                    ),
+                );
                 return;
             }
         };
@@ -144,13 +149,19 @@ impl Coalescer {
                         self.tables(&vv, &dest_table, &sub_prefix, true);
                         dg.insert(key, Value::Map(vv));
                     }
-                    Some(_) => self.warn(format!(
-                        "Conflict: cannot merge map onto non-map for {}. Skipping.",
-                        crate::template::strconv::quote(&key)
-                    )),
+                    Some(_) => self.warn(
+                        log::GLOBALS_CONFLICT,
+                        format!(
+                            "Conflict: cannot merge map onto non-map for {}. Skipping.",
+                            crate::template::strconv::quote(&key)
+                        ),
+                    ),
                 }
             } else if matches!(dg.get(&key), Some(Value::Map(_))) {
-                self.warn(format!("key {key} is table. Skipping"));
+                self.warn(
+                    log::GLOBALS_KEY_IS_TABLE,
+                    format!("key {key} is table. Skipping"),
+                );
             } else {
                 dg.insert(key, val);
             }
@@ -167,19 +178,22 @@ impl Coalescer {
                 Some(Value::Nil) if !merge => {
                     v.remove(&key);
                 }
-                Some(Value::Map(dest)) => match as_table(&default) {
-                    Some(src) => {
-                        let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
-                        self.tables(&dest, src, &concat_prefix(&sub_prefix, &key), merge);
-                    }
-                    None => {
-                        if !default.is_nil() {
-                            self.warn(format!(
-                                "warning: skipped value for {sub_prefix}.{key}: Not a table."
-                            ));
+                Some(Value::Map(dest)) => {
+                    match as_table(&default) {
+                        Some(src) => {
+                            let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
+                            self.tables(&dest, src, &concat_prefix(&sub_prefix, &key), merge);
+                        }
+                        None => {
+                            if !default.is_nil() {
+                                self.warn(
+                                log::SKIPPED_NOT_TABLE,
+                                format!("warning: skipped value for {sub_prefix}.{key}: Not a table."),
+                            );
+                            }
                         }
                     }
-                },
+                }
                 Some(_) => {}
                 None => {
                     v.insert(key, default);
@@ -219,14 +233,16 @@ impl Coalescer {
                     if let Some(src_table) = as_table(&val) {
                         match as_table(&dv) {
                             Some(dst_table) => self.tables(dst_table, src_table, &full_key, merge),
-                            None => self.warn(format!(
-                                "warning: cannot overwrite table with non table for {full_key} ({val})"
-                            )),
+                            None => self.warn(
+                                log::CANNOT_OVERWRITE_TABLE,
+                                format!("warning: cannot overwrite table with non table for {full_key} ({val})"),
+                            ),
                         }
                     } else if as_table(&dv).is_some() && !val.is_nil() {
-                        self.warn(format!(
-                            "warning: destination for {full_key} is a table. Ignoring non-table value ({val})"
-                        ));
+                        self.warn(
+                            log::DESTINATION_IS_TABLE,
+                            format!("warning: destination for {full_key} is a table. Ignoring non-table value ({val})"),
+                        );
                     }
                 }
             }

@@ -3,7 +3,39 @@
 
 pub mod vectors;
 
+use std::fs;
 use std::path::{Path, PathBuf};
+
+/// A scratch directory holding a chart `mychart` (with `templates/`),
+/// removed when dropped. Names are per test and per process.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("chartroom-test-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("mychart/templates")).unwrap();
+        Scratch(dir)
+    }
+
+    pub fn write(&self, path: &str, text: &[u8]) -> &Self {
+        let full = self.0.join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, text).unwrap();
+        self
+    }
+
+    pub fn chart(&self) -> String {
+        self.0.join("mychart").display().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
 
 /// Every file under `dir`, recursively, each directory's entries in name
 /// order (nothing for a directory that cannot be read).

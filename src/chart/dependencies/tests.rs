@@ -74,7 +74,7 @@ fn conditions_first_bool_wins() {
     assert!(c.metadata.dependencies[0].enabled);
     assert_eq!(
         warnings,
-        ["Warning: Condition path 'a.maybe' for chart a returned non-bool value"]
+        ["dependencies.go:64: Warning: Condition path 'a.maybe' for chart a returned non-bool value"]
     );
 
     // A condition path that names a table is not a value; the next one decides.
@@ -100,8 +100,8 @@ fn tags_disable_and_conditions_override() {
     assert_eq!(
         warnings,
         [
-            "Warning: Tag 'back' for chart a returned non-bool value",
-            "Warning: Tag 'back' for chart b returned non-bool value"
+            "dependencies.go:95: Warning: Tag 'back' for chart a returned non-bool value",
+            "dependencies.go:95: Warning: Tag 'back' for chart b returned non-bool value"
         ]
     );
 
@@ -159,8 +159,8 @@ fn import_values_in_both_forms() {
     assert_eq!(
         warnings,
         [
-            "Warning: ImportValues missing table from chart a: \"nothing\" is not a table",
-            "Warning: ImportValues missing table: \"missing\" is not a table"
+            "dependencies.go:270: Warning: ImportValues missing table from chart a: \"nothing\" is not a table",
+            "dependencies.go:287: Warning: ImportValues missing table: \"missing\" is not a table"
         ]
     );
     let rewritten: Vec<String> = c.metadata.dependencies[0]

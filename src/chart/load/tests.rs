@@ -103,7 +103,7 @@ fn v1_charts_and_requirements() {
     assert!(chart.files.is_empty());
     assert_eq!(chart.metadata.dependencies.len(), 1);
     assert_eq!(warnings.len(), 2);
-    assert!(warnings[0].starts_with("Warning: Dependencies are handled in Chart.yaml"));
+    assert!(warnings[0].starts_with("load.go:120: Warning: Dependencies are handled in Chart.yaml"));
 }
 
 #[test]
@@ -320,7 +320,7 @@ mod native {
             ]
         );
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].starts_with("found symbolic link in path: "));
+        assert!(warnings[0].starts_with("walk.go:75: found symbolic link in path: "));
         assert_eq!(load_path(&dir).unwrap().name(), "d");
 
         std::os::unix::fs::symlink("gone.txt", dir.join("dangling")).unwrap();

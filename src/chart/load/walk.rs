@@ -158,9 +158,9 @@ impl Walker<'_> {
                 format!("error evaluating symlink {path}: {}", eval_error(path, &e))
             })?;
             let resolved_text = resolved.to_string_lossy().into_owned();
-            self.warnings.push(format!(
+            self.warnings.push(crate::helm_log::SYMLINK.line(format_args!(
                 "found symbolic link in path: {path} resolves to {resolved_text}. Contents of linked file included and used"
-            ));
+            )));
             let meta = fs::symlink_metadata(&resolved)
                 .map_err(|e| go_path_error("lstat", &resolved_text, &e))?;
             let name = resolved_text
