@@ -151,16 +151,16 @@ impl Reader {
     #[inline]
     pub(crate) fn at(&self, k: usize) -> char {
         let at = self.byte + k;
-        if at < self.ascii_until {
-            char::from(self.text.as_bytes()[at])
-        } else if self.ascii_until == self.text.len() {
-            '\0'
-        } else {
-            self.decode_at(k)
+        match self.text.as_bytes().get(at) {
+            Some(&b) if at < self.ascii_until => char::from(b),
+            _ => self.decode_at(k),
         }
     }
 
-    /// [`Reader::at`] past a non-ASCII character.
+    /// [`Reader::at`] past a non-ASCII character or the end. Out of line:
+    /// the scanner looks ahead in many places, and this is rarely needed.
+    #[cold]
+    #[inline(never)]
     fn decode_at(&self, k: usize) -> char {
         let bytes = self.text.as_bytes();
         let mut at = self.byte;
@@ -205,15 +205,17 @@ impl Reader {
         match bytes.iter().position(|&b| !f(char::from(b))) {
             Some(n) => n,
             None if ascii == limit => limit,
-            None => {
-                let rest = limit - ascii;
-                let more = self
-                    .chars_from(self.byte + ascii)
-                    .take(rest)
-                    .position(|c| !f(c));
-                ascii + more.unwrap_or(rest)
-            }
+            None => ascii + self.count_decoding(self.byte + ascii, limit - ascii, &f),
         }
+    }
+
+    /// [`Reader::count_while`] from byte offset `from` on, past the ASCII
+    /// stretch (out of line, as [`Reader::decode_at`]).
+    #[cold]
+    #[inline(never)]
+    fn count_decoding(&self, from: usize, limit: usize, f: &dyn Fn(char) -> bool) -> usize {
+        let more = self.chars_from(from).take(limit).position(|c| !f(c));
+        more.unwrap_or(limit)
     }
 
     /// Where the character `n` places ahead starts (the end past it).
@@ -222,6 +224,14 @@ impl Reader {
         if self.byte + n <= self.ascii_until || self.ascii_until == self.text.len() {
             return (self.byte + n).min(self.text.len());
         }
+        self.walk(n)
+    }
+
+    /// Where the character `n` places ahead starts, found by walking the
+    /// characters (out of line, as [`Reader::decode_at`]).
+    #[cold]
+    #[inline(never)]
+    fn walk(&self, n: usize) -> usize {
         let bytes = self.text.as_bytes();
         let mut at = self.byte;
         for _ in 0..n {
@@ -245,7 +255,10 @@ impl Reader {
         }
     }
 
-    /// [`Reader::advance`] over a non-ASCII character or past the end.
+    /// [`Reader::advance`] over a non-ASCII character or past the end (out
+    /// of line, as [`Reader::decode_at`]).
+    #[cold]
+    #[inline(never)]
     fn advance_past_ascii(&mut self, n: usize) {
         self.byte = self.byte_ahead(n);
         if self.byte > self.ascii_until {

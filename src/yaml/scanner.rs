@@ -72,6 +72,15 @@ fn plain_run(at: impl Fn(usize) -> char, avail: usize, flow: bool) -> usize {
     n
 }
 
+/// [`plain_run`] where the characters ahead are not all ASCII: they are
+/// decoded once, not once per look. Out of line, as it is rarely needed.
+#[cold]
+#[inline(never)]
+fn plain_run_decoded(r: &Reader, avail: usize, flow: bool) -> usize {
+    let ahead: Vec<char> = r.chars_ahead().take(avail).collect();
+    plain_run(|k| ahead[k], avail, flow)
+}
+
 #[inline]
 fn is_alpha(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
@@ -1476,11 +1485,7 @@ impl Scanner {
                         avail,
                         flow,
                     ),
-                    None => {
-                        // Decoded once, not once per look.
-                        let ahead: Vec<char> = self.r.chars_ahead().take(avail).collect();
-                        plain_run(|k| ahead[k], avail, flow)
-                    }
+                    None => plain_run_decoded(&self.r, avail, flow),
                 };
                 if n == 1 {
                     self.read(&mut s);
