@@ -125,3 +125,21 @@ fn an_unknown_hook_is_logged_by_the_manifest_sorter() {
         "manifest_sorter.go:199: info: skipping unknown hook: \"nope\"\n"
     );
 }
+
+#[test]
+fn a_table_under_a_user_value_that_is_not_one_is_logged() {
+    let s = Scratch::new("log-overwrite");
+    s.write(
+        "mychart/Chart.yaml",
+        b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
+    )
+    .write("mychart/values.yaml", b"a:\n  b:\n    c: 1\n")
+    .write("mychart/templates/a.yaml", b"x: {{ .Values.a.b }}\n");
+    let out = template(&[&s.chart(), "--set", "a.b=1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "coalesce.go:316: warning: cannot overwrite table with non table for mychart.a.b (map[c:1])\n"
+    );
+    assert!(out.stdout.contains("x: 1"), "{}", out.stdout);
+}

@@ -293,7 +293,7 @@ struct Context<'w> {
 
 impl Context<'_> {
     /// Adds the lines coalescing logged, as Helm prints them.
-    fn log_all(&mut self, lines: Vec<crate::helm_log::LogLine>) {
+    fn log_all(&mut self, lines: Vec<log::LogLine>) {
         self.warnings.extend(lines.iter().map(ToString::to_string));
     }
 

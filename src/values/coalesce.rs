@@ -7,7 +7,7 @@
 //! `log.Printf`; they are collected here so callers can show them.
 
 use crate::chart::Chart;
-use crate::helm_log::{self as log, LogLine, Site};
+use crate::helm_log::{self as log, LogLine};
 use crate::value::{Map, Value};
 
 /// The key of values shared with every subchart.
@@ -73,8 +73,8 @@ struct Coalescer {
 }
 
 impl Coalescer {
-    fn warn(&mut self, site: Site, message: String) {
-        self.warnings.push(site.log(message));
+    fn warn(&mut self, line: LogLine) {
+        self.warnings.push(line);
     }
 
     fn coalesce(
@@ -117,10 +117,9 @@ impl Coalescer {
             None => Map::new(),
             Some(Value::Map(m)) => m,
             Some(_) => {
-                self.warn(
-                    log::GLOBALS_DESTINATION_NOT_TABLE,
-                    format!("warning: skipping globals because destination {GLOBAL_KEY} is not a table."),
-                );
+                self.warn(log::GLOBALS_DESTINATION_NOT_TABLE.log(format!(
+                    "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
+                )));
                 return;
             }
         };
@@ -128,12 +127,9 @@ impl Coalescer {
             None => Map::new(),
             Some(Value::Map(m)) => m,
             Some(_) => {
-                self.warn(
-                    log::GLOBALS_SOURCE_NOT_TABLE,
-                    format!(
-                        "warning: skipping globals because source {GLOBAL_KEY} is not a table."
-                    ),
-                );
+                self.warn(log::GLOBALS_SOURCE_NOT_TABLE.log(format!(
+                    "warning: skipping globals because source {GLOBAL_KEY} is not a table."
+                )));
                 return;
             }
         };
@@ -149,19 +145,13 @@ impl Coalescer {
                         self.tables(&vv, &dest_table, &sub_prefix, true);
                         dg.insert(key, Value::Map(vv));
                     }
-                    Some(_) => self.warn(
-                        log::GLOBALS_CONFLICT,
-                        format!(
-                            "Conflict: cannot merge map onto non-map for {}. Skipping.",
-                            crate::template::strconv::quote(&key)
-                        ),
-                    ),
+                    Some(_) => self.warn(log::GLOBALS_CONFLICT.log(format!(
+                        "Conflict: cannot merge map onto non-map for {}. Skipping.",
+                        crate::template::strconv::quote(&key)
+                    ))),
                 }
             } else if matches!(dg.get(&key), Some(Value::Map(_))) {
-                self.warn(
-                    log::GLOBALS_KEY_IS_TABLE,
-                    format!("key {key} is table. Skipping"),
-                );
+                self.warn(log::GLOBALS_KEY_IS_TABLE.log(format!("key {key} is table. Skipping")));
             } else {
                 dg.insert(key, val);
             }
@@ -178,22 +168,19 @@ impl Coalescer {
                 Some(Value::Nil) if !merge => {
                     v.remove(&key);
                 }
-                Some(Value::Map(dest)) => {
-                    match as_table(&default) {
-                        Some(src) => {
-                            let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
-                            self.tables(&dest, src, &concat_prefix(&sub_prefix, &key), merge);
-                        }
-                        None => {
-                            if !default.is_nil() {
-                                self.warn(
-                                log::SKIPPED_NOT_TABLE,
-                                format!("warning: skipped value for {sub_prefix}.{key}: Not a table."),
-                            );
-                            }
+                Some(Value::Map(dest)) => match as_table(&default) {
+                    Some(src) => {
+                        let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
+                        self.tables(&dest, src, &concat_prefix(&sub_prefix, &key), merge);
+                    }
+                    None => {
+                        if !default.is_nil() {
+                            self.warn(log::SKIPPED_NOT_TABLE.log(format!(
+                                "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                            )));
                         }
                     }
-                }
+                },
                 Some(_) => {}
                 None => {
                     v.insert(key, default);
@@ -233,16 +220,14 @@ impl Coalescer {
                     if let Some(src_table) = as_table(&val) {
                         match as_table(&dv) {
                             Some(dst_table) => self.tables(dst_table, src_table, &full_key, merge),
-                            None => self.warn(
-                                log::CANNOT_OVERWRITE_TABLE,
-                                format!("warning: cannot overwrite table with non table for {full_key} ({val})"),
-                            ),
+                            None => self.warn(log::CANNOT_OVERWRITE_TABLE.log(format!(
+                                "warning: cannot overwrite table with non table for {full_key} ({val})"
+                            ))),
                         }
                     } else if as_table(&dv).is_some() && !val.is_nil() {
-                        self.warn(
-                            log::DESTINATION_IS_TABLE,
-                            format!("warning: destination for {full_key} is a table. Ignoring non-table value ({val})"),
-                        );
+                        self.warn(log::DESTINATION_IS_TABLE.log(format!(
+                            "warning: destination for {full_key} is a table. Ignoring non-table value ({val})"
+                        )));
                     }
                 }
             }

@@ -162,18 +162,7 @@ impl Reader {
     #[cold]
     #[inline(never)]
     fn decode_at(&self, k: usize) -> char {
-        let bytes = self.text.as_bytes();
-        let mut at = self.byte;
-        for _ in 0..k {
-            match bytes.get(at) {
-                Some(&b) => at += utf8_len(b),
-                None => return '\0',
-            }
-        }
-        self.text
-            .get(at..)
-            .and_then(|rest| rest.chars().next())
-            .unwrap_or('\0')
+        self.text[self.walk(k)..].chars().next().unwrap_or('\0')
     }
 
     /// The characters from the current one on, then NULs without end.
