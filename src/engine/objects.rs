@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::glob::Glob;
 use crate::chart::{Dependency, FileData, Maintainer, Metadata};
 use crate::template::{Method, ParamType};
-use crate::value::{Bytes, GoField, Kind, Map, Object, Value};
+use crate::value::{go_text, Bytes, GoField, Kind, Map, Object, Value};
 
 /// A plain Go struct: named fields in declaration order, no methods.
 #[derive(Debug)]
@@ -326,10 +326,6 @@ impl Files {
         }
     }
 
-    fn get_bytes(&self, name: &str) -> &[u8] {
-        self.files.get(name).map_or(&[], |b| b.as_slice())
-    }
-
     /// File `name` as a `[]byte` value, if there is such a file.
     fn bytes_value(&self, name: &str) -> Option<Value> {
         self.files.get(name).map(file_value)
@@ -356,11 +352,8 @@ impl Files {
         if data.is_empty() {
             return Err("runtime error: index out of range [-1]".to_string());
         }
-        let mut text = text_of(data);
-        if text.ends_with('\n') {
-            text.pop();
-        }
-        Ok(text.split('\n').map(Value::from).collect())
+        let text = data.strip_suffix(b"\n").unwrap_or(data);
+        Ok(text.split(|&b| b == b'\n').map(Value::go_string).collect())
     }
 
     /// The map `AsConfig`/`AsSecrets` render: base name → text.
@@ -411,7 +404,10 @@ impl Object for Files {
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let arg = args.first().and_then(Value::as_str).unwrap_or_default();
         Ok(match name {
-            "Get" => string_of(self.get_bytes(arg)),
+            "Get" => self.files.get(arg).map_or_else(
+                || Value::from(""),
+                |data| Value::go_string(Bytes::of_file(data)),
+            ),
             "GetBytes" => self
                 .bytes_value(arg)
                 .unwrap_or_else(|| Value::bytes(&[][..])),
@@ -455,22 +451,13 @@ fn file_value(data: &FileData) -> Value {
     Value::Bytes(Bytes::of_file(data))
 }
 
-/// File bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`),
-/// checking valid text (the usual case) with the faster validator; valid
-/// text is borrowed.
+/// File bytes as text, each byte that is not part of valid UTF-8 as
+/// U+FFFD (as Go decodes a string); valid text (the usual case) is
+/// borrowed.
 fn text_cow(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
-/// [`text_cow`] as a template string, copied once (not into a `String`
-/// first and then again into the value).
-fn string_of(bytes: &[u8]) -> Value {
-    match text_cow(bytes) {
-        Cow::Borrowed(text) => Value::string(text),
-        Cow::Owned(text) => Value::from(text),
+        Err(_) => Cow::Owned(go_text(bytes)),
     }
 }
 
@@ -720,9 +707,8 @@ mod tests {
     #[test]
     fn file_text_borrows_valid_utf8_and_replaces_invalid_bytes() {
         assert!(matches!(text_cow(b"kind: A"), Cow::Borrowed("kind: A")));
-        assert_eq!(text_of(b"a\xffb"), "a\u{fffd}b");
-        assert_eq!(string_of(b"a\xffb").as_str(), Some("a\u{fffd}b"));
-        assert_eq!(string_of(b"ok").as_str(), Some("ok"));
+        // Go decodes a cut sequence (E2 82) as one U+FFFD per byte.
+        assert_eq!(text_of(b"a\xffb\xe2\x82"), "a\u{fffd}b\u{fffd}\u{fffd}");
     }
 
     /// Entries taken as values (`index`, `range`, `GetBytes`) share the
@@ -809,6 +795,78 @@ mod tests {
             "template: t:1:9: executing \"t\" at <.Files.Lines>: error calling Lines: \
              runtime error: index out of range [-1]"
         );
+    }
+
+    /// A file that is not UTF-8 (a keystore): Go strings hold its bytes,
+    /// so `Get` and `Lines` give strings whose bytes the byte-wise
+    /// functions see. Each expected text is what helm v3.10.1 printed for
+    /// the same file and template.
+    #[test]
+    fn binary_files_keep_their_bytes_through_get_and_lines() {
+        let jks = b"\x00\x01\xff\xfe\x80abc\xc3\n\xe2\x82x\nlast".to_vec();
+        let files = Files::new([("k.jks".to_string(), jks)]);
+        let data = Map::new();
+        data.insert("Files", Value::object(files));
+        let data = Value::Map(data);
+        let render = |text: &str| {
+            let mut set = crate::template::Templates::named("t");
+            crate::funcs::register_sprig_all(&mut set);
+            crate::funcs::register_helm(&mut set);
+            set.parse("t", text).expect("parses");
+            set.execute("t", &data).map_err(|e| e.to_string())
+        };
+        let get = r#"(.Files.Get "k.jks")"#;
+        let cases = [
+            ("b64enc", "AAH//oBhYmPDCuKCeApsYXN0"),
+            ("b32enc", "AAA777UAMFRGHQYK4KBHQCTMMFZXI==="),
+            (
+                "sha256sum",
+                "2006f0996a6eb9cf7f8148940529037bb6aeec94bba88eeb4b0e5220e9a4ad7e",
+            ),
+            ("sha1sum", "10749a0a8787c79a8651a3eb16f7f6a09fafc56c"),
+            ("adler32sum", "1300236300"),
+            ("len", "18"),
+            ("printf \"%x\"", "0001fffe80616263c30ae282780a6c617374"),
+            ("quote", r#""\x00\x01\xff\xfe\x80abc\xc3\n\xe2\x82x\nlast""#),
+            ("b64enc | b64dec | b64enc", "AAH//oBhYmPDCuKCeApsYXN0"),
+            ("printf \"%s\" | b64enc", "AAH//oBhYmPDCuKCeApsYXN0"),
+            ("print | b64enc", "AAH//oBhYmPDCuKCeApsYXN0"),
+            (
+                "toJson",
+                r#""\u0000\u0001\ufffd\ufffd\ufffdabc\ufffd\n\ufffd\ufffdx\nlast""#,
+            ),
+            ("typeOf", "string"),
+            ("empty", "false"),
+            // Text functions see each invalid byte as U+FFFD, as Go's do.
+            ("upper | b64enc", "AAHvv73vv73vv71BQkPvv70K77+977+9WApMQVNU"),
+        ];
+        for (pipeline, want) in cases {
+            let text = format!("{{{{ {get} | {pipeline} }}}}");
+            assert_eq!(render(&text).as_deref(), Ok(want), "{text}");
+        }
+        let more = [
+            (
+                r#"{{ .Files.GetBytes "k.jks" | toString | b64enc }}"#,
+                "AAH//oBhYmPDCuKCeApsYXN0",
+            ),
+            (
+                r#"{{ range .Files.Lines "k.jks" }}{{ . | b64enc }},{{ end }}"#,
+                "AAH//oBhYmPD,4oJ4,bGFzdA==,",
+            ),
+            (r#"{{ index (.Files.Get "k.jks") 2 }}"#, "255"),
+            (
+                r#"{{ eq (.Files.Get "k.jks") (.Files.Get "k.jks") }}"#,
+                "true",
+            ),
+            (r#"{{ lt (.Files.Get "k.jks") "a" }}"#, "true"),
+            (
+                r#"{{ (.Files.Glob "k.jks").AsConfig | b64enc }}"#,
+                "ay5qa3M6ICJcMFx4MDHvv73vv73vv71hYmPvv71cbu+/ve+/vXhcbmxhc3Qi",
+            ),
+        ];
+        for (text, want) in more {
+            assert_eq!(render(text).as_deref(), Ok(want), "{text}");
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@ use crate::value::Value;
 pub fn to_string(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::ByteString(s) => s.text().to_string(),
+        Value::Bytes(b) => crate::value::go_text(b),
         other => other.to_string(),
     }
 }

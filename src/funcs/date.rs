@@ -199,7 +199,9 @@ fn parse_int_clamped(s: &str) -> i64 {
 /// duration string.
 fn duration(sec: &Value) -> String {
     let n = match sec {
-        Value::String(s) => parse_int_clamped(s),
+        Value::String(_) | Value::ByteString(_) => {
+            parse_int_clamped(sec.as_str().unwrap_or_default())
+        }
         Value::Int(n, IntType::Int64) => *n,
         _ => 0,
     };
@@ -210,7 +212,9 @@ fn duration(sec: &Value) -> String {
 /// nanoseconds, or the time since a `time.Time`) in its largest unit.
 fn duration_round(host: &dyn Host, value: &Value) -> String {
     let d = match value {
-        Value::String(s) => parse_duration(s).unwrap_or_default(),
+        Value::String(_) | Value::ByteString(_) => {
+            parse_duration(value.as_str().unwrap_or_default()).unwrap_or_default()
+        }
         Value::Int(n, IntType::Int64) => Duration(*n),
         other => match as_time(other) {
             Some(t) => t.since(host),

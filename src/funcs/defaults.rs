@@ -88,6 +88,8 @@ pub fn is_empty(v: &Value) -> bool {
         Value::Float(f) => *f == 0.0,
         Value::Float32(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
+        // Never empty: it holds at least one byte that is not UTF-8.
+        Value::ByteString(_) => false,
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.is_empty(),

@@ -5,9 +5,9 @@
 //! (newlines anywhere, non-zero trailing bits) and the byte offset in
 //! `illegal base64 data at input byte N`. Sprig returns that error text as
 //! the function's result instead of failing. Decoded bytes that are not
-//! UTF-8 become U+FFFD, since this crate's strings are UTF-8.
+//! UTF-8 make a [`Value::ByteString`], so `b64dec | b64enc` gives the bytes
+//! back; encoding takes a string's bytes.
 
-use crate::funcs::strings::{from_go_bytes, str_arg};
 use crate::template::{Func, ParamType, Templates};
 use crate::value::Value;
 
@@ -203,32 +203,29 @@ fn base32_decode(input: &[u8]) -> Result<Vec<u8>, String> {
 /// Sprig's decoders: the decoded text, or the error's text.
 fn decoded_or_error(result: Result<Vec<u8>, String>) -> Value {
     match result {
-        Ok(bytes) => Value::from(from_go_bytes(&bytes)),
+        Ok(bytes) => Value::go_string_from_vec(bytes),
         Err(e) => Value::from(e),
     }
 }
 
 /// Registers the encoding functions.
 pub fn register(set: &mut Templates) {
-    let string_fn = |f: fn(&str) -> Value| {
-        Func::new([ParamType::String], move |_, args| Ok(f(str_arg(&args[0])))).infallible()
+    let string_fn = |f: fn(&[u8]) -> Value| {
+        Func::new([ParamType::String], move |_, args| {
+            Ok(f(args[0].as_go_bytes().unwrap_or_default()))
+        })
+        .infallible()
     };
     set.add_func(
         "b64enc",
-        string_fn(|s| Value::from(encode(s.as_bytes(), BASE64, 6, 4))),
+        string_fn(|s| Value::from(encode(s, BASE64, 6, 4))),
     );
-    set.add_func(
-        "b64dec",
-        string_fn(|s| decoded_or_error(base64_decode(s.as_bytes()))),
-    );
+    set.add_func("b64dec", string_fn(|s| decoded_or_error(base64_decode(s))));
     set.add_func(
         "b32enc",
-        string_fn(|s| Value::from(encode(s.as_bytes(), BASE32, 5, 8))),
+        string_fn(|s| Value::from(encode(s, BASE32, 5, 8))),
     );
-    set.add_func(
-        "b32dec",
-        string_fn(|s| decoded_or_error(base32_decode(s.as_bytes()))),
-    );
+    set.add_func("b32dec", string_fn(|s| decoded_or_error(base32_decode(s))));
 }
 
 #[cfg(test)]

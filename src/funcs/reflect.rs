@@ -86,6 +86,7 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
             (Value::Float(p), Value::Float(q)) => p == q,
             (Value::Float32(p), Value::Float32(q)) => p == q,
             (Value::String(p), Value::String(q)) => p == q,
+            (Value::ByteString(p), Value::ByteString(q)) => p.bytes() == q.bytes(),
             (Value::Bytes(p), Value::Bytes(q)) => p == q,
             (Value::List(p), Value::List(q)) => {
                 if !Rc::ptr_eq(p, q) {

@@ -715,7 +715,9 @@ fn dict_get_or_empty(d: &Value, key: &str) -> Result<String, FuncError> {
         return Ok(String::new());
     };
     match value {
-        Value::String(s) => Ok(s.to_string()),
+        Value::String(_) | Value::ByteString(_) => {
+            Ok(value.as_str().unwrap_or_default().to_string())
+        }
         // reflect.TypeOf(nil).Kind() dereferences a nil Type.
         Value::Nil => Err(FuncError::msg(
             "runtime error: invalid memory address or nil pointer dereference",

@@ -31,30 +31,46 @@ const STAND_IN_ADDRESS: u64 = 0xc000010000;
 
 /// Go's `fmt.Sprintf(format, args...)`.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
-    let mut p = Printer::default();
-    p.do_printf(format, args);
-    p.finish()
+    into_text(appendf(format, args))
 }
 
 /// Go's `fmt.Sprint(args...)`: operands in `%v`, with a space between two
 /// operands when neither is a string.
 pub fn sprint(args: &[Value]) -> String {
+    into_text(append(args))
+}
+
+/// Go's `fmt.Sprintln(args...)`: operands in `%v` separated by spaces, and a
+/// newline.
+pub fn sprintln(args: &[Value]) -> String {
+    into_text(appendln(args))
+}
+
+/// [`sprintf`]'s bytes (Go's `fmt.Appendf`): a `%s` of a string that is not
+/// UTF-8 prints its bytes.
+pub fn appendf(format: &str, args: &[Value]) -> Vec<u8> {
+    let mut p = Printer::default();
+    p.do_printf(format, args);
+    p.out.buf
+}
+
+/// [`sprint`]'s bytes (Go's `fmt.Append`).
+pub fn append(args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
     let mut prev_string = false;
     for (i, arg) in args.iter().enumerate() {
-        let is_string = matches!(arg, Value::String(_));
+        let is_string = matches!(arg, Value::String(_) | Value::ByteString(_));
         if i > 0 && !is_string && !prev_string {
             p.out.write_byte(b' ');
         }
         p.print_arg(arg, 'v');
         prev_string = is_string;
     }
-    p.finish()
+    p.out.buf
 }
 
-/// Go's `fmt.Sprintln(args...)`: operands in `%v` separated by spaces, and a
-/// newline.
-pub fn sprintln(args: &[Value]) -> String {
+/// [`sprintln`]'s bytes (Go's `fmt.Appendln`).
+pub fn appendln(args: &[Value]) -> Vec<u8> {
     let mut p = Printer::default();
     for (i, arg) in args.iter().enumerate() {
         if i > 0 {
@@ -63,7 +79,12 @@ pub fn sprintln(args: &[Value]) -> String {
         p.print_arg(arg, 'v');
     }
     p.out.write_byte(b'\n');
-    p.finish()
+    p.out.buf
+}
+
+/// Printed bytes as text: moved when UTF-8, else decoded as Go decodes.
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| crate::value::go_text(e.as_bytes()))
 }
 
 /// Go's `strconv.Quote` over bytes (invalid UTF-8 escaped as `\\x..`);
@@ -159,13 +180,6 @@ fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
 }
 
 impl Printer {
-    fn finish(self) -> String {
-        match String::from_utf8(self.out.buf) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        }
-    }
-
     /// Go's `argNumber`: an optional `[n]` at `format[i..]`.
     fn arg_number(
         &mut self,
@@ -402,6 +416,7 @@ impl Printer {
             Value::Float(f) => self.fmt_float(value, *f, 64, verb),
             Value::Float32(f) => self.fmt_float(value, f64::from(*f), 32, verb),
             Value::String(s) => self.fmt_string(value, s.as_bytes(), verb),
+            Value::ByteString(b) => self.fmt_string(value, b.bytes(), verb),
             Value::Bytes(b) => self.fmt_bytes(b, verb, "[]uint8"),
             Value::List(items) => {
                 if self.out.f.sharp_v {

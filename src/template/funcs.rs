@@ -98,12 +98,12 @@ pub(crate) fn run(b: Builtin, args: Vec<Rv>) -> Result<Rv, String> {
             let item = next();
             slice(item, args.collect())
         }
-        Builtin::Print => Ok(string(fmt::sprint(&values(args)))),
-        Builtin::Println => Ok(string(fmt::sprintln(&values(args)))),
+        Builtin::Print => Ok(go_string(fmt::append(&values(args)))),
+        Builtin::Println => Ok(go_string(fmt::appendln(&values(args)))),
         Builtin::Printf => {
             let format = next().into_value();
             let format = format.as_str().unwrap_or_default().to_string();
-            Ok(string(fmt::sprintf(&format, &values(args))))
+            Ok(go_string(fmt::appendf(&format, &values(args))))
         }
         Builtin::Html => Ok(string(html_escape(&eval_args(values(args))))),
         Builtin::Js => Ok(string(js_escape(&eval_args(values(args))))),
@@ -142,6 +142,11 @@ fn string(s: String) -> Rv {
     Rv::Val(Value::from(s))
 }
 
+/// What Go's `fmt.Sprint` family returns: a string of the printed bytes.
+fn go_string(bytes: Vec<u8>) -> Rv {
+    Rv::Val(Value::go_string_from_vec(bytes))
+}
+
 fn values(args: impl Iterator<Item = Rv>) -> Vec<Value> {
     args.map(Rv::into_value).collect()
 }
@@ -156,7 +161,7 @@ fn length(item: &Rv) -> Result<usize, String> {
         Rv::Val(v) | Rv::Iface(v) => v,
     };
     match v {
-        Value::String(s) => Ok(s.len()),
+        Value::String(_) | Value::ByteString(_) => Ok(v.as_go_bytes().unwrap_or_default().len()),
         Value::List(l) => Ok(l.len()),
         Value::Bytes(b) => Ok(b.len()),
         Value::Map(m) => Ok(m.len()),
@@ -221,9 +226,10 @@ fn index(item: Rv, indexes: Vec<Rv>) -> Result<Rv, String> {
                     None => return Err("reflect: slice index out of range".into()),
                 }
             }
-            Value::String(s) => {
+            Value::String(_) | Value::ByteString(_) => {
+                let s = cur.as_go_bytes().unwrap_or_default();
                 let x = index_arg(&index, s.len())?;
-                match s.as_bytes().get(x) {
+                match s.get(x) {
                     Some(e) => Rv::Val(Value::Uint(u64::from(*e), UintType::Uint8)),
                     None => return Err("reflect: string index out of range".into()),
                 }
@@ -259,6 +265,7 @@ fn map_key(index: &Rv) -> Result<std::rc::Rc<str>, String> {
     match index.concrete() {
         None => Err("value is nil; should be of type string".into()),
         Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::ByteString(s)) => Ok(s.text().clone()),
         Some(v) => Err(format!(
             "value has type {}; should be string",
             v.type_name()
@@ -277,11 +284,11 @@ fn slice(item: Rv, indexes: Vec<Rv>) -> Result<Rv, String> {
         return Err(format!("too many slice indexes: {}", indexes.len()));
     }
     let len = match &item {
-        Value::String(s) => {
+        Value::String(_) | Value::ByteString(_) => {
             if indexes.len() == 3 {
                 return Err("cannot 3-index slice a string".into());
             }
-            s.len()
+            item.as_go_bytes().unwrap_or_default().len()
         }
         Value::List(l) => l.len(),
         Value::Bytes(b) => b.len(),
@@ -299,7 +306,10 @@ fn slice(item: Rv, indexes: Vec<Rv>) -> Result<Rv, String> {
     }
     let (i, j) = (idx[0], idx[1]);
     Ok(Rv::Val(match &item {
-        Value::String(s) => Value::from(String::from_utf8_lossy(&s.as_bytes()[i..j]).into_owned()),
+        // A cut through a character leaves bytes that are not UTF-8.
+        Value::String(_) | Value::ByteString(_) => {
+            Value::go_string(&item.as_go_bytes().unwrap_or_default()[i..j])
+        }
         Value::List(l) => Value::list(l[i..j].to_vec()),
         Value::Bytes(b) => Value::bytes(&b[i..j]),
         _ => Value::Nil,
@@ -326,7 +336,7 @@ fn basic_kind(v: Option<&Value>) -> BasicKind {
         Some(Value::Object(o)) if o.int_value().is_some() => BasicKind::Int,
         Some(Value::Uint(..)) => BasicKind::Uint,
         Some(Value::Float(_) | Value::Float32(_)) => BasicKind::Float,
-        Some(Value::String(_)) => BasicKind::String,
+        Some(Value::String(_) | Value::ByteString(_)) => BasicKind::String,
         Some(v) if Complex::from_value(v).is_some() => BasicKind::Complex,
         _ => BasicKind::Invalid,
     }
@@ -401,7 +411,9 @@ fn eq(arg1: &Rv, rest: &[Rv]) -> Result<bool, String> {
                 BasicKind::Float => float_of(a1) == float_of(a),
                 BasicKind::Int => int_of(a1) == int_of(a),
                 BasicKind::Uint => uint_of(a1) == uint_of(a),
-                BasicKind::String => a1.and_then(Value::as_str) == a.and_then(Value::as_str),
+                BasicKind::String => {
+                    a1.and_then(Value::as_go_bytes) == a.and_then(Value::as_go_bytes)
+                }
                 BasicKind::Invalid => compare_other(a1, a)?,
             }
         };
@@ -480,7 +492,7 @@ fn lt(arg1: &Rv, arg2: &Rv) -> Result<bool, String> {
         BasicKind::Float => Ok(float_of(a1) < float_of(a2)),
         BasicKind::Int => Ok(int_of(a1) < int_of(a2)),
         BasicKind::Uint => Ok(uint_of(a1) < uint_of(a2)),
-        BasicKind::String => Ok(a1.and_then(Value::as_str) < a2.and_then(Value::as_str)),
+        BasicKind::String => Ok(a1.and_then(Value::as_go_bytes) < a2.and_then(Value::as_go_bytes)),
         _ => Err(BAD_COMPARISON_TYPE.into()),
     }
 }

@@ -124,7 +124,7 @@ impl ParamType {
         match (self, v) {
             (ParamType::Any | ParamType::Value, _) => true,
             (ParamType::Bool, Value::Bool(_)) => true,
-            (ParamType::String, Value::String(_)) => true,
+            (ParamType::String, Value::String(_) | Value::ByteString(_)) => true,
             (ParamType::Int(t), Value::Int(_, u)) => t == u,
             (ParamType::Uint(t), Value::Uint(_, u)) => t == u,
             (ParamType::Float64, Value::Float(_)) => true,

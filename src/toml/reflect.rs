@@ -48,6 +48,7 @@ pub(crate) fn shape(v: &Value) -> Shape {
         Value::Float(f) => Shape::Float(*f, 64),
         Value::Float32(f) => Shape::Float(f64::from(*f), 32),
         Value::String(s) => Shape::Str(s.clone()),
+        Value::ByteString(b) => Shape::Str(b.text().clone()),
         Value::Bytes(b) => Shape::Bytes(b.clone()),
         Value::List(items) => Shape::Slice(items.as_ref().clone()),
         Value::Map(m) => Shape::Map(m.entries()),

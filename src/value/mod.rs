@@ -584,6 +584,48 @@ impl From<Vec<u8>> for Bytes {
     }
 }
 
+/// A Go string that is not valid UTF-8. Go strings hold any bytes; this
+/// crate's hold text. Functions that work on a string's bytes (`len`,
+/// `printf`'s `%s` and `%x`, `b64enc`, `sha256sum`, comparisons) see the
+/// bytes; everything that works on text sees them decoded as Go's `range`
+/// over a string decodes them, each byte that is not part of a valid UTF-8
+/// sequence as U+FFFD.
+pub struct ByteString {
+    bytes: Bytes,
+    text: Rc<str>,
+}
+
+impl ByteString {
+    /// The string's bytes, as Go holds them.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The string as text, invalid bytes as U+FFFD.
+    pub fn text(&self) -> &Rc<str> {
+        &self.text
+    }
+}
+
+impl std::fmt::Debug for ByteString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ByteString({:?})", &*self.bytes)
+    }
+}
+
+/// Go's decoding of a string's bytes into text (`for _, r := range s`):
+/// each byte that is not part of a valid UTF-8 sequence becomes U+FFFD.
+pub fn go_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    out
+}
+
 /// A dynamic template value.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
@@ -596,6 +638,9 @@ pub enum Value {
     Float(f64),
     Float32(f32),
     String(Rc<str>),
+    /// A Go string whose bytes are not UTF-8 (a binary file's `.Files.Get`,
+    /// `b64dec` of binary data): see [`ByteString`].
+    ByteString(Rc<ByteString>),
     Bytes(Bytes),
     List(Rc<Vec<Value>>),
     Map(Map),
@@ -623,6 +668,30 @@ impl Value {
 
     pub fn bytes(b: impl Into<Bytes>) -> Value {
         Value::Bytes(b.into())
+    }
+
+    /// A Go string of these bytes (`string(b)`): a [`Value::String`] when
+    /// they are UTF-8, else a [`Value::ByteString`] sharing them.
+    pub fn go_string(bytes: impl Into<Bytes>) -> Value {
+        let bytes = bytes.into();
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Value::string(text),
+            Err(_) => Value::byte_string(bytes),
+        }
+    }
+
+    /// [`Value::go_string`] of bytes the caller owns: text is moved, not
+    /// checked twice.
+    pub fn go_string_from_vec(bytes: Vec<u8>) -> Value {
+        match String::from_utf8(bytes) {
+            Ok(text) => Value::from(text),
+            Err(e) => Value::byte_string(e.into_bytes().into()),
+        }
+    }
+
+    fn byte_string(bytes: Bytes) -> Value {
+        let text = go_text(&bytes).into();
+        Value::ByteString(Rc::new(ByteString { bytes, text }))
     }
 
     pub fn map(map: Map) -> Value {
@@ -655,7 +724,7 @@ impl Value {
             },
             Value::Float(_) => Kind::Float64,
             Value::Float32(_) => Kind::Float32,
-            Value::String(_) => Kind::String,
+            Value::String(_) | Value::ByteString(_) => Kind::String,
             Value::Bytes(_) | Value::List(_) => Kind::Slice,
             Value::Map(_) => Kind::Map,
             Value::Object(o) => o.kind(),
@@ -671,7 +740,7 @@ impl Value {
             Value::Uint(_, t) => t.name().to_string(),
             Value::Float(_) => "float64".to_string(),
             Value::Float32(_) => "float32".to_string(),
-            Value::String(_) => "string".to_string(),
+            Value::String(_) | Value::ByteString(_) => "string".to_string(),
             Value::Bytes(_) => "[]uint8".to_string(),
             Value::List(_) => "[]interface {}".to_string(),
             Value::Map(m) => m.type_name().to_string(),
@@ -694,6 +763,7 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::Float32(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
+            Value::ByteString(_) => true,
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.is_empty(),
             Value::Map(m) => !m.is_empty(),
@@ -701,9 +771,22 @@ impl Value {
         }
     }
 
+    /// A string's text (a [`ByteString`]'s with U+FFFD for its invalid
+    /// bytes).
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
+            Value::ByteString(b) => Some(&b.text),
+            _ => None,
+        }
+    }
+
+    /// A string's bytes as Go holds them, for what works on bytes rather
+    /// than text (`len`, `b64enc`, hashes, comparisons).
+    pub fn as_go_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::String(s) => Some(s.as_bytes()),
+            Value::ByteString(b) => Some(&b.bytes),
             _ => None,
         }
     }

@@ -575,6 +575,8 @@ fn write_nested(out: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
             out.write_str(&format_float(f64::from(*f), FloatFmt::General, None, 32))
         }
         Value::String(s) => out.write_str(s),
+        // Go writes the bytes; template output here is text.
+        Value::ByteString(b) => out.write_str(b.text()),
         Value::Bytes(b) => {
             out.write_char('[')?;
             for (i, x) in b.iter().enumerate() {

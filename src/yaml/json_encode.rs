@@ -50,6 +50,9 @@ impl Encoder {
             Value::Float(f) => self.float(*f, false)?,
             Value::Float32(f) => self.float(*f as f64, true)?,
             Value::String(s) => push_json_string(&mut self.out, s, self.style.escape_html),
+            Value::ByteString(b) => {
+                push_json_byte_string(&mut self.out, b.bytes(), self.style.escape_html)
+            }
             Value::Bytes(b) => {
                 self.out.push('"');
                 self.out.push_str(&base64_std(b));
@@ -226,6 +229,7 @@ fn is_empty_value(v: &Value) -> bool {
         Value::Float(f) => *f == 0.0,
         Value::Float32(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
+        Value::ByteString(_) => false,
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.is_empty(),
@@ -296,9 +300,28 @@ pub(crate) fn format_json_float(f: f64, bits32: bool) -> String {
 /// Runs of bytes that need no escape are copied whole (the package's
 /// results are mostly long manifests with few escapes).
 pub(crate) fn push_json_string(out: &mut String, s: &str, escape_html: bool) {
-    let stops = if escape_html { &STOPS_HTML } else { &STOPS };
     out.reserve(s.len() + 2);
     out.push('"');
+    push_json_text(out, s, escape_html);
+    out.push('"');
+}
+
+/// A Go string that is not UTF-8 as encoding/json writes it: each byte
+/// that is not part of valid UTF-8 as the escape `\ufffd`.
+fn push_json_byte_string(out: &mut String, bytes: &[u8], escape_html: bool) {
+    out.push('"');
+    for chunk in bytes.utf8_chunks() {
+        push_json_text(out, chunk.valid(), escape_html);
+        for _ in chunk.invalid() {
+            out.push_str("\\ufffd");
+        }
+    }
+    out.push('"');
+}
+
+/// The inside of a JSON string: `s` with encoding/json's escapes.
+fn push_json_text(out: &mut String, s: &str, escape_html: bool) {
+    let stops = if escape_html { &STOPS_HTML } else { &STOPS };
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -327,7 +350,6 @@ pub(crate) fn push_json_string(out: &mut String, s: &str, escape_html: bool) {
         start = i;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Bytes that may start an escape: control characters, `"`, `\`, and the

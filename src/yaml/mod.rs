@@ -224,7 +224,7 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Map(_) => "object",
         Value::List(_) => "array",
-        Value::String(_) => "string",
+        Value::String(_) | Value::ByteString(_) => "string",
         Value::Bool(_) => "bool",
         _ => "number",
     }

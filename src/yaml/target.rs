@@ -191,7 +191,7 @@ impl Decoder {
             GoType::Ptr(e) => self.decode(v, *e),
             GoType::Any => Some(to_float64(v)),
             GoType::String => match v {
-                Value::String(_) => Some(v.clone()),
+                Value::String(_) | Value::ByteString(_) => Some(v.clone()),
                 _ => wrong(self),
             },
             GoType::Bool => match v {

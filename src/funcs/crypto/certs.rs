@@ -65,7 +65,7 @@ impl Certificate {
 fn net_ips(ips: &[Value]) -> Result<Vec<[u8; 16]>, String> {
     ips.iter()
         .map(|ip| {
-            let Value::String(s) = ip else {
+            let Some(s) = ip.as_str() else {
                 return Err(format!("error parsing ip: {ip} is not a string"));
             };
             parse_ip(s).ok_or_else(|| format!("error parsing ip: {s}"))
@@ -122,10 +122,10 @@ fn valid_ipv6_text(s: &str) -> bool {
 fn dns_names(names: &[Value]) -> Result<Vec<String>, String> {
     names
         .iter()
-        .map(|n| match n {
-            Value::String(s) => Ok(s.to_string()),
-            other => Err(format!(
-                "error processing alternate dns name: {other} is not a string"
+        .map(|n| match n.as_str() {
+            Some(s) => Ok(s.to_string()),
+            None => Err(format!(
+                "error processing alternate dns name: {n} is not a string"
             )),
         })
         .collect()

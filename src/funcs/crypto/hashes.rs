@@ -7,16 +7,16 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::encoding::hex_encode;
 
-pub fn sha1sum(input: &str) -> String {
-    hex_encode(&Sha1::digest(input.as_bytes()))
+pub fn sha1sum(input: &[u8]) -> String {
+    hex_encode(&Sha1::digest(input))
 }
 
-pub fn sha256sum(input: &str) -> String {
-    hex_encode(&Sha256::digest(input.as_bytes()))
+pub fn sha256sum(input: &[u8]) -> String {
+    hex_encode(&Sha256::digest(input))
 }
 
-pub fn sha512sum(input: &str) -> String {
-    hex_encode(&Sha512::digest(input.as_bytes()))
+pub fn sha512sum(input: &[u8]) -> String {
+    hex_encode(&Sha512::digest(input))
 }
 
 /// The Adler-32 checksum (RFC 1950).
@@ -35,8 +35,8 @@ pub fn adler32(data: &[u8]) -> u32 {
     (b << 16) | a
 }
 
-pub fn adler32sum(input: &str) -> String {
-    adler32(input.as_bytes()).to_string()
+pub fn adler32sum(input: &[u8]) -> String {
+    adler32(input).to_string()
 }
 
 #[cfg(test)]
@@ -45,13 +45,13 @@ mod tests {
 
     #[test]
     fn digests() {
-        assert_eq!(sha1sum(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(sha1sum(b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
         assert_eq!(
-            sha256sum("abc"),
+            sha256sum(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert_eq!(adler32sum("abc"), "38600999");
-        assert_eq!(adler32sum(""), "1");
+        assert_eq!(adler32sum(b"abc"), "38600999");
+        assert_eq!(adler32sum(b""), "1");
         assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
         // Long inputs exercise the modular reduction.
         let long = vec![0xffu8; 100_000];

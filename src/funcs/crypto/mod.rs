@@ -39,9 +39,10 @@ fn int_arg(args: &[Value], i: usize) -> i64 {
     }
 }
 
-fn string_fn(f: fn(&str) -> String) -> Func {
+/// A hash of a string's bytes (those of a string that is not UTF-8 too).
+fn hash_fn(f: fn(&[u8]) -> String) -> Func {
     Func::new([ParamType::String], move |_ctx, args| {
-        Ok(Value::from(f(str_arg(&args, 0))))
+        Ok(Value::from(f(args[0].as_go_bytes().unwrap_or_default())))
     })
     .infallible()
 }
@@ -57,10 +58,10 @@ pub fn register(set: &mut Templates) {
     use ParamType as P;
     let cert_type = P::Object(CERTIFICATE_TYPE);
 
-    set.add_func("sha1sum", string_fn(hashes::sha1sum));
-    set.add_func("sha256sum", string_fn(hashes::sha256sum));
-    set.add_func("sha512sum", string_fn(hashes::sha512sum));
-    set.add_func("adler32sum", string_fn(hashes::adler32sum));
+    set.add_func("sha1sum", hash_fn(hashes::sha1sum));
+    set.add_func("sha256sum", hash_fn(hashes::sha256sum));
+    set.add_func("sha512sum", hash_fn(hashes::sha512sum));
+    set.add_func("adler32sum", hash_fn(hashes::adler32sum));
 
     set.add_func(
         "bcrypt",

@@ -85,6 +85,7 @@ fn indexed_map(parts: Vec<&str>) -> Value {
 fn quote_value(v: &Value) -> String {
     match v {
         Value::Bytes(bytes) => quote_bytes(bytes, false),
+        Value::ByteString(s) => quote_bytes(s.bytes(), false),
         other => quote(&to_string(other)),
     }
 }
@@ -94,7 +95,12 @@ pub(super) fn register(set: &mut Templates) {
     set.add_func(
         "toString",
         Func::new([ParamType::Any], |_, args| {
-            Ok(Value::from(to_string(&args[0])))
+            // Go's strings and `string([]byte)` keep their bytes.
+            Ok(match &args[0] {
+                Value::Bytes(bytes) => Value::go_string(bytes.clone()),
+                s @ Value::ByteString(_) => s.clone(),
+                other => Value::from(to_string(other)),
+            })
         })
         .infallible(),
     );

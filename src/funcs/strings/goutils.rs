@@ -8,14 +8,14 @@
 //! byte into the rune of the same number, so non-ASCII text comes out as
 //! its UTF-8 bytes read as Latin-1. Those quirks are reproduced.
 
-use super::from_go_bytes;
 use super::unicode::{is_lower, is_space, is_title, is_upper, to_lower, to_title, to_upper};
+use crate::value::go_text;
 
 /// `AbbreviateFull(s, offset, max_width)` with its error discarded, as
 /// Sprig does (an error yields the empty string).
 pub(super) fn abbreviate(s: &str, offset: i64, max_width: i64) -> String {
     abbreviate_bytes(s.as_bytes(), offset, max_width)
-        .map(|b| from_go_bytes(&b))
+        .map(|b| go_text(&b))
         .unwrap_or_default()
 }
 
@@ -95,7 +95,7 @@ pub(super) fn wrap(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: b
         }
     }
     out.extend_from_slice(&bytes[offset..]);
-    from_go_bytes(&out)
+    go_text(&out)
 }
 
 /// Whether a byte, read as the Latin-1 rune of the same number, is white

@@ -22,7 +22,7 @@ mod unicode_tables;
 mod xstrings;
 
 use crate::template::{Func, FuncError, ParamType, Templates};
-use crate::value::Value;
+use crate::value::{go_text, Value};
 
 /// The integer of an `int` parameter (the executor has checked its type).
 pub(crate) fn int_arg(v: &Value) -> i64 {
@@ -35,20 +35,6 @@ pub(crate) fn int_arg(v: &Value) -> i64 {
 /// The text of a `string` parameter (the executor has checked its type).
 pub(crate) fn str_arg(v: &Value) -> &str {
     v.as_str().unwrap_or_default()
-}
-
-/// A Go string built from bytes that may have been cut mid-character:
-/// every byte that is not part of a valid UTF-8 sequence becomes U+FFFD,
-/// which is what Go's own rune decoding makes of each such byte.
-pub(crate) fn from_go_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for _ in chunk.invalid() {
-            out.push(char::REPLACEMENT_CHARACTER);
-        }
-    }
-    out
 }
 
 /// Reserves room for `len` more bytes, failing where Go would run out of
@@ -263,10 +249,10 @@ fn trunc(c: i64, s: &str) -> String {
     let len = s.len() as i64;
     let bytes = s.as_bytes();
     if c < 0 && len + c > 0 {
-        return from_go_bytes(&bytes[(len + c) as usize..]);
+        return go_text(&bytes[(len + c) as usize..]);
     }
     if c >= 0 && len > c {
-        return from_go_bytes(&bytes[..c as usize]);
+        return go_text(&bytes[..c as usize]);
     }
     s.to_string()
 }
@@ -286,19 +272,19 @@ fn substring(start: i64, end: i64, s: &str) -> Result<String, FuncError> {
         return match end {
             e if e < 0 => Err(slice_panic(format!("[:{e}]"))),
             e if e > len => Err(slice_panic(format!("[:{e}] with length {len}"))),
-            e => Ok(from_go_bytes(&bytes[..e as usize])),
+            e => Ok(go_text(&bytes[..e as usize])),
         };
     }
     if end < 0 || end > len {
         if start > len {
             return Err(slice_panic(format!("[{start}:{len}]")));
         }
-        return Ok(from_go_bytes(&bytes[start as usize..]));
+        return Ok(go_text(&bytes[start as usize..]));
     }
     if start > end {
         return Err(slice_panic(format!("[{start}:{end}]")));
     }
-    Ok(from_go_bytes(&bytes[start as usize..end as usize]))
+    Ok(go_text(&bytes[start as usize..end as usize]))
 }
 
 /// Go's `strings.Repeat`, with its panics as errors.

@@ -51,7 +51,9 @@ fn truncate_uint(x: u64, t: UintType) -> u64 {
 fn reflect_value_string(v: &Rv) -> String {
     match v {
         Rv::Invalid => "<invalid Value>".to_string(),
-        Rv::Val(Value::String(s)) => s.to_string(),
+        Rv::Val(v @ (Value::String(_) | Value::ByteString(_))) => {
+            v.as_str().unwrap_or_default().to_string()
+        }
         other => format!("<{} Value>", other.type_name()),
     }
 }
