@@ -107,6 +107,21 @@ fn lines_logged_before_an_error_come_before_it() {
     );
 }
 
+/// Helm checks that the chart is installable before it warns (checked
+/// against helm v3.10.1: the error alone).
+#[test]
+fn a_deprecated_library_chart_fails_without_the_warning() {
+    let s = Scratch::new("log-library");
+    s.write(
+        "mychart/Chart.yaml",
+        b"apiVersion: v2\nname: mychart\nversion: 0.1.0\ntype: library\ndeprecated: true\n",
+    )
+    .write("mychart/templates/a.yaml", b"x: 1\n");
+    let out = template(&[&s.chart()]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stderr, "Error: library charts are not installable\n");
+}
+
 #[test]
 fn an_unknown_hook_is_logged_by_the_manifest_sorter() {
     let s = Scratch::new("log-hook");

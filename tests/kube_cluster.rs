@@ -900,6 +900,48 @@ fn cli_outputs_get_dry_run_generated_names_and_validation() {
         stderr(&cluster.chartroom(&["upgrade", "cli", chart, "-n", ns, "--hide-secret"])),
         "Error: UPGRADE FAILED: Hiding Kubernetes secrets requires a dry-run mode\n"
     );
+    // Like `template`, install and upgrade print the loader's log lines and
+    // Helm's warning for a deprecated chart on stderr, after the checks
+    // each makes first.
+    let scratch = |name: &str, chart_yaml: &str| {
+        let dir = cluster.dir.join(name);
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(dir.join("Chart.yaml"), chart_yaml).unwrap();
+        std::fs::write(dir.join("requirements.yaml"), "dependencies: []\n").unwrap();
+        std::fs::write(
+            dir.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-old\n",
+        )
+        .unwrap();
+        dir.to_str().expect("UTF-8 path").to_string()
+    };
+    let old = scratch(
+        "old",
+        "apiVersion: v2\nname: old\nversion: 1.0.0\ndeprecated: true\n",
+    );
+    let loaded =
+        "load.go:120: Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". \
+                  We recommend migrating dependencies to Chart.yaml.\n";
+    for args in [
+        ["install", "old", old.as_str(), "-n", ns, "--dry-run"],
+        ["upgrade", "cli", old.as_str(), "-n", ns, "--dry-run"],
+    ] {
+        let out = cluster.chartroom(&args);
+        ok(&out, "a deprecated chart");
+        assert_eq!(
+            stderr(&out),
+            format!("{loaded}WARNING: This chart is deprecated\n"),
+            "{args:?}"
+        );
+    }
+    let library = scratch(
+        "library",
+        "apiVersion: v2\nname: library\nversion: 1.0.0\ndeprecated: true\ntype: library\n",
+    );
+    assert_eq!(
+        stderr(&cluster.chartroom(&["install", "lib", &library, "-n", ns, "--dry-run"])),
+        format!("{loaded}Error: INSTALLATION FAILED: library charts are not installable\n")
+    );
     let schema = [
         "install",
         "dry",

@@ -209,14 +209,10 @@ fn render_logging(
         move |message: String| RenderFailure::plain(message, stage, &root)
     };
 
-    match chart.metadata.chart_type.as_str() {
-        "" | "application" => {}
-        other => {
-            return Err(fail(ErrorKind::Chart)(format!(
-                "{other} charts are not installable"
-            )))
-        }
-    }
+    chart
+        .metadata
+        .check_installable()
+        .map_err(fail(ErrorKind::Chart))?;
     if chart.metadata.has_dependency_list() {
         dependencies::check_dependencies(&chart).map_err(|e| {
             fail(ErrorKind::Chart)(format!("{}: {e}", dependencies::MISSING_DEPENDENCIES_HINT))

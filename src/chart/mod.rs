@@ -83,6 +83,15 @@ impl Metadata {
     pub fn has_dependency_list(&self) -> bool {
         self.dependencies_declared || !self.dependencies.is_empty()
     }
+
+    /// Helm's `checkIfInstallable`: only application charts (the default
+    /// type) install or render.
+    pub fn check_installable(&self) -> Result<(), String> {
+        match self.chart_type.as_str() {
+            "" | "application" => Ok(()),
+            other => Err(format!("{other} charts are not installable")),
+        }
+    }
 }
 
 /// `Chart.lock` (or `requirements.lock`).

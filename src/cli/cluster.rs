@@ -347,13 +347,15 @@ pub fn run(c: &ClusterCommand) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::error(e),
     };
-    // What a command printed before it failed (or before its result).
+    // What a command printed before it failed (or before its result), on
+    // stdout and on stderr.
     let printed = RefCell::new(String::new());
+    let logged = RefCell::new(String::new());
     let result = block_on(async {
         let cluster = Cluster::connect(&c.kube).await?;
         match c.name.as_str() {
-            "install" => install(c, &cluster, format).await,
-            "upgrade" => upgrade(c, &cluster, format, &printed).await,
+            "install" => install(c, &cluster, format, &logged).await,
+            "upgrade" => upgrade(c, &cluster, format, &printed, &logged).await,
             "rollback" => rollback(c, &cluster).await,
             "uninstall" => uninstall(c, &cluster, &printed).await,
             "status" => {
@@ -390,7 +392,7 @@ pub fn run(c: &ClusterCommand) -> Outcome {
         }
     });
     let before = printed.take();
-    match result.and_then(|r| r) {
+    let mut outcome = match result.and_then(|r| r) {
         Ok((stdout, stderr)) => Outcome {
             stdout: format!("{before}{stdout}"),
             stderr,
@@ -400,7 +402,9 @@ pub fn run(c: &ClusterCommand) -> Outcome {
             stdout: before,
             ..Outcome::error(e)
         },
-    }
+    };
+    outcome.stderr.insert_str(0, &logged.take());
+    outcome
 }
 
 /// The `-o` format of commands that have the flag (cobra checks it while
@@ -484,7 +488,9 @@ pub fn install_name_and_chart(
 }
 
 /// Loads the chart at `chart_path` (Helm's `path "…" not found` first).
-fn load_chart(chart_path: &str) -> Result<crate::chart::Chart, String> {
+/// Loads the chart at `chart_path`, adding the lines Helm's loader logs
+/// (`crate::helm_log`) to `logged` as it goes, even when the load fails.
+fn load_chart(chart_path: &str, logged: &RefCell<String>) -> Result<crate::chart::Chart, String> {
     if !Path::new(chart_path).exists() {
         return Err(format!(
             "path {} not found",
@@ -492,7 +498,42 @@ fn load_chart(chart_path: &str) -> Result<crate::chart::Chart, String> {
         ));
     }
     let absolute = std::path::absolute(chart_path).unwrap_or_else(|_| chart_path.into());
-    crate::chart::load::load_path(&absolute)
+    let mut lines = Vec::new();
+    let loaded = crate::chart::load::load_path_with_warnings(&absolute, &mut lines);
+    log_lines(logged, &lines);
+    loaded
+}
+
+/// Which of Helm's commands loaded the chart: each checks something of
+/// its own before it warns that the chart is deprecated.
+#[derive(Clone, Copy)]
+enum Action {
+    Install,
+    Upgrade,
+}
+
+/// Adds Helm's warning for a deprecated chart to `logged`, unless the
+/// check `action` makes first fails: install's chart type (the error
+/// follows), upgrade's missing dependencies (the same).
+fn warn_if_deprecated(chart: &crate::chart::Chart, action: Action, logged: &RefCell<String>) {
+    let checked = match action {
+        Action::Install => chart.metadata.check_installable().is_ok(),
+        Action::Upgrade => {
+            !chart.metadata.has_dependency_list()
+                || crate::chart::dependencies::check_dependencies(chart).is_ok()
+        }
+    };
+    if chart.metadata.deprecated && checked {
+        logged.borrow_mut().push_str(super::DEPRECATED_WARNING);
+    }
+}
+
+fn log_lines(logged: &RefCell<String>, lines: &[String]) {
+    let mut logged = logged.borrow_mut();
+    for line in lines {
+        logged.push_str(line);
+        logged.push('\n');
+    }
 }
 
 /// What install and upgrade print for the record: the status block, or the
@@ -540,8 +581,10 @@ async fn run_install(
     name: String,
     chart_path: &str,
     replace: bool,
+    logged: &RefCell<String>,
 ) -> Result<(Release, Vec<String>), String> {
-    let chart = load_chart(chart_path)?;
+    let chart = load_chart(chart_path, logged)?;
+    warn_if_deprecated(&chart, Action::Install, logged);
     let req = install_request(c, name, chart, replace)?;
     if dry_run_flag(c)? {
         dry_run::install(cluster, &req).await
@@ -554,6 +597,7 @@ async fn install(
     c: &ClusterCommand,
     cluster: &Cluster,
     format: Format,
+    logged: &RefCell<String>,
 ) -> Result<(String, String), String> {
     let args = strings(&c.matches, "args");
     if args.is_empty() {
@@ -568,7 +612,7 @@ async fn install(
     );
     let installed = match named {
         Ok((name, chart_path)) => {
-            run_install(c, cluster, name, &chart_path, m.get_flag("replace")).await
+            run_install(c, cluster, name, &chart_path, m.get_flag("replace"), logged).await
         }
         Err(e) => Err(e),
     };
@@ -731,6 +775,7 @@ async fn upgrade(
     cluster: &Cluster,
     format: Format,
     printed: &RefCell<String>,
+    logged: &RefCell<String>,
 ) -> Result<(String, String), String> {
     let args = exact_args(c, 2)?;
     let (name, chart_path) = (args[0].clone(), args[1].clone());
@@ -749,9 +794,17 @@ async fn upgrade(
     let dry_run =
         dry_run::parse_option(c.matches.get_one::<String>("dry-run").map(String::as_str))?;
     let (release, warnings) = match replace {
-        Some(replace) if dry_run => run_install(c, cluster, name, &chart_path, replace).await?,
+        Some(replace) if dry_run => {
+            run_install(c, cluster, name, &chart_path, replace, logged).await?
+        }
         _ => {
-            let chart = load_chart(&chart_path)?;
+            let chart = load_chart(&chart_path, logged)?;
+            // `upgrade --install` of a new release is Helm's install.
+            let action = match replace {
+                Some(_) => Action::Install,
+                None => Action::Upgrade,
+            };
+            warn_if_deprecated(&chart, action, logged);
             if let Err(e) = dry_run_flag(c) {
                 // An upgrade fails, an install reports it as is.
                 return Err(match replace {

@@ -49,6 +49,10 @@ const RENDER_STACK_BYTES: usize = 1 << 30;
 /// two or more beyond the first (traefik's, two).
 const PREFAULT_PAGES: usize = 3;
 
+/// What `template`, `install` and `upgrade` print on stderr for a chart
+/// whose `Chart.yaml` says `deprecated: true` (Helm's `warning`).
+const DEPRECATED_WARNING: &str = "WARNING: This chart is deprecated\n";
+
 /// Runs the command line `args` (without the program name).
 pub fn run(args: Vec<String>) -> Outcome {
     let command = match parse_args(args) {
@@ -192,8 +196,9 @@ fn template(t: &TemplateArgs) -> Outcome {
     if !t.skip_schema_validation {
         start_schema_compile(&chart);
     }
-    let deprecated = if chart.metadata.deprecated {
-        "WARNING: This chart is deprecated\n"
+    // Helm warns once the chart proves installable.
+    let deprecated = if chart.metadata.deprecated && chart.metadata.check_installable().is_ok() {
+        DEPRECATED_WARNING
     } else {
         ""
     };
