@@ -1,7 +1,8 @@
 //! The lines Helm writes through Go's standard `log` package while it loads
 //! and renders a chart: a symlink in the chart, deprecated dependency files,
 //! dependency conditions and tags that are not booleans, missing import
-//! tables, values that cannot be coalesced, unknown hooks.
+//! tables, values that cannot be coalesced, `urn:` references in a values
+//! schema, unknown hooks.
 //!
 //! `helm` sets the logger's flags to `log.Lshortfile` (cmd/helm/helm.go), so
 //! each line starts with the base name of the Go file and the line of the
@@ -84,6 +85,9 @@ pub const CANNOT_OVERWRITE_TABLE: Site = site("coalesce.go", 316);
 pub const DESTINATION_IS_TABLE: Site = site("coalesce.go", 319);
 /// `SortManifests`: a hook annotation naming no hook Helm knows.
 pub const UNKNOWN_HOOK: Site = site("manifest_sorter.go", 199);
+/// `urnLoader.Load`: a `urn:` reference in a values schema, which no
+/// resolver knows, taken as the permissive `true` (logged once per URN).
+pub const UNRESOLVED_URN: Site = site("jsonschema.go", 192);
 
 #[cfg(test)]
 mod tests {

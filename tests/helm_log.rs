@@ -107,6 +107,66 @@ fn lines_logged_before_an_error_come_before_it() {
     );
 }
 
+/// A `urn:` reference in a values schema is logged once per URN while the
+/// schemas compile: after coalescing's lines, before the sorter's, and
+/// before the error of a schema that then fails to compile.
+#[test]
+fn unresolved_urns_are_logged_once_each_between_values_and_sorting() {
+    let s = Scratch::new("log-urn");
+    s.write(
+        "mychart/Chart.yaml",
+        b"apiVersion: v2\nname: mychart\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 0.1.0\n",
+    )
+    .write("mychart/values.yaml", b"a: 1\n")
+    .write(
+        "mychart/values.schema.json",
+        br#"{"properties": {"a": {"$ref": "urn:example:a"}, "b": {"$ref": "urn:example:b"}}}"#,
+    )
+    .write(
+        "mychart/templates/a.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    helm.sh/hook: nope\n",
+    )
+    .write(
+        "mychart/charts/sub/Chart.yaml",
+        b"apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    )
+    .write(
+        "mychart/charts/sub/values.schema.json",
+        br#"{"properties": {"c": {"$ref": "urn:example:b"}}}"#,
+    );
+    let urn =
+        "jsonschema.go:192: WARNING: unresolved URN reference ignored; using permissive schema:";
+    let out = template(&[&s.chart()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{urn} urn:example:a\n\
+             {urn} urn:example:b\n\
+             manifest_sorter.go:199: info: skipping unknown hook: \"nope\"\n"
+        )
+    );
+
+    // A pointer into a URN's document (`true`) fails the compile after the
+    // load was logged.
+    s.write(
+        "mychart/values.schema.json",
+        br#"{"properties": {"a": {"$ref": "urn:example:a#/defs/x"}}}"#,
+    );
+    let out = template(&[&s.chart()]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{urn} urn:example:a\n\
+             {urn} urn:example:b\n\
+             Error: values don't meet the specifications of the schema(s) in the following chart(s):\n\
+             mychart:\n\
+             json-pointer in \"urn:example:a#/defs/x\" not found\n"
+        )
+    );
+}
+
 /// Helm checks that the chart is installable before it warns (checked
 /// against helm v3.10.1: the error alone).
 #[test]

@@ -249,7 +249,7 @@ fn render_logging(
             &caps.kube_version.version,
         )
     {
-        run_schema_checks(checks).map_err(values_failure)?;
+        run_schema_checks(checks, log).map_err(values_failure)?;
         let message = format!(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
             chart.metadata.kube_version, caps.kube_version.version
@@ -277,7 +277,7 @@ fn render_logging(
             Err(RenderFailure::new(error, ErrorKind::Exec, &root))
         }
     };
-    run_schema_checks(checks).map_err(values_failure)?;
+    run_schema_checks(checks, log).map_err(values_failure)?;
     crate::teardown::discard((chart, top, vals));
     assembled
 }
@@ -290,8 +290,9 @@ pub fn to_render_values(
     options: &RenderOptions,
     caps: &Capabilities,
 ) -> Result<Map, Box<ErrorDetails>> {
-    let (top, checks) = render_values_and_checks(chart, vals, options, caps, &mut Vec::new())?;
-    run_schema_checks(checks)?;
+    let mut log = Vec::new();
+    let (top, checks) = render_values_and_checks(chart, vals, options, caps, &mut log)?;
+    run_schema_checks(checks, &mut log)?;
     Ok(top)
 }
 
@@ -337,11 +338,14 @@ fn render_values_and_checks<'c>(
 }
 
 /// Runs the schema checks [`render_values_and_checks`] left, with Helm's
-/// error.
-fn run_schema_checks(checks: Option<PendingValidation<'_>>) -> Result<(), Box<ErrorDetails>> {
+/// error, adding the lines Helm logs while it compiles the schemas to `log`.
+fn run_schema_checks(
+    checks: Option<PendingValidation<'_>>,
+    log: &mut Vec<String>,
+) -> Result<(), Box<ErrorDetails>> {
     if let Some(checks) = checks {
         checks
-            .run()
+            .run(log)
             .map_err(|e| ErrorDetails::schema(e.text(), e.violations().to_vec()))?;
     }
     Ok(())

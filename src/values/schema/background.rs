@@ -26,11 +26,11 @@ use std::cell::RefCell;
 use std::sync::mpsc::{channel, Receiver, Sender};
 
 use super::json::Json;
-use super::{compile_schema, verdict, Compiled, SchemaError};
+use super::{compile_schema, verdict, Checked, Compiled};
 use crate::chart::FileData;
 
 /// One schema's compile on its way to the thread that checks with it.
-struct Handoff(Result<Compiled, SchemaError>);
+struct Handoff(Compiled);
 
 // SAFETY: a compiled schema holds `Rc`s, which must never be used from two
 // threads at once. Each result is built on the worker thread, which keeps
@@ -54,7 +54,7 @@ enum Request {
     /// Hand over the compile of schema `.0`.
     Take(usize, Sender<Handoff>),
     /// Check values against schema `.0` and send the verdict.
-    Check(usize, Instance, Sender<Result<(), SchemaError>>),
+    Check(usize, Instance, Sender<Checked>),
 }
 
 /// The compiles one worker was given, in order, and the channel to it.
@@ -107,7 +107,7 @@ fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
     let Ok(first) = incoming.recv() else {
         return;
     };
-    let mut compiled: Vec<Option<Result<Compiled, SchemaError>>> = inputs
+    let mut compiled: Vec<Option<Compiled>> = inputs
         .iter()
         .map(|bytes| Some(compile_schema(bytes.as_slice())))
         .collect();
@@ -135,11 +135,11 @@ fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
 }
 
 /// A check started with [`Claim::check`].
-pub(super) struct Verdict(Receiver<Result<(), SchemaError>>);
+pub(super) struct Verdict(Receiver<Checked>);
 
 impl Verdict {
     /// The check's result, waiting for it; `None` if the worker failed.
-    pub(super) fn wait(self) -> Option<Result<(), SchemaError>> {
+    pub(super) fn wait(self) -> Option<Checked> {
         self.0.recv().ok()
     }
 }
@@ -185,7 +185,7 @@ pub(super) fn claim(schema: &[u8]) -> Option<Claim> {
 /// The background compile of exactly `schema`, waiting until the worker
 /// has compiled all it was given; `None` if none was started on this
 /// thread (or its worker failed).
-pub(super) fn take(schema: &[u8]) -> Option<Result<Compiled, SchemaError>> {
+pub(super) fn take(schema: &[u8]) -> Option<Compiled> {
     let Claim { index, requests } = claim(schema)?;
     let (reply, handoff) = channel();
     requests.send(Request::Take(index, reply)).ok()?;
@@ -206,8 +206,8 @@ mod tests {
     fn a_background_compile_is_taken_once_and_only_for_its_bytes() {
         compile_in_background(vec![SCHEMA.to_vec().into()]);
         assert!(take(br#"{"type": "object"}"#).is_none());
-        let compiled = take(SCHEMA).expect("started").expect("compiles");
-        assert!(compiled.sid < compiled.compiler.schemas.len());
+        let (compiler, sid) = take(SCHEMA).expect("started").schema.expect("compiles");
+        assert!(sid < compiler.schemas.len());
         assert!(take(SCHEMA).is_none());
     }
 
@@ -215,8 +215,12 @@ mod tests {
     fn a_schema_error_comes_back_as_compiling_here_gives_it() {
         let broken = br#"{"type": 5}"#;
         compile_in_background(vec![broken.to_vec().into()]);
-        let there = take(broken).expect("started").err().expect("invalid");
-        let here = compile_schema(broken).err().expect("invalid");
+        let there = take(broken)
+            .expect("started")
+            .schema
+            .err()
+            .expect("invalid");
+        let here = compile_schema(broken).schema.err().expect("invalid");
         assert_eq!(there, here);
     }
 
@@ -228,9 +232,9 @@ mod tests {
             other.to_vec().into(),
             SCHEMA.to_vec().into(),
         ]);
-        assert!(take(other).expect("started").is_ok());
-        assert!(take(SCHEMA).expect("first copy").is_ok());
-        assert!(take(SCHEMA).expect("second copy").is_ok());
+        assert!(take(other).expect("started").schema.is_ok());
+        assert!(take(SCHEMA).expect("first copy").schema.is_ok());
+        assert!(take(SCHEMA).expect("second copy").schema.is_ok());
         assert!(take(SCHEMA).is_none());
         assert!(take(other).is_none());
     }
@@ -270,6 +274,7 @@ mod tests {
             "no compile of these bytes is under way"
         );
         let here = super::super::check(SCHEMA, super::super::json::from_values(&values))
+            .outcome
             .expect_err("count is not an integer");
         assert!(
             here.text().contains("got string, want integer"),
@@ -285,8 +290,12 @@ mod tests {
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
         let unshared = super::super::json::from_values_unshared(&values);
         let verdict = claim(other).expect("started").check(unshared);
-        assert!(take(SCHEMA).expect("started").is_ok());
-        let err = verdict.wait().expect("answered").expect_err("no name");
+        assert!(take(SCHEMA).expect("started").schema.is_ok());
+        let err = verdict
+            .wait()
+            .expect("answered")
+            .outcome
+            .expect_err("no name");
         assert_eq!(err.text(), "- at '': missing property 'name'\n");
     }
 
@@ -310,7 +319,7 @@ mod tests {
         // Later changes to the values do not count.
         values.insert("count", crate::Value::int(1));
         pending.start_in_background();
-        let there = pending.run().expect_err("invalid");
+        let there = pending.run(&mut Vec::new()).expect_err("invalid");
         assert!(
             take(SCHEMA).is_none() && take(sub).is_none(),
             "both checked there"
@@ -327,7 +336,7 @@ mod tests {
         let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
         let pending = super::super::prepare_validation(&parent, &values);
         assert!(take(SCHEMA).is_none(), "set aside for the check");
-        let unstarted = pending.run().expect_err("invalid");
+        let unstarted = pending.run(&mut Vec::new()).expect_err("invalid");
         assert_eq!(unstarted.to_string(), here.to_string());
         assert_eq!(unstarted.violations(), here.violations());
     }

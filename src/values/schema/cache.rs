@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use super::{compile_schema, Compiled, SchemaError};
+use super::{compile_schema, Compiled};
 
 /// How many compiled schemas a thread keeps (a chart and its subcharts').
 const ENTRIES: usize = 8;
@@ -18,7 +18,7 @@ const ENTRIES: usize = 8;
 /// Schemas larger than this are compiled every time, not kept.
 const MAX_SCHEMA_BYTES: usize = 2 << 20;
 
-type Entry = (Rc<[u8]>, Rc<Result<Compiled, SchemaError>>);
+type Entry = (Rc<[u8]>, Rc<Compiled>);
 
 thread_local! {
     /// Most recently used first.
@@ -26,7 +26,7 @@ thread_local! {
 }
 
 /// `schema` compiled, from the kept ones if it was compiled before.
-pub(super) fn compiled(schema: &[u8]) -> Rc<Result<Compiled, SchemaError>> {
+pub(super) fn compiled(schema: &[u8]) -> Rc<Compiled> {
     if crate::teardown::skipping() || schema.len() > MAX_SCHEMA_BYTES {
         return Rc::new(compile_schema(schema));
     }
@@ -80,7 +80,7 @@ mod tests {
         let kept = compiled(broken);
         let again = compiled(broken);
         assert!(Rc::ptr_eq(&kept, &again));
-        let fresh = compile_schema(broken).err().expect("invalid");
-        assert_eq!(kept.as_ref().as_ref().err(), Some(&fresh));
+        let fresh = compile_schema(broken).schema.err().expect("invalid");
+        assert_eq!(kept.schema.as_ref().err(), Some(&fresh));
     }
 }

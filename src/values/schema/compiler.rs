@@ -53,6 +53,12 @@ pub(crate) struct Compiler {
 }
 
 impl Compiler {
+    /// The `urn:` references this compiler took as the permissive `true`
+    /// (Helm logs each), in the order it loaded them.
+    pub(crate) fn unresolved_urns(&self) -> &[String] {
+        &self.loader.unresolved_urns
+    }
+
     /// A compiler for user schemas (Helm's set-up).
     pub(crate) fn new() -> Compiler {
         Compiler::with(false, Some(Box::new(Compiler::with(true, None))))

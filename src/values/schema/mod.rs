@@ -36,6 +36,7 @@ mod validator;
 use std::fmt;
 
 use crate::chart::Chart;
+use crate::helm_log;
 use crate::value::{Map, Value};
 use compiled::Sid;
 use compiler::{CompileError, Compiler};
@@ -121,7 +122,7 @@ impl std::error::Error for SchemaError {}
 /// its (enabled) subcharts, as `ToRenderValuesWithSchemaValidation` runs
 /// it: `Err` carries Helm's whole message.
 pub fn validate_against_schema(chart: &Chart, values: &Map) -> Result<(), SchemaErrors> {
-    prepare_validation(chart, values).run()
+    prepare_validation(chart, values).run(&mut Vec::new())
 }
 
 /// [`validate_against_schema`] in two steps: this one takes what the
@@ -188,10 +189,13 @@ impl PendingValidation<'_> {
         }
     }
 
-    /// Runs the checks: `Err` carries Helm's whole message.
-    pub fn run(self) -> Result<(), SchemaErrors> {
+    /// Runs the checks: `Err` carries Helm's whole message. The lines Helm
+    /// logs while it compiles the schemas (each `urn:` reference taken as
+    /// the permissive `true`, once) are added to `log`, also on `Err`.
+    pub fn run(self, log: &mut Vec<String>) -> Result<(), SchemaErrors> {
         let mut text = String::new();
         let mut violations = Vec::new();
+        let mut logged_urns = std::collections::BTreeSet::new();
         for job in self.jobs {
             match job {
                 Job::Check {
@@ -199,14 +203,21 @@ impl PendingValidation<'_> {
                     schema,
                     values,
                 } => {
-                    let outcome = match values {
+                    let checked = match values {
                         Instance::Here(instance) => check(schema, instance),
                         #[cfg(not(target_arch = "wasm32"))]
                         Instance::ForBackground(claim, instance) => wait_for(claim.check(instance)),
                         #[cfg(not(target_arch = "wasm32"))]
                         Instance::There(verdict) => wait_for(verdict),
                     };
-                    if let Err(e) = outcome {
+                    for urn in checked.unresolved_urns {
+                        if logged_urns.insert(urn.clone()) {
+                            log.push(helm_log::UNRESOLVED_URN.line(format_args!(
+                                "WARNING: unresolved URN reference ignored; using permissive schema: {urn}"
+                            )));
+                        }
+                    }
+                    if let Err(e) = checked.outcome {
                         text.push_str(&format!("{chart}:\n{}", e.text));
                         violations.extend(e.violations.into_iter().map(|mut v| {
                             v.chart = chart.to_string();
@@ -239,10 +250,11 @@ impl PendingValidation<'_> {
 
 /// A background check's verdict, once its worker gives it.
 #[cfg(not(target_arch = "wasm32"))]
-fn wait_for(verdict: background::Verdict) -> Result<(), SchemaError> {
-    verdict
-        .wait()
-        .unwrap_or_else(|| Err(schema_problem(WORKER_FAILED.to_string())))
+fn wait_for(verdict: background::Verdict) -> Checked {
+    verdict.wait().unwrap_or_else(|| Checked {
+        outcome: Err(schema_problem(WORKER_FAILED.to_string())),
+        unresolved_urns: Vec::new(),
+    })
 }
 
 /// Helm's `ValidateAgainstSchema`'s walk: this chart's schema, then each
@@ -285,7 +297,7 @@ pub fn validate_single_schema(schema: &[u8], values: &Value) -> Result<(), Schem
         Value::Map(m) => json::from_values(m),
         other => json::from_value(other),
     };
-    check(schema, instance)
+    check(schema, instance).outcome
 }
 
 /// [`validate_single_schema`]'s violations only.
@@ -310,28 +322,53 @@ fn schema_problem(text: String) -> SchemaError {
     }
 }
 
-/// A compiled schema: the compiler's arena and the root schema in it.
+/// What compiling a schema document gives: the compiler's arena and the
+/// root schema in it, or Helm's text for what failed; and the `urn:`
+/// references the compile took as the permissive `true` (Helm logs them
+/// as it loads them, so also those before a failure).
 struct Compiled {
-    compiler: Compiler,
-    sid: Sid,
+    schema: Result<(Compiler, Sid), SchemaError>,
+    unresolved_urns: Vec<String>,
 }
 
 /// Reads and compiles a schema document (v6's `AddResource` and
 /// `Compile`), with Helm's texts for what fails.
-fn compile_schema(schema: &[u8]) -> Result<Compiled, SchemaError> {
-    let doc = json::unmarshal(schema).map_err(schema_problem)?;
+fn compile_schema(schema: &[u8]) -> Compiled {
+    let doc = match json::unmarshal(schema) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return Compiled {
+                schema: Err(schema_problem(e)),
+                unresolved_urns: Vec::new(),
+            }
+        }
+    };
     let mut compiler = Compiler::new();
     compiler.add_resource(SCHEMA_URL, doc);
-    match compiler.compile(SCHEMA_URL) {
-        Ok(sid) => Ok(Compiled { compiler, sid }),
+    let compiled = compiler.compile(SCHEMA_URL);
+    let unresolved_urns = compiler.unresolved_urns().to_vec();
+    let schema = match compiled {
+        Ok(sid) => Ok((compiler, sid)),
         Err(CompileError::Error(e)) => Err(schema_problem(e)),
         Err(CompileError::Panic(p)) => {
             Err(schema_problem(format!("unable to validate schema: {p}")))
         }
+    };
+    Compiled {
+        schema,
+        unresolved_urns,
     }
 }
 
-fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
+/// What checking values against one schema gives: the verdict, and the
+/// `urn:` references the schema's compile took as the permissive `true`.
+#[derive(Debug, PartialEq)]
+struct Checked {
+    outcome: Result<(), SchemaError>,
+    unresolved_urns: Vec<String>,
+}
+
+fn check(schema: &[u8], instance: Json) -> Checked {
     #[cfg(not(target_arch = "wasm32"))]
     let compiled = match background::take(schema) {
         Some(result) => std::rc::Rc::new(result),
@@ -346,13 +383,19 @@ fn check(schema: &[u8], instance: Json) -> Result<(), SchemaError> {
 }
 
 /// `instance` checked against a compiled schema (or the schema's error).
-fn verdict(compiled: &Result<Compiled, SchemaError>, instance: &Json) -> Result<(), SchemaError> {
-    let Compiled { compiler: c, sid } = match compiled {
-        Ok(compiled) => compiled,
-        Err(e) => return Err(e.clone()),
-    };
+fn verdict(compiled: &Compiled, instance: &Json) -> Checked {
+    Checked {
+        outcome: match &compiled.schema {
+            Ok((compiler, sid)) => validate(compiler, *sid, instance),
+            Err(e) => Err(e.clone()),
+        },
+        unresolved_urns: compiled.unresolved_urns.clone(),
+    }
+}
+
+fn validate(c: &Compiler, sid: Sid, instance: &Json) -> Result<(), SchemaError> {
     let no_resources = Default::default();
-    match validator::validate(&c.schemas, *sid, instance, None, &no_resources) {
+    match validator::validate(&c.schemas, sid, instance, None, &no_resources) {
         Ok(()) => Ok(()),
         Err(validator::Failure::Panic(p)) => {
             Err(schema_problem(format!("unable to validate schema: {p}")))

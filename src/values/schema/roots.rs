@@ -217,10 +217,18 @@ pub(crate) fn go_atoi(s: &str) -> std::result::Result<i64, String> {
     Ok(if s.starts_with('-') { -v } else { v })
 }
 
+/// Whether `url` is one Helm's `urn` loader takes.
+fn is_urn(url: &str) -> bool {
+    gourl::scheme_and_path(url).is_ok_and(|(scheme, _)| scheme == "urn")
+}
+
 /// Where documents come from.
 #[derive(Default)]
 pub(super) struct Loader {
     pub(super) docs: BTreeMap<String, Json>,
+    /// The `urn:` references loaded as the permissive `true`, in the order
+    /// loaded (each once: a loaded document is kept).
+    pub(super) unresolved_urns: Vec<String>,
 }
 
 impl Loader {
@@ -230,15 +238,22 @@ impl Loader {
         }
         let doc = match draft::meta_document(url) {
             Some(text) => json::unmarshal(text.as_bytes())?,
-            None => Self::load_external(url).map_err(|e| {
-                CompileError::Error(format!("failing loading {}: {e}", go_quote(url)))
-            })?,
+            None => {
+                let doc = Self::load_external(url).map_err(|e| {
+                    CompileError::Error(format!("failing loading {}: {e}", go_quote(url)))
+                })?;
+                if is_urn(url) {
+                    self.unresolved_urns.push(url.to_string());
+                }
+                doc
+            }
         };
         self.docs.insert(url.to_string(), doc.clone());
         Ok(doc)
     }
 
-    /// Helm's `SchemeURLLoader`, offline.
+    /// Helm's `SchemeURLLoader`, offline. A `urn:` reference is Helm's
+    /// unresolved URN: the permissive `true`, which Helm logs.
     fn load_external(url: &str) -> std::result::Result<Json, String> {
         let (scheme, path) = gourl::scheme_and_path(url)?;
         match scheme.as_str() {
