@@ -11,9 +11,7 @@ use std::fs;
 use std::path::Path;
 
 use chartroom::cli::{run, Outcome};
-use common::Scratch;
-
-const CHART_YAML: &[u8] = b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n";
+use common::{Scratch, CHART_YAML};
 
 fn template(args: &[&str]) -> Outcome {
     let mut all = vec!["template".to_string()];

@@ -10,7 +10,7 @@
 mod common;
 
 use chartroom::cli::{run, Outcome};
-use common::Scratch;
+use common::{Scratch, CHART_YAML};
 
 fn template(args: &[&str]) -> Outcome {
     let mut all = vec!["template".to_string()];
@@ -91,12 +91,9 @@ fn the_loaders_lines_come_before_the_deprecation_warning() {
 #[test]
 fn lines_logged_before_an_error_come_before_it() {
     let s = Scratch::new("log-error");
-    s.write(
-        "mychart/Chart.yaml",
-        b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
-    )
-    .write("mychart/values.yaml", b"a: 1\n")
-    .write("mychart/templates/a.yaml", b"{{ fail \"boom\" }}\n");
+    s.write("mychart/Chart.yaml", CHART_YAML)
+        .write("mychart/values.yaml", b"a: 1\n")
+        .write("mychart/templates/a.yaml", b"{{ fail \"boom\" }}\n");
     let out = template(&[&s.chart(), "--set", "a.b=1"]);
     assert_eq!(out.code, 1);
     assert_eq!(
@@ -185,10 +182,7 @@ fn a_deprecated_library_chart_fails_without_the_warning() {
 #[test]
 fn an_unknown_hook_is_logged_by_the_manifest_sorter() {
     let s = Scratch::new("log-hook");
-    s.write(
-        "mychart/Chart.yaml",
-        b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
-    )
+    s.write("mychart/Chart.yaml", CHART_YAML)
     .write(
         "mychart/templates/a.yaml",
         b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    helm.sh/hook: nope\n",
@@ -204,12 +198,9 @@ fn an_unknown_hook_is_logged_by_the_manifest_sorter() {
 #[test]
 fn a_table_under_a_user_value_that_is_not_one_is_logged() {
     let s = Scratch::new("log-overwrite");
-    s.write(
-        "mychart/Chart.yaml",
-        b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
-    )
-    .write("mychart/values.yaml", b"a:\n  b:\n    c: 1\n")
-    .write("mychart/templates/a.yaml", b"x: {{ .Values.a.b }}\n");
+    s.write("mychart/Chart.yaml", CHART_YAML)
+        .write("mychart/values.yaml", b"a:\n  b:\n    c: 1\n")
+        .write("mychart/templates/a.yaml", b"x: {{ .Values.a.b }}\n");
     let out = template(&[&s.chart(), "--set", "a.b=1"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(

@@ -6,6 +6,9 @@ pub mod vectors;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The smallest `Chart.yaml` of the scratch chart `mychart`.
+pub const CHART_YAML: &[u8] = b"apiVersion: v2\nname: mychart\nversion: 0.1.0\n";
+
 /// A scratch directory holding a chart `mychart` (with `templates/`),
 /// removed when dropped. Names are per test and per process.
 pub struct Scratch(pub PathBuf);
