@@ -13,6 +13,15 @@
 //! - [`action`]: `helm template`'s output: sorting, hooks, CRDs, notes, `--show-only`, `--output-dir`.
 //! - [`release`]: Helm's release records and their storage format (Secrets), with no cluster code.
 //! - `kube` (feature `kube`, native only): install, uninstall, status, history and list on a cluster.
+//!
+//! ## Functions kept out of line
+//!
+//! Some functions with a single caller are `#[inline(never)]`. In the npm
+//! package, V8's optimizing tier compiles each hot wasm function whole,
+//! with compiler memory that grows with the function's size: inlined into
+//! their callers, they made a few functions large enough to cost Node
+//! several MB at its peak (the README's wasm memory figures). Each says
+//! which caller it keeps small.
 
 pub mod action;
 pub mod api;

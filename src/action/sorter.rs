@@ -28,9 +28,8 @@ pub struct Sorted {
 
 /// Helm's `SortManifests(files, nil, InstallOrder)`.
 ///
-/// Out of line, as are the head reading and the hook classification it
-/// calls: inlined, they made `render_resources` one function too large for
-/// V8's optimizing tier to compile cheaply.
+/// [Out of line](crate#functions-kept-out-of-line), as are the head reading and the hook
+/// classification it calls, to keep `render_resources` small.
 #[inline(never)]
 pub fn sort_manifests(files: &BTreeMap<String, String>) -> Sorted {
     let mut sorted = Sorted::default();

@@ -80,9 +80,8 @@ pub(crate) fn builtins() -> BTreeMap<&'static str, Func> {
 /// arguments. Errors are the Go error texts (the caller adds
 /// `error calling NAME: `).
 ///
-/// The larger builtins (`index`, `slice`, `html`, `js`) stay out of line
-/// (`#[inline(never)]`): this dispatcher is hot, and V8's optimizing tier
-/// compiles a function whole, with memory that grows with its size.
+/// The larger builtins (`index`, `slice`, `html`, `js`) stay
+/// [out of line](crate#functions-kept-out-of-line): this dispatcher is hot.
 pub(crate) fn run(b: Builtin, args: Vec<Rv>) -> Result<Rv, String> {
     let mut args = args.into_iter();
     let mut next = || args.next().unwrap_or(Rv::Invalid);

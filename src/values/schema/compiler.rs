@@ -395,10 +395,10 @@ impl Compiler {
     }
 
     /// Compiles schema `sid`, whose value is `v`: its draft, resource and
-    /// dynamic anchors, its keywords, and what they leave evaluated. Out of
-    /// line from the queue loop of [`Compiler::do_compile`], which would
-    /// otherwise hold every keyword's code in one function too large for V8's
-    /// optimizing tier to compile cheaply.
+    /// dynamic anchors, its keywords, and what they leave evaluated.
+    /// [Out of line](crate#functions-kept-out-of-line) from the queue loop of
+    /// [`Compiler::do_compile`], which would otherwise hold every keyword's
+    /// code.
     #[inline(never)]
     fn compile_value(&mut self, v: &Json, sid: Sid) -> Result<()> {
         let (url, ptr) = (self.schemas[sid].url.clone(), self.schemas[sid].ptr.clone());

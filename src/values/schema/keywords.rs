@@ -170,9 +170,9 @@ impl<'a> ObjCompiler<'a> {
     }
 
     /// Draft 4's validation vocabulary: `type`, `enum`, the numeric and
-    /// length limits, `pattern`, `uniqueItems`, `required`. Out of line so
-    /// that compiling a schema's keywords is not one function too large for
-    /// V8's optimizing tier to compile cheaply.
+    /// length limits, `pattern`, `uniqueItems`, `required`.
+    /// [Out of line](crate#functions-kept-out-of-line), so that compiling a schema's keywords is
+    /// not one large function.
     #[inline(never)]
     fn draft4_validation(&mut self) -> Result<()> {
         if let Some(t) = self.get("type") {
