@@ -71,8 +71,10 @@ pub fn render_chart(
 /// `files`; a failure becomes its error details, carrying the partial
 /// output `helm template --debug` prints.
 ///
-/// This and [`wire_result`] are [out of line](crate#functions-kept-out-of-line) so that `renderChart` is not one
-/// function holding the whole render and the building of its answer.
+/// This and [`wire_result`] are
+/// [out of line](crate#functions-kept-out-of-line) so that `renderChart`
+/// is not one function holding the whole render and the building of its
+/// answer.
 #[inline(never)]
 fn render_loaded(
     chart: Chart,

@@ -210,22 +210,16 @@ fn decoded_or_error(result: Result<Vec<u8>, String>) -> Value {
 
 /// Registers the encoding functions.
 pub fn register(set: &mut Templates) {
-    let string_fn = |f: fn(&[u8]) -> Value| {
+    let on_bytes = |f: fn(&[u8]) -> Value| {
         Func::new([ParamType::String], move |_, args| {
             Ok(f(args[0].as_go_bytes().unwrap_or_default()))
         })
         .infallible()
     };
-    set.add_func(
-        "b64enc",
-        string_fn(|s| Value::from(encode(s, BASE64, 6, 4))),
-    );
-    set.add_func("b64dec", string_fn(|s| decoded_or_error(base64_decode(s))));
-    set.add_func(
-        "b32enc",
-        string_fn(|s| Value::from(encode(s, BASE32, 5, 8))),
-    );
-    set.add_func("b32dec", string_fn(|s| decoded_or_error(base32_decode(s))));
+    set.add_func("b64enc", on_bytes(|s| Value::from(encode(s, BASE64, 6, 4))));
+    set.add_func("b64dec", on_bytes(|s| decoded_or_error(base64_decode(s))));
+    set.add_func("b32enc", on_bytes(|s| Value::from(encode(s, BASE32, 5, 8))));
+    set.add_func("b32dec", on_bytes(|s| decoded_or_error(base32_decode(s))));
 }
 
 #[cfg(test)]

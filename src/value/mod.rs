@@ -572,6 +572,12 @@ impl std::fmt::Debug for Bytes {
     }
 }
 
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
 impl From<&[u8]> for Bytes {
     fn from(bytes: &[u8]) -> Bytes {
         Bytes(BytesSource::Own(bytes.into()))
@@ -671,12 +677,12 @@ impl Value {
     }
 
     /// A Go string of these bytes (`string(b)`): a [`Value::String`] when
-    /// they are UTF-8, else a [`Value::ByteString`] sharing them.
-    pub fn go_string(bytes: impl Into<Bytes>) -> Value {
-        let bytes = bytes.into();
-        match std::str::from_utf8(&bytes) {
+    /// they are UTF-8 (the text copied once), else a [`Value::ByteString`]
+    /// holding them (a chart file's shared, not copied).
+    pub fn go_string<B: AsRef<[u8]> + Into<Bytes>>(bytes: B) -> Value {
+        match std::str::from_utf8(bytes.as_ref()) {
             Ok(text) => Value::string(text),
-            Err(_) => Value::byte_string(bytes),
+            Err(_) => Value::byte_string(bytes.into()),
         }
     }
 
