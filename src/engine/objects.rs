@@ -732,6 +732,21 @@ mod tests {
         assert!(matches!(missing, Ok(Value::Bytes(b)) if b.is_empty()));
     }
 
+    /// A template renderer with Sprig's and Helm's functions and `files`
+    /// as `.Files`.
+    fn files_template(files: Files) -> impl Fn(&str) -> Result<String, String> {
+        let data = Map::new();
+        data.insert("Files", Value::object(files));
+        let data = Value::Map(data);
+        move |text| {
+            let mut set = crate::template::Templates::named("t");
+            crate::funcs::register_sprig_all(&mut set);
+            crate::funcs::register_helm(&mut set);
+            set.parse("t", text).expect("parses");
+            set.execute("t", &data).map_err(|e| e.to_string())
+        }
+    }
+
     /// Each method of `.Files` in a template, as helm prints it (helm
     /// v3.10.1 gave the same bytes but for `Lines`, which keeps the final
     /// empty line there; v3.21.4 drops it, and fails on an empty file).
@@ -743,16 +758,7 @@ mod tests {
             ("lines.txt".to_string(), b"one\ntwo\n".to_vec()),
             ("empty.txt".to_string(), Vec::new()),
         ]);
-        let data = Map::new();
-        data.insert("Files", Value::object(files));
-        let data = Value::Map(data);
-        let render = |text: &str| {
-            let mut set = crate::template::Templates::named("t");
-            crate::funcs::register_sprig_all(&mut set);
-            crate::funcs::register_helm(&mut set);
-            set.parse("t", text).expect("parses");
-            set.execute("t", &data).map_err(|e| e.to_string())
-        };
+        let render = files_template(files);
         let cases = [
             (r#"{{ .Files.Get "config/a.txt" | toJson }}"#, r#""A\n""#),
             (r#"{{ .Files.Get "nope" | toJson }}"#, r#""""#),
@@ -805,16 +811,7 @@ mod tests {
     fn binary_files_keep_their_bytes_through_get_and_lines() {
         let jks = b"\x00\x01\xff\xfe\x80abc\xc3\n\xe2\x82x\nlast".to_vec();
         let files = Files::new([("k.jks".to_string(), jks)]);
-        let data = Map::new();
-        data.insert("Files", Value::object(files));
-        let data = Value::Map(data);
-        let render = |text: &str| {
-            let mut set = crate::template::Templates::named("t");
-            crate::funcs::register_sprig_all(&mut set);
-            crate::funcs::register_helm(&mut set);
-            set.parse("t", text).expect("parses");
-            set.execute("t", &data).map_err(|e| e.to_string())
-        };
+        let render = files_template(files);
         let get = r#"(.Files.Get "k.jks")"#;
         let cases = [
             ("b64enc", "AAH//oBhYmPDCuKCeApsYXN0"),
