@@ -217,7 +217,7 @@ fn include_func() -> Func {
         if let Some(count) = ctx.state::<IncludeCounts>().0.get_mut(&name) {
             *count = count.saturating_sub(1);
         }
-        result.map(Value::from).map_err(FuncError::from)
+        result.map_err(FuncError::from)
     })
 }
 
@@ -241,7 +241,7 @@ fn tpl_func(strict: bool) -> Func {
             )));
         }
         match ctx.execute_in(&set, &name, &args[1]) {
-            Ok(out) => Ok(Value::from(strip_no_value(out))),
+            Ok(out) => Ok(strip_no_value_bytes(out)),
             Err(e) => Err(FuncError::msg(format!(
                 "error during tpl function execution for {}: {e}",
                 quoted()
@@ -250,14 +250,32 @@ fn tpl_func(strict: bool) -> Func {
     })
 }
 
+const NO_VALUE: &str = "<no value>";
+
 /// Helm's `strings.ReplaceAll(out, "<no value>", "")`, without copying
 /// text that holds none (the usual case).
 fn strip_no_value(out: String) -> String {
-    const NO_VALUE: &str = "<no value>";
     if memchr::memmem::find(out.as_bytes(), NO_VALUE.as_bytes()).is_some() {
         return out.replace(NO_VALUE, "");
     }
     out
+}
+
+/// [`strip_no_value`] on a Go string's bytes (`tpl`'s output may hold a
+/// string that is not UTF-8).
+fn strip_no_value_bytes(out: Value) -> Value {
+    let bytes = out.as_go_bytes().unwrap_or_default();
+    if memchr::memmem::find(bytes, NO_VALUE.as_bytes()).is_none() {
+        return out;
+    }
+    let mut kept = Vec::with_capacity(bytes.len());
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(bytes, NO_VALUE.as_bytes()) {
+        kept.extend_from_slice(&bytes[from..at]);
+        from = at + NO_VALUE.len();
+    }
+    kept.extend_from_slice(&bytes[from..]);
+    Value::go_string_from_vec(kept)
 }
 
 fn warn_wrap(message: &str) -> String {
@@ -433,6 +451,37 @@ mod tests {
         assert_eq!(strip_no_value("a <b> <no valu".into()), "a <b> <no valu");
         assert_eq!(strip_no_value("<<no value>>".into()), "<>");
         assert_eq!(strip_no_value(String::new()), "");
+    }
+
+    /// `include` and `tpl` give the Go string of the bytes their template
+    /// wrote, so a string that is not UTF-8 printed there keeps its bytes
+    /// (as helm v3.10.1 did for a chart printing a binary file through
+    /// `include`, `template`, `print` and `tpl`).
+    #[test]
+    fn include_and_tpl_keep_the_bytes_of_strings_they_print() {
+        let mut set = template_set(EngineOptions::default());
+        set.parse(
+            "h",
+            r#"{{ define "bin" }}{{ .bin }}{{ end }}{{ define "two" }}pre-{{ template "bin" . }}-{{ .bin }}{{ end }}"#,
+        )
+        .expect("parses");
+        let data = Map::new();
+        data.insert("bin", Value::go_string(&b"a\xff\xc3b<no value>"[..]));
+        let data = Value::Map(data);
+        let render = |text: &str| {
+            let mut set = set.clone();
+            set.parse("t", text).expect("parses");
+            set.execute("t", &data).map_err(|e| e.to_string())
+        };
+        let cases = [
+            (r#"{{ include "bin" . | b64enc }}"#, "Yf/DYjxubyB2YWx1ZT4="),
+            (r#"{{ include "two" . | len }}"#, "33"),
+            (r#"{{ tpl "{{ .bin }}<no value>" . | b64enc }}"#, "Yf/DYg=="),
+            (r#"{{ tpl "{{ .bin | len }}" . }}"#, "14"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(render(text).as_deref(), Ok(want), "{text}");
+        }
     }
 
     #[test]

@@ -497,21 +497,24 @@ impl<'c> Context<'c> {
     }
 
     /// Go's `ExecuteTemplate` on the set being executed: runs template
-    /// `name` with `data` and returns its output.
-    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
+    /// `name` with `data` and returns its output, as the Go string of the
+    /// bytes it wrote (a string that is not UTF-8 printed there keeps its
+    /// bytes).
+    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<Value, Error> {
         let set = self.set;
         self.execute_in(set, name, data)
     }
 
     /// Runs template `name` of another set (typically a clone of
     /// [`Context::templates`] with extra text parsed into it) as a nested
-    /// execution sharing this execution's state, limits and host.
+    /// execution sharing this execution's state, limits and host; its
+    /// output as [`Context::execute_template`] gives it.
     pub fn execute_in(
         &mut self,
         set: &Templates,
         name: &str,
         data: &Value,
-    ) -> Result<String, Error> {
-        super::exec::execute_nested(set, name, data, self.shared)
+    ) -> Result<Value, Error> {
+        super::exec::execute_nested(set, name, data, self.shared).map(|p| p.into_value())
     }
 }

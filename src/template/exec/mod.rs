@@ -32,7 +32,7 @@ use super::parse::{Arg, CommandNode, ListNode, Node, PipeNode, Pos, Tree};
 use super::set::{ExecOptions, MissingKey};
 use super::strconv::quote;
 use super::Templates;
-use crate::value::Value;
+use crate::value::{ByteString, Value};
 use rv::Rv;
 
 /// State shared by one top-level execution and the nested executions its
@@ -110,7 +110,46 @@ pub(crate) struct State<'s, 'x> {
     /// Nesting of `{{template}}` calls and nested executions.
     depth: usize,
     out: String,
+    /// Where strings that are not UTF-8 were written into `out`.
+    raw: Vec<RawWrite>,
     shared: &'x mut Shared,
+}
+
+/// A string that is not UTF-8, written into an output as its text from
+/// byte `at`.
+struct RawWrite {
+    at: usize,
+    string: Rc<ByteString>,
+}
+
+/// What an execution printed: Go writes bytes, and a string that is not
+/// UTF-8 printed into the output keeps its bytes there.
+pub(crate) struct Printed {
+    text: String,
+    raw: Vec<RawWrite>,
+}
+
+impl Printed {
+    /// The output as text (each invalid byte as U+FFFD).
+    pub(crate) fn into_text(self) -> String {
+        self.text
+    }
+
+    /// The output as the Go string Helm's `include` returns: its bytes.
+    pub(crate) fn into_value(self) -> Value {
+        if self.raw.is_empty() {
+            return Value::from(self.text);
+        }
+        let mut bytes = Vec::with_capacity(self.text.len());
+        let mut from = 0;
+        for write in &self.raw {
+            bytes.extend_from_slice(&self.text.as_bytes()[from..write.at]);
+            bytes.extend_from_slice(write.string.bytes());
+            from = write.at + write.string.text().len();
+        }
+        bytes.extend_from_slice(&self.text.as_bytes()[from..]);
+        Value::go_string_from_vec(bytes)
+    }
 }
 
 /// Runs a template as a new top-level execution.
@@ -141,7 +180,7 @@ pub(crate) fn execute_top(
             ),
         });
     };
-    run(set, name, tree, data, &mut shared, 0)
+    run(set, name, tree, data, &mut shared, 0).map(Printed::into_text)
 }
 
 /// Runs template `name` of `set` inside a running execution (a function's
@@ -153,7 +192,7 @@ pub(crate) fn execute_nested(
     name: &str,
     data: &Value,
     shared: &mut Shared,
-) -> Result<String, Error> {
+) -> Result<Printed, Error> {
     let Some(tree) = set.lookup_tree(name) else {
         return Err(Error::other(
             set.name(),
@@ -177,7 +216,7 @@ fn run(
     data: &Value,
     shared: &mut Shared,
     depth: usize,
-) -> Result<String, Error> {
+) -> Result<Printed, Error> {
     let dot = Rv::of(data.clone());
     let mut state = State {
         set,
@@ -187,13 +226,17 @@ fn run(
         vars: vec![("$", dot.clone())],
         depth,
         out: String::new(),
+        raw: Vec::new(),
         shared,
     };
     let result = state
         .check_stack()
         .and_then(|()| state.walk_list(&dot, &tree.root));
     match result {
-        Ok(()) | Err(Interrupt::Break | Interrupt::Continue) => Ok(state.out),
+        Ok(()) | Err(Interrupt::Break | Interrupt::Continue) => Ok(Printed {
+            text: state.out,
+            raw: state.raw,
+        }),
         Err(Interrupt::Error(e)) => Err(*e),
     }
 }
@@ -291,6 +334,13 @@ impl<'s> State<'s, '_> {
             // Go's `printableValue`: a printed object was reached through a
             // pointer, so its pointer-receiver `String` applies.
             Value::Object(o) => self.out.push_str(&o.format()),
+            Value::ByteString(string) => {
+                self.raw.push(RawWrite {
+                    at: self.out.len(),
+                    string: Rc::clone(string),
+                });
+                self.out.push_str(string.text());
+            }
             // Writing into a String cannot fail.
             _ => {
                 let _ = write!(self.out, "{v}");

@@ -285,7 +285,7 @@ fn helm_like_set() -> Templates {
             }
             let out = ctx.execute_template(&name, &args[1]);
             ctx.state::<Includes>().0 -= 1;
-            Ok(Value::from(out?))
+            out.map_err(Into::into)
         }),
     );
     set.add_func(
@@ -293,7 +293,7 @@ fn helm_like_set() -> Templates {
         Func::new([ParamType::String, ParamType::Any], |ctx, args| {
             let mut clone = ctx.templates().clone();
             clone.parse("tpl", args[0].as_str().unwrap_or_default())?;
-            Ok(Value::from(ctx.execute_in(&clone, "tpl", &args[1])?))
+            Ok(ctx.execute_in(&clone, "tpl", &args[1])?)
         }),
     );
     set
@@ -567,7 +567,7 @@ fn unbounded_include_recursion_hits_the_stack_budget() {
         Func::new([ParamType::String], |ctx, args| {
             assert_eq!(ctx.depth(), 0, "nested executions restart Go's depth");
             let name = args[0].as_str().unwrap_or_default().to_string();
-            Ok(Value::from(ctx.execute_template(&name, &Value::Nil)?))
+            Ok(ctx.execute_template(&name, &Value::Nil)?)
         }),
     );
     let err = run(&mut set, "{{inc \"t\"}}", &Value::Nil).unwrap_err();
