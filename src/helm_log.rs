@@ -24,7 +24,7 @@ impl Site {
     /// `message` as Helm's logger prints it from this site (without the
     /// line feed).
     pub fn line(self, message: impl Display) -> String {
-        format!("{}:{}: {message}", self.file, self.line)
+        format!("{self}: {message}")
     }
 
     /// `message` logged from this site, kept apart from it.
@@ -45,9 +45,16 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// `file.go:line`, the prefix `log.Lshortfile` gives.
+impl Display for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
 impl Display for LogLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.site.file, self.site.line, self.message)
+        write!(f, "{}: {}", self.site, self.message)
     }
 }
 

@@ -500,7 +500,7 @@ fn load_chart(chart_path: &str, logged: &RefCell<String>) -> Result<crate::chart
     let absolute = std::path::absolute(chart_path).unwrap_or_else(|_| chart_path.into());
     let mut lines = Vec::new();
     let loaded = crate::chart::load::load_path_with_warnings(&absolute, &mut lines);
-    log_lines(logged, &lines);
+    logged.borrow_mut().push_str(&super::stderr_lines(&lines));
     loaded
 }
 
@@ -525,14 +525,6 @@ fn warn_if_deprecated(chart: &crate::chart::Chart, action: Action, logged: &RefC
     };
     if chart.metadata.deprecated && checked {
         logged.borrow_mut().push_str(super::DEPRECATED_WARNING);
-    }
-}
-
-fn log_lines(logged: &RefCell<String>, lines: &[String]) {
-    let mut logged = logged.borrow_mut();
-    for line in lines {
-        logged.push_str(line);
-        logged.push('\n');
     }
 }
 
@@ -617,7 +609,7 @@ async fn install(
         Err(e) => Err(e),
     };
     let (release, warnings) = installed.map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
-    let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    let stderr = super::stderr_lines(&warnings);
     Ok((print_release(c, format, &release)?, stderr))
 }
 
@@ -838,7 +830,7 @@ async fn upgrade(
             }
         }
     };
-    let stderr: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    let stderr = super::stderr_lines(&warnings);
     Ok((print_release(c, format, &release)?, stderr))
 }
 

@@ -53,6 +53,11 @@ const PREFAULT_PAGES: usize = 3;
 /// whose `Chart.yaml` says `deprecated: true` (Helm's `warning`).
 const DEPRECATED_WARNING: &str = "WARNING: This chart is deprecated\n";
 
+/// Log lines as stderr shows them: each ended by a line feed.
+fn stderr_lines(lines: &[String]) -> String {
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
 /// Runs the command line `args` (without the program name).
 pub fn run(args: Vec<String>) -> Outcome {
     let command = match parse_args(args) {
@@ -184,7 +189,7 @@ fn template(t: &TemplateArgs) -> Outcome {
         load::load_files_with_warnings(files, &mut warnings)
     });
     // Helm's loader logs as it reads (`crate::helm_log`), before anything else.
-    let load_log: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    let load_log = stderr_lines(&warnings);
     let chart = match loaded {
         Ok(c) => c,
         Err(e) => {
@@ -218,7 +223,7 @@ fn template(t: &TemplateArgs) -> Outcome {
             } else {
                 stdout.push_str(&out.stream);
             }
-            let warnings: String = out.warnings.iter().map(|w| format!("{w}\n")).collect();
+            let warnings = stderr_lines(&out.warnings);
             Outcome {
                 stdout,
                 stderr: format!("{load_log}{deprecated}{warnings}"),
@@ -229,7 +234,7 @@ fn template(t: &TemplateArgs) -> Outcome {
             let e = failure.error;
             let mut stdout = write_files(&e.writes).unwrap_or_default();
             stdout.push_str(&e.stdout);
-            let warnings: String = e.warnings.iter().map(|w| format!("{w}\n")).collect();
+            let warnings = stderr_lines(&e.warnings);
             Outcome {
                 stdout,
                 stderr: format!("{load_log}{deprecated}{warnings}Error: {}\n", e.message),

@@ -19,7 +19,7 @@ use crate::chart::Chart;
 use crate::template::{
     Error, ErrorKind, ExecOptions, Func, FuncError, Host, MissingKey, ParamType, Templates,
 };
-use crate::value::{Map, Value};
+use crate::value::{go_text, Map, Value};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use parse_ahead::{parse_ahead, start_parse_ahead};
@@ -255,27 +255,34 @@ const NO_VALUE: &str = "<no value>";
 /// Helm's `strings.ReplaceAll(out, "<no value>", "")`, without copying
 /// text that holds none (the usual case).
 fn strip_no_value(out: String) -> String {
-    if memchr::memmem::find(out.as_bytes(), NO_VALUE.as_bytes()).is_some() {
-        return out.replace(NO_VALUE, "");
+    match without_no_value(out.as_bytes()) {
+        // Taking ASCII out of UTF-8 leaves UTF-8.
+        Some(kept) => String::from_utf8(kept).unwrap_or_else(|e| go_text(e.as_bytes())),
+        None => out,
     }
-    out
 }
 
 /// [`strip_no_value`] on a Go string's bytes (`tpl`'s output may hold a
 /// string that is not UTF-8).
 fn strip_no_value_bytes(out: Value) -> Value {
-    let bytes = out.as_go_bytes().unwrap_or_default();
-    if memchr::memmem::find(bytes, NO_VALUE.as_bytes()).is_none() {
-        return out;
+    match without_no_value(out.as_go_bytes().unwrap_or_default()) {
+        Some(kept) => Value::go_string_from_vec(kept),
+        None => out,
     }
+}
+
+/// `bytes` without each `<no value>`; `None` when there is none.
+fn without_no_value(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut found = memchr::memmem::find_iter(bytes, NO_VALUE.as_bytes()).peekable();
+    found.peek()?;
     let mut kept = Vec::with_capacity(bytes.len());
     let mut from = 0;
-    for at in memchr::memmem::find_iter(bytes, NO_VALUE.as_bytes()) {
+    for at in found {
         kept.extend_from_slice(&bytes[from..at]);
         from = at + NO_VALUE.len();
     }
     kept.extend_from_slice(&bytes[from..]);
-    Value::go_string_from_vec(kept)
+    Some(kept)
 }
 
 fn warn_wrap(message: &str) -> String {

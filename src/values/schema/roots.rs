@@ -217,11 +217,6 @@ pub(crate) fn go_atoi(s: &str) -> std::result::Result<i64, String> {
     Ok(if s.starts_with('-') { -v } else { v })
 }
 
-/// Whether `url` is one Helm's `urn` loader takes.
-fn is_urn(url: &str) -> bool {
-    gourl::scheme_and_path(url).is_ok_and(|(scheme, _)| scheme == "urn")
-}
-
 /// Where documents come from.
 #[derive(Default)]
 pub(super) struct Loader {
@@ -238,15 +233,9 @@ impl Loader {
         }
         let doc = match draft::meta_document(url) {
             Some(text) => json::unmarshal(text.as_bytes())?,
-            None => {
-                let doc = Self::load_external(url).map_err(|e| {
-                    CompileError::Error(format!("failing loading {}: {e}", go_quote(url)))
-                })?;
-                if is_urn(url) {
-                    self.unresolved_urns.push(url.to_string());
-                }
-                doc
-            }
+            None => self.load_external(url).map_err(|e| {
+                CompileError::Error(format!("failing loading {}: {e}", go_quote(url)))
+            })?,
         };
         self.docs.insert(url.to_string(), doc.clone());
         Ok(doc)
@@ -254,14 +243,17 @@ impl Loader {
 
     /// Helm's `SchemeURLLoader`, offline. A `urn:` reference is Helm's
     /// unresolved URN: the permissive `true`, which Helm logs.
-    fn load_external(url: &str) -> std::result::Result<Json, String> {
+    fn load_external(&mut self, url: &str) -> std::result::Result<Json, String> {
         let (scheme, path) = gourl::scheme_and_path(url)?;
         match scheme.as_str() {
             "file" => Err(format!("open {path}: no such file or directory")),
             "http" | "https" => Err(format!(
                 "HTTP request failed for {url}: remote schemas are not fetched (no network access)"
             )),
-            "urn" => Ok(Json::Bool(true)),
+            "urn" => {
+                self.unresolved_urns.push(url.to_string());
+                Ok(Json::Bool(true))
+            }
             _ => Err(format!(
                 "no URLLoader registered for {}",
                 go_quote(&gourl::normalized(url)?)
