@@ -5,9 +5,10 @@
 //! `metadata.name`, `metadata.annotations`) is read as Helm's `SimpleHead`.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::value::Value;
-use crate::yaml::{from_yaml_into, GoType, YamlError, SIMPLE_HEAD};
+use crate::yaml::{from_source_into, GoType, Source, YamlError, SIMPLE_HEAD};
 
 /// What Helm reads of a manifest (`releaseutil.SimpleHead`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,7 +50,13 @@ impl SimpleHead {
     /// parser. Both give the same answer wherever the quick one answers;
     /// tests and the `manifest_head` fuzz target compare them.
     pub fn parse_exact(doc: &str) -> Result<SimpleHead, YamlError> {
-        let value = from_yaml_into(doc, GoType::Struct(&SIMPLE_HEAD))?;
+        SimpleHead::parse_source(doc.into())
+    }
+
+    /// [`SimpleHead::parse_exact`] of a document whose bytes may not be
+    /// UTF-8, which go-yaml refuses as it reaches them.
+    pub(crate) fn parse_source(doc: Source) -> Result<SimpleHead, YamlError> {
+        let value = from_source_into(doc, GoType::Struct(&SIMPLE_HEAD))?;
         Ok(SimpleHead::from_value(&value))
     }
 
@@ -140,21 +147,77 @@ fn next_separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
 /// Helm's `SplitManifests`, in document order: the text is trimmed, cut at
 /// every separator, empty pieces dropped and each piece trimmed.
 pub fn split_manifests(text: &str) -> Vec<String> {
-    let text = text.trim();
-    let bytes = text.as_bytes();
-    let mut docs = Vec::new();
+    manifest_ranges(text.as_bytes())
+        .into_iter()
+        .map(|r| text[r].to_string())
+        .collect()
+}
+
+/// [`split_manifests`] on the bytes of Go's output (which need not be
+/// UTF-8): where each document lies in `bytes`. Separators and
+/// whitespace are the same in bytes and in their text, so the documents
+/// of an output and of its text correspond one to one.
+pub(crate) fn manifest_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
+    let whole = trim_go_space(bytes, 0..bytes.len());
+    let trimmed = &bytes[whole.clone()];
+    let mut pieces = Vec::new();
     let mut begin = 0;
     let mut from = 0;
-    while let Some((start, end)) = next_separator(bytes, from) {
-        docs.push(&text[begin..start]);
+    while let Some((start, end)) = next_separator(trimmed, from) {
+        pieces.push(begin..start);
         begin = end;
         from = end;
     }
-    docs.push(&text[begin..]);
-    docs.into_iter()
-        .filter(|d| !d.is_empty())
-        .map(|d| d.trim().to_string())
+    pieces.push(begin..trimmed.len());
+    pieces
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| trim_go_space(bytes, whole.start + r.start..whole.start + r.end))
         .collect()
+}
+
+/// `range` of `bytes` without the white space (Go's `unicode.IsSpace`, as
+/// `strings.TrimSpace` has it) at either end; a byte that is not UTF-8 is
+/// not space.
+fn trim_go_space(bytes: &[u8], mut range: Range<usize>) -> Range<usize> {
+    while let Some(len) = space_len(&bytes[range.clone()], false) {
+        range.start += len;
+    }
+    while let Some(len) = space_len(&bytes[range.clone()], true) {
+        range.end -= len;
+    }
+    range
+}
+
+/// The length of the white-space character that starts (or, with
+/// `at_end`, ends) `bytes`, if one does.
+fn space_len(bytes: &[u8], at_end: bool) -> Option<usize> {
+    let edge = if at_end {
+        bytes.last()?
+    } else {
+        bytes.first()?
+    };
+    if edge.is_ascii() {
+        return char::from(*edge).is_whitespace().then_some(1);
+    }
+    let char_bytes = if at_end {
+        // The last character starts at the last byte that does not
+        // continue one, among the last four.
+        let start = (bytes.len().saturating_sub(4)..bytes.len())
+            .rev()
+            .find(|&i| bytes[i] & 0xC0 != 0x80)?;
+        &bytes[start..]
+    } else {
+        let width = match edge {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        bytes.get(..width)?
+    };
+    let mut chars = std::str::from_utf8(char_bytes).ok()?.chars();
+    let c = chars.next()?;
+    (chars.next().is_none() && c.is_whitespace()).then_some(c.len_utf8())
 }
 
 #[cfg(test)]
@@ -172,6 +235,26 @@ mod tests {
         assert_eq!(split_manifests("a  \n \n---  x\n"), ["a", "x"]);
         assert_eq!(split_manifests("  \n\t"), Vec::<String>::new());
         assert_eq!(split_manifests("a\r\n---\r\nb"), ["a", "b"]);
+    }
+
+    /// Go trims and splits the bytes, which need not be UTF-8: the same
+    /// documents as their text has (an invalid byte is never space).
+    #[test]
+    fn documents_of_bytes_lie_where_those_of_their_text_do() {
+        let bytes = b"\xe3\x80\x80a: \xff\n---\n\x0b b\xe2\x80\x83\n  ---\xff\n\n--- \xc2\xa0\xff\xc2\xa0 \n---\n\xe2\x80";
+        let ranges = manifest_ranges(bytes);
+        let docs: Vec<&[u8]> = ranges.iter().map(|r| &bytes[r.clone()]).collect();
+        assert_eq!(
+            docs,
+            [
+                b"a: \xff".as_slice(),
+                b"b\xe2\x80\x83\n  ---\xff",
+                b"\xff",
+                b"\xe2\x80"
+            ]
+        );
+        let texts: Vec<String> = docs.iter().map(|d| crate::value::go_text(d)).collect();
+        assert_eq!(split_manifests(&crate::value::go_text(bytes)), texts);
     }
 
     #[test]

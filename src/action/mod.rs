@@ -34,9 +34,8 @@ pub mod show_only;
 pub mod sort;
 pub mod sorter;
 
-use std::collections::BTreeMap;
-
 use crate::chart::Chart;
+use crate::engine::Rendered;
 
 pub use hooks::{Hook, HookEvent};
 pub use manifest::{split_manifests, Manifest, SimpleHead};
@@ -122,7 +121,7 @@ pub type PostRenderer<'a> = &'a mut dyn FnMut(&str) -> Result<String, String>;
 /// and their CRDs are gone).
 pub fn assemble(
     chart: &Chart,
-    rendered: BTreeMap<String, String>,
+    rendered: impl Into<Rendered>,
     options: &OutputOptions,
 ) -> Result<TemplateOutput, TemplateError> {
     assemble_post_rendered(chart, rendered, options, None)
@@ -131,11 +130,11 @@ pub fn assemble(
 /// [`assemble`] with a post-renderer applied to the release manifest.
 pub fn assemble_post_rendered(
     chart: &Chart,
-    rendered: BTreeMap<String, String>,
+    rendered: impl Into<Rendered>,
     options: &OutputOptions,
     post_renderer: Option<PostRenderer<'_>>,
 ) -> Result<TemplateOutput, TemplateError> {
-    let resources = render_resources(chart, rendered, options, post_renderer);
+    let resources = render_resources(chart, rendered.into(), options, post_renderer);
     print_template(resources, options)
 }
 
@@ -174,12 +173,16 @@ struct Resources {
 /// Helm's `renderResources` after the engine ran.
 fn render_resources(
     chart: &Chart,
-    mut rendered: BTreeMap<String, String>,
+    rendered: Rendered,
     options: &OutputOptions,
     post_renderer: Option<PostRenderer<'_>>,
 ) -> Resources {
+    let Rendered {
+        texts: mut rendered,
+        not_utf8,
+    } = rendered;
     let notes = notes::take_notes(chart.name(), &mut rendered, options.render_subchart_notes);
-    let sorted = sorter::sort_manifests(&rendered);
+    let sorted = sorter::sort_go_manifests(&rendered, &not_utf8);
     let mut res = Resources {
         notes,
         warnings: sorted.warnings,

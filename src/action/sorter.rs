@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 
 use super::hooks::{classify, Hook, HookKind};
-use super::manifest::{split_manifests, Manifest, SimpleHead};
+use super::manifest::{manifest_ranges, split_manifests, Manifest, SimpleHead};
 use super::sort::{sort_by_kind, INSTALL_ORDER};
 use crate::template::strconv::quote;
-use crate::yaml::YamlError;
+use crate::yaml::{NotUtf8, Source, YamlError};
 
 /// What sorting produced.
 #[derive(Clone, Debug, Default)]
@@ -27,22 +27,53 @@ pub struct Sorted {
 }
 
 /// Helm's `SortManifests(files, nil, InstallOrder)`.
+pub fn sort_manifests(files: &BTreeMap<String, String>) -> Sorted {
+    sort_go_manifests(files, &BTreeMap::new())
+}
+
+/// [`sort_manifests`] for files of which some (`not_utf8`, by path) hold
+/// bytes that are not UTF-8 in Go's output: a document with any is read as
+/// go-yaml reads those bytes, which it refuses.
 ///
 /// [Out of line](crate#functions-kept-out-of-line), as are the head reading and the hook
 /// classification it calls, to keep `render_resources` small.
 #[inline(never)]
-pub fn sort_manifests(files: &BTreeMap<String, String>) -> Sorted {
+pub fn sort_go_manifests(
+    files: &BTreeMap<String, String>,
+    not_utf8: &BTreeMap<String, Vec<u8>>,
+) -> Sorted {
     let mut sorted = Sorted::default();
-    let mut docs: Vec<(&String, String)> = Vec::new();
+    let mut docs: Vec<Doc> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        docs.extend(split_manifests(content).into_iter().map(|doc| (path, doc)));
+        let texts = split_manifests(content).into_iter();
+        match not_utf8.get(path) {
+            None => docs.extend(texts.map(|text| Doc {
+                path,
+                text,
+                not_utf8: None,
+            })),
+            // The documents of the bytes and of their text correspond.
+            Some(bytes) => {
+                docs.extend(texts.zip(manifest_ranges(bytes)).map(|(text, range)| Doc {
+                    path,
+                    text,
+                    not_utf8: NotUtf8::find(&bytes[range]),
+                }))
+            }
+        }
     }
     let heads = parse_heads(&docs);
-    for ((path, doc), head) in docs.into_iter().zip(heads) {
+    for (
+        Doc {
+            path, text: doc, ..
+        },
+        head,
+    ) in docs.into_iter().zip(heads)
+    {
         let head = match head {
             Ok(head) => head,
             Err(e) => {
@@ -72,15 +103,35 @@ pub fn sort_manifests(files: &BTreeMap<String, String>) -> Sorted {
     sorted
 }
 
+/// One document of a rendered file.
+struct Doc<'a> {
+    path: &'a String,
+    text: String,
+    /// Where the document's bytes in Go's output stop being UTF-8.
+    not_utf8: Option<NotUtf8>,
+}
+
+impl Doc<'_> {
+    fn head(&self) -> Result<SimpleHead, YamlError> {
+        match self.not_utf8 {
+            None => SimpleHead::parse(&self.text),
+            not_utf8 => SimpleHead::parse_source(Source {
+                text: &self.text,
+                not_utf8,
+            }),
+        }
+    }
+}
+
 /// Each document's head, in order. Reading them is most of the sorting's
 /// time when a chart renders large documents (CRDs); natively, a large
 /// output is read on two threads (documents are independent).
-fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<SimpleHead, YamlError>> {
+fn parse_heads(docs: &[Doc]) -> Vec<Result<SimpleHead, YamlError>> {
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(heads) = parse_heads_on_two_threads(docs) {
         return heads;
     }
-    docs.iter().map(|(_, doc)| SimpleHead::parse(doc)).collect()
+    docs.iter().map(Doc::head).collect()
 }
 
 /// Below this many bytes of documents, a second thread costs more than it
@@ -96,31 +147,25 @@ const WORKER_STACK_BYTES: usize = 256 << 20;
 /// thread and another (largest first, each to the less loaded one);
 /// `None` if not worth it or no thread.
 #[cfg(not(target_arch = "wasm32"))]
-fn parse_heads_on_two_threads(
-    docs: &[(&String, String)],
-) -> Option<Vec<Result<SimpleHead, YamlError>>> {
-    let total: usize = docs.iter().map(|(_, doc)| doc.len()).sum();
+fn parse_heads_on_two_threads(docs: &[Doc]) -> Option<Vec<Result<SimpleHead, YamlError>>> {
+    let total: usize = docs.iter().map(|doc| doc.text.len()).sum();
     if docs.len() < 2 || total < TWO_THREADS_FROM_BYTES {
         return None;
     }
     let mut by_size: Vec<usize> = (0..docs.len()).collect();
-    by_size.sort_by_key(|&i| std::cmp::Reverse(docs[i].1.len()));
+    by_size.sort_by_key(|&i| std::cmp::Reverse(docs[i].text.len()));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     let (mut my_bytes, mut their_bytes) = (0, 0);
     for i in by_size {
         if their_bytes <= my_bytes {
             theirs.push(i);
-            their_bytes += docs[i].1.len();
+            their_bytes += docs[i].text.len();
         } else {
             mine.push(i);
-            my_bytes += docs[i].1.len();
+            my_bytes += docs[i].text.len();
         }
     }
-    let read = |part: &[usize]| -> Vec<_> {
-        part.iter()
-            .map(|&i| (i, SimpleHead::parse(&docs[i].1)))
-            .collect()
-    };
+    let read = |part: &[usize]| -> Vec<_> { part.iter().map(|&i| (i, docs[i].head())).collect() };
     let mut heads: Vec<Option<Result<SimpleHead, YamlError>>> = Vec::new();
     heads.resize_with(docs.len(), || None);
     let (theirs, here) = crate::threads::with_helper(

@@ -1,7 +1,10 @@
 //! End-to-end tests of the output stage over small hand-made renders.
 
+use std::collections::BTreeMap;
+
 use super::*;
 use crate::chart::File;
+use crate::engine::Rendered;
 
 fn chart() -> Chart {
     let mut sub = Chart::default();
@@ -258,6 +261,51 @@ fn bad_render() -> BTreeMap<String, String> {
         "kind: Pod\nmetadata:\n  name: p\ninvalid\n".into(),
     );
     files
+}
+
+/// Helm reads a manifest's bytes: a document whose bytes are not UTF-8 (a
+/// binary file printed into it) stops the sort with go-yaml's complaint
+/// (helm v3.10.1 printed these errors for the same documents); another
+/// document of the same file is read as usual.
+#[test]
+fn manifests_that_are_not_utf8_fail_to_sort_as_in_helm() {
+    let not_utf8 = |doc: &[u8]| {
+        let mut files = rendered();
+        let path = "app/templates/bin.yaml";
+        let bytes = [
+            b"kind: ConfigMap\nmetadata:\n  name: ok\n---\n".as_slice(),
+            doc,
+        ]
+        .concat();
+        files.insert(path.into(), crate::value::go_text(&bytes));
+        let rendered = Rendered {
+            texts: files,
+            not_utf8: BTreeMap::from([(path.to_string(), bytes)]),
+        };
+        assemble(&chart(), rendered, &options())
+    };
+    let failing = [
+        (b"data: ab\xffcd".as_slice(), "invalid leading UTF-8 octet"),
+        (b"data: ab\xe2\x82", "incomplete UTF-8 octet sequence"),
+        (b"data: ab\xe2(x", "invalid trailing UTF-8 octet"),
+        (b"data: ab\xc0\x80", "invalid length of a UTF-8 sequence"),
+        (b"data: ab\xed\xa0\x80", "invalid Unicode character"),
+        (b"# ab\xffcd\nkind: Secret", "invalid leading UTF-8 octet"),
+    ];
+    for (doc, problem) in failing {
+        let err = not_utf8(doc).expect_err("fails");
+        assert_eq!(
+            err.message,
+            format!("YAML parse error on app/templates/bin.yaml: error converting YAML to JSON: yaml: {problem}\n\nUse --debug flag to render out invalid YAML"),
+            "{doc:?}"
+        );
+    }
+    // A document ended before its bytes that are not UTF-8 is never read
+    // that far (the text is written, each such byte as U+FFFD).
+    let pad = format!("#{}\n", "x".repeat(600));
+    let ended = format!("kind: Secret\nmetadata:\n  name: s2\n...\n{pad}{pad}x: ");
+    let out = not_utf8(&[ended.as_bytes(), b"\xff"].concat()).expect("sorts");
+    assert!(out.stream.contains("\nx: \u{fffd}\n"), "{}", out.stream);
 }
 
 const BAD: &str = "YAML parse error on app/templates/bad.yaml: error converting YAML to JSON: yaml: line 5: could not find expected ':'";

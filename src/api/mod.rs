@@ -399,6 +399,7 @@ pub fn render_template(
         details
     })?;
     Ok(rendered
+        .texts
         .remove(&format!("{NAME}/{TEMPLATE_FILE}"))
         .unwrap_or_default())
 }

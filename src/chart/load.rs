@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 use super::archive::{load_archive_files, Limits, MAX_DECOMPRESSED_FILE_SIZE};
 use super::ignore::{Rules, HELM_IGNORE};
 use super::{Chart, File, FileData};
+use crate::yaml::NotUtf8;
 use metadata::{decode_lock, MetadataState};
 
 pub use sniff::detect_content_type;
@@ -154,43 +155,10 @@ pub(crate) fn strip_bom(data: FileData) -> FileData {
 
 /// Text for the YAML reader, or go-yaml's complaint about the bytes.
 fn yaml_text(data: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(data).map_err(|e| {
-        let problem = utf8_problem(&data[e.valid_up_to()..]);
+    std::str::from_utf8(data).map_err(|_| {
+        let problem = NotUtf8::find(data).map_or("", |n| n.problem);
         format!("error converting YAML to JSON: yaml: {problem}")
     })
-}
-
-/// go-yaml's reader message for the invalid UTF-8 sequence at the start of
-/// `bad`.
-fn utf8_problem(bad: &[u8]) -> &'static str {
-    let lead = bad[0];
-    let width = match lead {
-        b if b & 0x80 == 0 => 1,
-        b if b & 0xE0 == 0xC0 => 2,
-        b if b & 0xF0 == 0xE0 => 3,
-        b if b & 0xF8 == 0xF0 => 4,
-        _ => return "invalid leading UTF-8 octet",
-    };
-    if width > bad.len() {
-        return "incomplete UTF-8 octet sequence";
-    }
-    let mut value = u32::from(lead & (0xFF >> (width + 1)));
-    for &b in &bad[1..width] {
-        if b & 0xC0 != 0x80 {
-            return "invalid trailing UTF-8 octet";
-        }
-        value = (value << 6) | u32::from(b & 0x3F);
-    }
-    let shortest = match width {
-        2 => value >= 0x80,
-        3 => value >= 0x800,
-        4 => value >= 0x10000,
-        _ => true,
-    };
-    if !shortest {
-        return "invalid length of a UTF-8 sequence";
-    }
-    "invalid Unicode character"
 }
 
 /// One `LoadFiles` call (subcharts recursively), without the parent links.

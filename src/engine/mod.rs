@@ -79,15 +79,36 @@ pub struct Renderable {
     pub base_path: String,
 }
 
-/// Helm's `Engine.Render`: the rendered text of every non-partial template,
-/// keyed by its path (`chart/templates/x.yaml`, `chart/charts/sub/templates/y.yaml`).
+/// What the engine rendered: the output of every non-partial template,
+/// keyed by its path (`chart/templates/x.yaml`,
+/// `chart/charts/sub/templates/y.yaml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Each output as text (a byte that is not UTF-8 reads as U+FFFD).
+    pub texts: BTreeMap<String, String>,
+    /// The bytes of each output that is not UTF-8, which Go keeps as they
+    /// are: a string that is not (a binary file's contents) was printed
+    /// into it. Helm's YAML reader refuses them when it sorts the manifests.
+    pub not_utf8: BTreeMap<String, Vec<u8>>,
+}
+
+impl From<BTreeMap<String, String>> for Rendered {
+    fn from(texts: BTreeMap<String, String>) -> Self {
+        Rendered {
+            texts,
+            not_utf8: BTreeMap::new(),
+        }
+    }
+}
+
+/// Helm's `Engine.Render`: every non-partial template rendered.
 /// `top` holds `Values`, `Release` and `Capabilities` as `ToRenderValues` builds them.
 pub fn render(
     chart: &Chart,
     top: &Map,
     options: EngineOptions,
     host: Option<Rc<dyn Host>>,
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<Rendered, RenderError> {
     render_with(chart, top, options, host, || {})
 }
 
@@ -101,7 +122,7 @@ pub fn render_with(
     options: EngineOptions,
     host: Option<Rc<dyn Host>>,
     after_parse: impl FnOnce(),
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<Rendered, RenderError> {
     let mut templates = BTreeMap::new();
     collect_templates(chart, top, &mut templates);
     let rendered = render_templates_with(&templates, options, host, after_parse);
@@ -115,7 +136,7 @@ pub fn render_templates(
     templates: &BTreeMap<String, Renderable>,
     options: EngineOptions,
     host: Option<Rc<dyn Host>>,
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<Rendered, RenderError> {
     render_templates_with(templates, options, host, || {})
 }
 
@@ -126,7 +147,7 @@ fn render_templates_with(
     options: EngineOptions,
     host: Option<Rc<dyn Host>>,
     after_parse: impl FnOnce(),
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<Rendered, RenderError> {
     let order = sort_templates(templates.keys());
 
     let mut set = template_set(options);
@@ -144,7 +165,7 @@ fn render_templates_with(
     }
     after_parse();
 
-    let mut rendered = BTreeMap::new();
+    let mut rendered = Rendered::default();
     for name in &order {
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') {
@@ -160,9 +181,13 @@ fn render_templates_with(
         r.vals
             .insert("Template", values::chartutil_values(template_info));
         // Helm's renderable holds the data as `chartutil.Values`.
-        match set.execute(name, &values::chartutil_values(r.vals.clone())) {
-            Ok(out) => {
-                rendered.insert(name.clone(), strip_no_value(out));
+        match set.execute_go(name, &values::chartutil_values(r.vals.clone())) {
+            Ok((text, bytes)) => {
+                rendered.texts.insert(name.clone(), strip_no_value(text));
+                if let Some(bytes) = bytes {
+                    let kept = without_no_value(&bytes).unwrap_or(bytes);
+                    rendered.not_utf8.insert(name.clone(), kept);
+                }
             }
             Err(e) => return Err(cleanup_exec_error(name, e)),
         }
@@ -489,6 +514,37 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(render(text).as_deref(), Ok(want), "{text}");
         }
+    }
+
+    /// A template that prints a string that is not UTF-8 has its text, and
+    /// the bytes Go's output holds (`<no value>` taken out of both).
+    #[test]
+    fn outputs_that_are_not_utf8_keep_their_bytes() {
+        let vals = Map::new();
+        vals.insert("bin", Value::go_string(&b"a\xffb"[..]));
+        let renderable = |text: &str| Renderable {
+            text: text.to_string(),
+            vals: vals.clone(),
+            base_path: "c/templates".to_string(),
+        };
+        let templates = BTreeMap::from([
+            (
+                "c/templates/bin.yaml".to_string(),
+                renderable("x: {{ .bin }}<no value>\n"),
+            ),
+            (
+                "c/templates/enc.yaml".to_string(),
+                renderable("x: {{ .bin | b64enc }}\n"),
+            ),
+        ]);
+        let rendered =
+            render_templates(&templates, EngineOptions::default(), None).expect("renders");
+        assert_eq!(rendered.texts["c/templates/bin.yaml"], "x: a\u{fffd}b\n");
+        assert_eq!(rendered.texts["c/templates/enc.yaml"], "x: Yf9i\n");
+        assert_eq!(
+            rendered.not_utf8,
+            BTreeMap::from([("c/templates/bin.yaml".to_string(), b"x: a\xffb\n".to_vec())])
+        );
     }
 
     #[test]

@@ -414,8 +414,16 @@ impl Templates {
 
     /// Go's `ExecuteTemplate`: runs template `name` with `data`.
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        self.execute_go(name, data).map(|(text, _)| text)
+    }
+
+    /// [`Templates::execute`], with the bytes of Go's output too where
+    /// they are not the text: where a string that is not UTF-8 (a binary
+    /// file's contents) was printed, whose bytes Go writes as they are.
+    pub fn execute_go(&self, name: &str, data: &Value) -> Result<(String, Option<Vec<u8>>), Error> {
         match self.templates.get(name) {
-            Some(tree) => exec::execute_top(self, name, Some(tree), data),
+            Some(tree) => exec::execute_top(self, name, Some(tree), data)
+                .map(exec::Printed::into_text_and_bytes),
             None => Err(Error::other(
                 &self.name,
                 format!(
@@ -431,6 +439,7 @@ impl Templates {
     /// [`Templates::lookup`]; `{{template}}` calls resolve in this set.
     pub fn execute_template(&self, template: &Template, data: &Value) -> Result<String, Error> {
         exec::execute_top(self, &template.name, template.tree.as_ref(), data)
+            .map(exec::Printed::into_text)
     }
 }
 

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::parser::Parser;
+use super::reader::Source;
 use super::syntax::EventKind;
 
 pub(crate) type NodeId = usize;
@@ -69,10 +70,10 @@ enum Next {
     Node,
 }
 
-/// Parses the first document of `text`.
-pub(crate) fn compose(text: &str) -> Result<Document, ComposeError> {
+/// Parses the first document of `source`.
+pub(crate) fn compose(source: Source) -> Result<Document, ComposeError> {
     let mut c = Composer {
-        parser: Parser::new(text),
+        parser: Parser::new(source),
         pending: None,
         nodes: Vec::new(),
         anchors: BTreeMap::new(),

@@ -422,7 +422,7 @@ mod tests {
     use super::*;
 
     fn dec(text: &str) -> Result<Yv, String> {
-        let doc = compose(text).map_err(|e| e.message)?;
+        let doc = compose(text.into()).map_err(|e| e.message)?;
         decode(&doc)
     }
 
@@ -498,7 +498,7 @@ mod tests {
     }
 
     fn dec_for(text: &str) -> Result<Option<Yv>, String> {
-        let doc = compose(text).map_err(|e| e.message)?;
+        let doc = compose(text.into()).map_err(|e| e.message)?;
         Ok(
             match decode_for(&doc, GoType::Struct(&super::super::SIMPLE_HEAD))? {
                 Pruned::Value(v) => Some(v),

@@ -74,6 +74,7 @@ use emitter::Dialect;
 use json_decode::Target;
 use json_encode::JsonStyle;
 use jsonable::Numbers;
+pub(crate) use reader::{NotUtf8, Source};
 use typed::Yv;
 
 pub use target::{
@@ -183,13 +184,13 @@ const MARSHALING: &str = "error marshaling into JSON: ";
 /// go-yaml v2's `yaml.Unmarshal` of the first document into `interface{}`;
 /// errors carry go-yaml's text (`yaml: line 2: ...`) and no prefix.
 fn go_yaml_unmarshal(text: &str, prefix: &'static str) -> Result<Yv, YamlError> {
-    let doc = go_yaml_compose(text, prefix)?;
+    let doc = go_yaml_compose(text.into(), prefix)?;
     decode::decode(&doc).map_err(|e| decode_error(e, prefix))
 }
 
 /// go-yaml's parse of the first document into its node tree.
-fn go_yaml_compose(text: &str, prefix: &'static str) -> Result<compose::Document, YamlError> {
-    compose::compose(text).map_err(|e| {
+fn go_yaml_compose(source: Source, prefix: &'static str) -> Result<compose::Document, YamlError> {
+    compose::compose(source).map_err(|e| {
         YamlError::new(
             YamlErrorKind::Syntax,
             prefix,
@@ -283,7 +284,13 @@ fn target_error(found: &Value, go_type: &str) -> YamlError {
 /// Structs come back as maps keyed by JSON field name holding the fields
 /// the document set; `interface{}` parts hold `float64` numbers.
 pub fn from_yaml_into(text: &str, target: GoType) -> Result<Value, YamlError> {
-    let doc = go_yaml_compose(text, CONVERTING)?;
+    from_source_into(text.into(), target)
+}
+
+/// [`from_yaml_into`] for a document whose bytes may not be UTF-8 (Helm
+/// reading a rendered manifest that holds a binary file's contents).
+pub(crate) fn from_source_into(source: Source, target: GoType) -> Result<Value, YamlError> {
+    let doc = go_yaml_compose(source, CONVERTING)?;
     // Parts no field takes are only checked, unless they might not convert.
     let y = match decode::decode_for(&doc, target) {
         Ok(decode::Pruned::Value(y)) => y,

@@ -3,6 +3,7 @@
 //! collection, scalar and alias events, with go-yaml's error texts (`did
 //! not find expected key`, `did not find expected node content`, ...).
 
+use super::reader::Source;
 use super::scanner::Scanner;
 use super::syntax::{EventKind, Mark, ScalarStyle, SyntaxError, Tok, TokenKind};
 
@@ -45,9 +46,9 @@ pub(crate) struct Parser {
 const DEFAULT_TAG_DIRECTIVES: [(&str, &str); 2] = [("!", "!"), ("!!", "tag:yaml.org,2002:")];
 
 impl Parser {
-    pub(crate) fn new(text: &str) -> Parser {
+    pub(crate) fn new(source: Source) -> Parser {
         Parser {
-            sc: Scanner::new(text),
+            sc: Scanner::new(source),
             state: State::StreamStart,
             states: Vec::new(),
             marks: Vec::new(),
@@ -572,7 +573,7 @@ mod tests {
     use super::*;
 
     fn error_of(text: &str) -> String {
-        let mut p = Parser::new(text);
+        let mut p = Parser::new(text.into());
         for _ in 0..1000 {
             match p.next_event() {
                 Ok(EventKind::StreamEnd) => return "no error".into(),
@@ -597,8 +598,9 @@ mod tests {
 
     #[test]
     fn tags_resolve_through_directives() {
-        let mut p =
-            Parser::new("%TAG !e! tag:example.com,2000:\n---\n- !e!foo x\n- !!str y\n- ! z\n");
+        let mut p = Parser::new(
+            "%TAG !e! tag:example.com,2000:\n---\n- !e!foo x\n- !!str y\n- ! z\n".into(),
+        );
         let mut tags = Vec::new();
         loop {
             let e = p.next_event().unwrap();

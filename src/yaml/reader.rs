@@ -17,6 +17,12 @@
 //! go-yaml's byte-order-mark test between tokens looks at the start of its
 //! internal buffer rather than at the current character; the reader tracks
 //! where that buffer starts so the scanner can reproduce it.
+//!
+//! Go reads bytes, which need not be UTF-8 (a rendered manifest holding a
+//! binary file's contents). Such input comes as a [`Source`]: its text (each
+//! invalid byte as U+FFFD) and where the first invalid sequence starts. Go's
+//! decoder refuses it in the same chunk-by-chunk order as a control
+//! character, with one of its UTF-8 complaints ([`NotUtf8`]).
 
 use super::syntax::{ErrorKind, Mark, SyntaxError};
 
@@ -24,6 +30,89 @@ use super::syntax::{ErrorKind, Mark, SyntaxError};
 const RAW_CHUNK: usize = 512;
 
 const BOM: char = '\u{feff}';
+
+/// The YAML input: its text and, where the bytes Go reads are not UTF-8,
+/// where they stop being so.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Source<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) not_utf8: Option<NotUtf8>,
+}
+
+impl<'a> From<&'a str> for Source<'a> {
+    fn from(text: &'a str) -> Self {
+        Source {
+            text,
+            not_utf8: None,
+        }
+    }
+}
+
+/// Where input bytes stop being UTF-8 (the text and the bytes agree up to
+/// there), and what go-yaml's decoder makes of the sequence there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NotUtf8 {
+    /// Where the sequence starts.
+    pub(crate) at: usize,
+    /// go-yaml's complaint about it.
+    pub(crate) problem: &'static str,
+    /// How many of its bytes the decoder must have read to complain: the
+    /// lead byte alone, or the whole sequence its lead byte announces; more
+    /// than `rest` when the input ends first, which it sees at the end.
+    need: usize,
+    /// How many bytes the input has from `at` on.
+    rest: usize,
+}
+
+impl NotUtf8 {
+    /// The first invalid UTF-8 sequence in `bytes`, if any, as go-yaml's
+    /// decoder (`yaml_parser_update_buffer`) finds it.
+    pub(crate) fn find(bytes: &[u8]) -> Option<NotUtf8> {
+        let at = std::str::from_utf8(bytes).err()?.valid_up_to();
+        let (problem, need) = utf8_problem(&bytes[at..]);
+        Some(NotUtf8 {
+            at,
+            problem,
+            need,
+            rest: bytes.len() - at,
+        })
+    }
+}
+
+/// go-yaml's complaint about the invalid UTF-8 sequence that starts `bad`
+/// (the decoder checks the lead byte, that the sequence is complete, each
+/// trailing byte, the shortest form and the code point, in that order), and
+/// how many bytes it reads to find it.
+fn utf8_problem(bad: &[u8]) -> (&'static str, usize) {
+    let lead = bad[0];
+    let width = match lead {
+        b if b & 0x80 == 0 => 1,
+        b if b & 0xE0 == 0xC0 => 2,
+        b if b & 0xF0 == 0xE0 => 3,
+        b if b & 0xF8 == 0xF0 => 4,
+        _ => return ("invalid leading UTF-8 octet", 1),
+    };
+    if width > bad.len() {
+        return ("incomplete UTF-8 octet sequence", width);
+    }
+    let mut value = u32::from(lead & (0xFF >> (width + 1)));
+    for &b in &bad[1..width] {
+        if b & 0xC0 != 0x80 {
+            return ("invalid trailing UTF-8 octet", width);
+        }
+        value = (value << 6) | u32::from(b & 0x3F);
+    }
+    let shortest = match width {
+        2 => value >= 0x80,
+        3 => value >= 0x800,
+        4 => value >= 0x10000,
+        _ => true,
+    };
+    if !shortest {
+        return ("invalid length of a UTF-8 sequence", width);
+    }
+    ("invalid Unicode character", width)
+}
 
 pub(crate) struct Reader {
     /// The input after any byte order mark.
@@ -51,6 +140,11 @@ pub(crate) struct Reader {
     /// Where the first character go-yaml does not allow starts in `text`
     /// (or its length).
     first_disallowed: usize,
+    /// Where the input's bytes stop being UTF-8, if they do (`text` ends
+    /// there: nothing after it is ever decoded).
+    not_utf8: Option<NotUtf8>,
+    /// The length of the byte order mark dropped from the input.
+    bom_len: usize,
 }
 
 /// Where the first non-ASCII byte at or after `from` is in `bytes`, or
@@ -111,10 +205,12 @@ fn allowed(c: char) -> bool {
         0x09 | 0x0a | 0x0d | 0x20..=0x7e | 0x85 | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff)
 }
 
-fn control_character() -> SyntaxError {
+const CONTROL_CHARACTER: &str = "control characters are not allowed";
+
+fn reader_error(problem: &'static str) -> SyntaxError {
     SyntaxError {
         kind: ErrorKind::Reader,
-        problem: "control characters are not allowed".to_string(),
+        problem: problem.to_string(),
         problem_mark: Mark::default(),
         context: "",
         context_mark: Mark::default(),
@@ -122,15 +218,29 @@ fn control_character() -> SyntaxError {
 }
 
 impl Reader {
-    pub(crate) fn new(text: &str) -> Reader {
+    pub(crate) fn new(source: Source) -> Reader {
         // go-yaml's parser reads an empty document as a single line break.
-        let text = if text.is_empty() { "\n" } else { text };
-        let total_bytes = text.len();
+        let text = if source.text.is_empty() {
+            "\n"
+        } else {
+            source.text
+        };
         let (body, bom_len) = match text.strip_prefix(BOM) {
             Some(rest) => (rest, BOM.len_utf8()),
             None => (text, 0),
         };
-        let first_disallowed = first_disallowed(body);
+        // The bytes agree with the text up to where they stop being UTF-8.
+        let prefix = source
+            .not_utf8
+            .and_then(|n| Some((body.get(..n.at.checked_sub(bom_len)?)?, n)));
+        let (body, total_bytes, not_utf8) = match prefix {
+            Some((prefix, n)) => {
+                let at = prefix.len();
+                (prefix, n.at + n.rest, Some(NotUtf8 { at, ..n }))
+            }
+            None => (body, text.len(), None),
+        };
+        let first_disallowed = first_disallowed(body).unwrap_or(body.len());
         Reader {
             text: body.to_string(),
             pos: 0,
@@ -143,7 +253,9 @@ impl Reader {
             eof: false,
             nuls: 0,
             buffer_start: 0,
-            first_disallowed: first_disallowed.unwrap_or(body.len()),
+            first_disallowed,
+            not_utf8,
+            bom_len,
         }
     }
 
@@ -290,7 +402,7 @@ impl Reader {
     fn fill(&mut self, n: usize) -> Result<(), SyntaxError> {
         // Go moves the unread characters to the start of its buffer.
         self.buffer_start = self.byte;
-        let bom_len = self.total_bytes - self.text.len();
+        let bom_len = self.bom_len;
         let mut first = true;
         while self.unread() < n {
             if (!first || self.decoded_bytes == self.raw_end) && !self.eof {
@@ -303,12 +415,25 @@ impl Reader {
             first = false;
             // Every character that ends by the raw end is decoded at once.
             let from = self.decoded_bytes - bom_len;
-            let mut to = self.raw_end - bom_len;
+            let raw_end = self.raw_end - bom_len;
+            let mut to = raw_end.min(self.text.len());
             while !self.text.is_char_boundary(to) {
                 to -= 1;
             }
+            // Go refuses in order: a character before the bytes that are
+            // not UTF-8 first, then those once it has read enough of them.
             if self.first_disallowed < to {
-                return Err(control_character());
+                return Err(reader_error(CONTROL_CHARACTER));
+            }
+            if let Some(n) = self.not_utf8 {
+                let read = if n.need <= n.rest {
+                    raw_end >= n.at + n.need
+                } else {
+                    self.eof
+                };
+                if read {
+                    return Err(reader_error(n.problem));
+                }
             }
             let chunk = &self.text.as_bytes()[from..to];
             self.decoded += if chunk.is_ascii() {
@@ -333,7 +458,7 @@ mod tests {
 
     #[test]
     fn characters_ahead_are_decoded_from_the_text() {
-        let mut r = Reader::new("aé😀b");
+        let mut r = Reader::new("aé😀b".into());
         r.cache(4).unwrap();
         let ahead: Vec<char> = (0..5).map(|k| r.at(k)).collect();
         assert_eq!(ahead, ['a', 'é', '😀', 'b', '\0']);
@@ -351,7 +476,7 @@ mod tests {
 
     #[test]
     fn runs_and_windows_cross_non_ascii_characters_and_the_end() {
-        let mut r = Reader::new("ab é😀 cd");
+        let mut r = Reader::new("ab é😀 cd".into());
         r.cache(20).unwrap();
         let unread = r.unread();
         // Counting goes on past the ASCII stretch, then into the NULs.
@@ -392,7 +517,7 @@ mod tests {
     fn a_character_across_the_chunk_end_waits_for_the_next_chunk() {
         let mut text = "a".repeat(RAW_CHUNK - 1);
         text.push_str("é\u{1}");
-        let mut r = Reader::new(&text);
+        let mut r = Reader::new(text.as_str().into());
         assert!(r.cache(RAW_CHUNK - 1).is_ok());
         assert_eq!(r.unread(), RAW_CHUNK - 1);
         r.advance(RAW_CHUNK - 1);
@@ -402,27 +527,27 @@ mod tests {
 
     #[test]
     fn reads_chars_then_nul() {
-        let mut r = Reader::new("ab");
+        let mut r = Reader::new("ab".into());
         r.cache(4).unwrap();
         assert_eq!((r.at(0), r.at(1), r.at(2)), ('a', 'b', '\0'));
     }
 
     #[test]
     fn empty_input_is_a_line_break() {
-        let r = Reader::new("");
+        let r = Reader::new("".into());
         assert_eq!(r.at(0), '\n');
     }
 
     #[test]
     fn drops_leading_bom() {
-        let r = Reader::new("\u{feff}a");
+        let r = Reader::new("\u{feff}a".into());
         assert_eq!(r.at(0), 'a');
     }
 
     #[test]
     fn runs_are_copied_as_text() {
         for text in ["ab cd", "é b", "\u{feff}ab"] {
-            let mut r = Reader::new(text);
+            let mut r = Reader::new(text.into());
             r.cache(3).unwrap();
             let mut s = String::new();
             r.push_ahead(2, &mut s);
@@ -440,7 +565,7 @@ mod tests {
     fn control_character_found_in_a_non_ascii_chunk() {
         let mut text = "é".repeat(300);
         text.push('\u{7f}');
-        let mut r = Reader::new(&text);
+        let mut r = Reader::new(text.as_str().into());
         assert!(r.cache(1).is_ok());
         r.advance(256);
         let err = r.cache(1).unwrap_err();
@@ -451,7 +576,7 @@ mod tests {
     fn control_character_found_when_its_chunk_is_decoded() {
         let mut text = "a".repeat(600);
         text.push('\u{1}');
-        let mut r = Reader::new(&text);
+        let mut r = Reader::new(text.as_str().into());
         assert!(r.cache(1).is_ok());
         r.advance(511);
         assert!(r.cache(1).is_ok());

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use super::reader::Reader;
+use super::reader::{Reader, Source};
 use super::syntax::{Mark, ScalarStyle, SyntaxError, Token, TokenKind};
 
 /// go-yaml's limits on flow nesting and indentation depth.
@@ -138,9 +138,9 @@ impl KeysByToken {
 }
 
 impl Scanner {
-    pub(crate) fn new(text: &str) -> Scanner {
+    pub(crate) fn new(source: Source) -> Scanner {
         Scanner {
-            r: Reader::new(text),
+            r: Reader::new(source),
             mark: Mark::default(),
             tokens: VecDeque::new(),
             tokens_parsed: 0,
@@ -1558,7 +1558,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<TokenKind> {
-        let mut sc = Scanner::new(text);
+        let mut sc = Scanner::new(text.into());
         let mut out = Vec::new();
         loop {
             let tok = sc.peek().unwrap().kind.clone();
@@ -1715,7 +1715,7 @@ mod tests {
 
     #[test]
     fn scanner_error_positions() {
-        let mut sc = Scanner::new("a: b\n  c: d");
+        let mut sc = Scanner::new("a: b\n  c: d".into());
         let mut err = None;
         for _ in 0..20 {
             match sc.peek() {

@@ -613,3 +613,63 @@ fn manifest_heads_read_like_helm() {
         "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"
     );
 }
+
+/// go-yaml reads bytes 512 at a time and refuses a sequence that is not
+/// UTF-8 once it has read enough of it, so a syntax error before it comes
+/// first only where it lies in an earlier chunk. The expected errors are
+/// those helm v3.10.1 gave for the same documents.
+#[test]
+fn bytes_that_are_not_utf8_are_refused_in_go_yamls_order() {
+    let head = |bytes: &[u8]| {
+        let text = crate::value::go_text(bytes);
+        let source = Source {
+            text: &text,
+            not_utf8: NotUtf8::find(bytes),
+        };
+        from_source_into(source, GoType::Struct(&SIMPLE_HEAD))
+            .map(|_| ())
+            .map_err(|e| e.raw().to_string())
+    };
+    let padded = |pad: usize, tail: &[u8]| {
+        let mut doc = b"a: b: c\n#".to_vec();
+        doc.extend(std::iter::repeat_n(b'x', pad));
+        doc.extend_from_slice(tail);
+        doc
+    };
+    let syntax = "yaml: mapping values are not allowed in this context";
+    let cases: [(Vec<u8>, &str); 8] = [
+        // The invalid byte at 511 is in the first chunk, at 512 in the next.
+        (
+            padded(500, b"ab\xffcd"),
+            "yaml: invalid leading UTF-8 octet",
+        ),
+        (padded(501, b"ab\xffcd"), syntax),
+        // A sequence cut by the chunk's end waits for the rest of it.
+        (padded(499, b"ab\xe2(x"), syntax),
+        (
+            padded(497, b"ab\xe2(x"),
+            "yaml: invalid trailing UTF-8 octet",
+        ),
+        // An incomplete sequence is seen at the end of the input.
+        (padded(400, b"ab\xe2\x82"), syntax),
+        (
+            b"kind: A\ndata: ab\xe2\x82".to_vec(),
+            "yaml: incomplete UTF-8 octet sequence",
+        ),
+        // A control character before it is refused first.
+        (
+            b"a: \x01\nb: \xff".to_vec(),
+            "yaml: control characters are not allowed",
+        ),
+        (
+            b"\xef\xbb\xbfa: \xc0\x80".to_vec(),
+            "yaml: invalid length of a UTF-8 sequence",
+        ),
+    ];
+    for (doc, want) in cases {
+        assert_eq!(head(&doc), Err(want.to_string()), "{doc:?}");
+    }
+    // What the parser never reads is never refused.
+    let ended = [b"kind: A\n...\n#".as_slice(), &[b'x'; 1200], b"\n\xff"].concat();
+    assert_eq!(head(&ended), Ok(()));
+}

@@ -52,7 +52,7 @@ fn engine_case(case: &Json) -> Result<(), String> {
             let chart = chart_from_json(case.get("chart").ok_or("no chart")?)?;
             let top = map_from(case.get("values"))?;
             let result = engine::render(&chart, &top, engine_options(case), None);
-            check_render(case, result.map_err(|e| e.to_string()))
+            check_render(case, result.map(|r| r.texts).map_err(|e| e.to_string()))
         }
         Some("render_templates") => {
             let templates = case
@@ -73,7 +73,7 @@ fn engine_case(case: &Json) -> Result<(), String> {
                 );
             }
             let result = engine::render_templates(&renderables, engine_options(case), None);
-            check_render(case, result.map_err(|e| e.to_string()))
+            check_render(case, result.map(|r| r.texts).map_err(|e| e.to_string()))
         }
         other => Err(format!("unknown engine case kind {other:?}")),
     }

@@ -137,8 +137,23 @@ impl Printed {
 
     /// The output as the Go string Helm's `include` returns: its bytes.
     pub(crate) fn into_value(self) -> Value {
+        match self.go_bytes() {
+            Some(bytes) => Value::go_string_from_vec(bytes),
+            None => Value::from(self.text),
+        }
+    }
+
+    /// The output as text, and the bytes Go's output holds where they are
+    /// not that text (where a string that is not UTF-8 was printed).
+    pub(crate) fn into_text_and_bytes(self) -> (String, Option<Vec<u8>>) {
+        let bytes = self.go_bytes();
+        (self.text, bytes)
+    }
+
+    /// The bytes written, where a string that is not UTF-8 was.
+    fn go_bytes(&self) -> Option<Vec<u8>> {
         if self.raw.is_empty() {
-            return Value::from(self.text);
+            return None;
         }
         let mut bytes = Vec::with_capacity(self.text.len());
         let mut from = 0;
@@ -148,7 +163,7 @@ impl Printed {
             from = write.at + write.string.text().len();
         }
         bytes.extend_from_slice(&self.text.as_bytes()[from..]);
-        Value::go_string_from_vec(bytes)
+        Some(bytes)
     }
 }
 
@@ -158,7 +173,7 @@ pub(crate) fn execute_top(
     name: &str,
     tree: Option<&Rc<Tree>>,
     data: &Value,
-) -> Result<String, Error> {
+) -> Result<Printed, Error> {
     let mut shared = Shared {
         extensions: Extensions::default(),
         host: Rc::clone(&set.host),
@@ -180,7 +195,7 @@ pub(crate) fn execute_top(
             ),
         });
     };
-    run(set, name, tree, data, &mut shared, 0).map(Printed::into_text)
+    run(set, name, tree, data, &mut shared, 0)
 }
 
 /// Runs template `name` of `set` inside a running execution (a function's
