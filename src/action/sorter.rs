@@ -3,7 +3,9 @@
 //! files in path order (partials and blank files skipped), each split into
 //! documents, each document's head read (a failure stops everything with
 //! `YAML parse error on <file>: <yaml error>`), hooks and plain manifests
-//! then each sorted by kind in install order.
+//! then each sorted by kind in install order. Helm reads the bytes of the
+//! engine's output: where a file's are not UTF-8, its documents are split
+//! from those bytes too, and go-yaml refuses them as it reaches them.
 
 use std::collections::BTreeMap;
 
@@ -67,13 +69,8 @@ pub fn sort_go_manifests(
         }
     }
     let heads = parse_heads(&docs);
-    for (
-        Doc {
-            path, text: doc, ..
-        },
-        head,
-    ) in docs.into_iter().zip(heads)
-    {
+    for (doc, head) in docs.into_iter().zip(heads) {
+        let Doc { path, text, .. } = doc;
         let head = match head {
             Ok(head) => head,
             Err(e) => {
@@ -81,10 +78,10 @@ pub fn sort_go_manifests(
                 return sorted;
             }
         };
-        match classify(path, &doc, &head) {
+        match classify(path, &text, &head) {
             HookKind::NotAHook => sorted.manifests.push(Manifest {
                 name: path.clone(),
-                content: doc,
+                content: text,
                 head,
             }),
             HookKind::Unknown(types) => {
