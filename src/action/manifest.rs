@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::template::fmt::decode_rune;
 use crate::value::Value;
 use crate::yaml::{from_source_into, GoType, Source, YamlError, SIMPLE_HEAD};
 
@@ -192,32 +193,18 @@ fn trim_go_space(bytes: &[u8], mut range: Range<usize>) -> Range<usize> {
 /// The length of the white-space character that starts (or, with
 /// `at_end`, ends) `bytes`, if one does.
 fn space_len(bytes: &[u8], at_end: bool) -> Option<usize> {
-    let edge = if at_end {
-        bytes.last()?
-    } else {
-        bytes.first()?
-    };
-    if edge.is_ascii() {
-        return char::from(*edge).is_whitespace().then_some(1);
-    }
-    let char_bytes = if at_end {
-        // The last character starts at the last byte that does not
-        // continue one, among the last four.
-        let start = (bytes.len().saturating_sub(4)..bytes.len())
+    let start = if at_end {
+        // Go's `DecodeLastRune`: the last character starts at the last
+        // byte, among the last four, that does not continue one.
+        (bytes.len().saturating_sub(4)..bytes.len())
             .rev()
-            .find(|&i| bytes[i] & 0xC0 != 0x80)?;
-        &bytes[start..]
+            .find(|&i| bytes[i] & 0xC0 != 0x80)?
     } else {
-        let width = match edge {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        bytes.get(..width)?
+        0
     };
-    let mut chars = std::str::from_utf8(char_bytes).ok()?.chars();
-    let c = chars.next()?;
-    (chars.next().is_none() && c.is_whitespace()).then_some(c.len_utf8())
+    let (rune, len) = decode_rune(&bytes[start..]);
+    let whole = !at_end || start + len == bytes.len();
+    (whole && char::from_u32(rune).is_some_and(char::is_whitespace)).then_some(len)
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ mod format;
 mod isprint;
 mod quote;
 
+pub(crate) use quote::decode_rune;
+
 use crate::value::{Kind, Value};
 use format::{Formatter, LOWER_DIGITS, UPPER_DIGITS};
 
