@@ -18,6 +18,15 @@ pub struct ListNode {
     pub nodes: Vec<Node>,
 }
 
+impl ListNode {
+    /// The list with no spare capacity: a parsed template lives as long
+    /// as the render, and most lists are short.
+    pub(crate) fn fitted(mut self) -> ListNode {
+        self.nodes.shrink_to_fit();
+        self
+    }
+}
+
 /// A statement-level node.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
@@ -26,13 +35,13 @@ pub enum Node {
     /// `{{pipeline}}`: evaluates and prints (or only assigns, with a declaration).
     Action(ActionNode),
     /// `{{if …}}`.
-    If(BranchNode),
+    If(Box<BranchNode>),
     /// `{{range …}}`.
-    Range(BranchNode),
+    Range(Box<BranchNode>),
     /// `{{with …}}`.
-    With(BranchNode),
+    With(Box<BranchNode>),
     /// `{{template "name" pipeline}}`.
-    Template(TemplateNode),
+    Template(Box<TemplateNode>),
     /// `{{break}}` inside a range.
     Break(Pos),
     /// `{{continue}}` inside a range.
@@ -110,7 +119,7 @@ pub enum Arg {
     /// `true` / `false`
     Bool(BoolNode),
     /// A number literal.
-    Number(NumberNode),
+    Number(Box<NumberNode>),
     /// A string literal, quoted or raw.
     String(StringNode),
     /// `.Field.Chain`
@@ -122,7 +131,7 @@ pub enum Arg {
     /// `(pipeline).Field` or `func.Field`: fields applied to another operand.
     Chain(ChainNode),
     /// `(pipeline)`
-    Pipe(PipeNode),
+    Pipe(Box<PipeNode>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -400,13 +409,13 @@ mod tests {
                             ident: "index".into(),
                         }),
                         field(14, &["A", "B"]),
-                        Arg::Pipe(PipeNode {
+                        Arg::Pipe(Box::new(PipeNode {
                             cmds: vec![CommandNode {
                                 pos: 20,
                                 args: vec![Arg::Dot(20)],
                             }],
                             ..PipeNode::default()
-                        }),
+                        })),
                     ],
                 },
                 CommandNode {
@@ -422,10 +431,26 @@ mod tests {
     }
 
     #[test]
+    fn nodes_keep_their_large_parts_boxed() {
+        // A parsed template lives as long as the render: a big variant held
+        // inline would size every node and argument by it.
+        assert!(
+            std::mem::size_of::<Node>() <= 96,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+        assert!(
+            std::mem::size_of::<Arg>() <= 64,
+            "{}",
+            std::mem::size_of::<Arg>()
+        );
+    }
+
+    #[test]
     fn branches_and_text_styles() {
         let list = ListNode {
             pos: 0,
-            nodes: vec![Node::If(BranchNode {
+            nodes: vec![Node::If(Box::new(BranchNode {
                 pos: 5,
                 line: 1,
                 pipe: PipeNode {
@@ -443,7 +468,7 @@ mod tests {
                     })],
                 },
                 else_list: Some(ListNode::default()),
-            })],
+            }))],
         };
         assert_eq!(list.to_string(), "{{if .X}}a\n{{else}}{{end}}");
         assert_eq!(

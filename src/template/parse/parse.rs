@@ -364,7 +364,7 @@ impl<'a> Parser<'a, '_> {
                 Parsed::Else(_) => return self.error("unexpected {{else}}"),
             }
         }
-        Ok(root)
+        Ok(root.fitted())
     }
 
     fn parse_definition(&mut self) -> PResult<()> {
@@ -394,8 +394,8 @@ impl<'a> Parser<'a, '_> {
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.nodes.push(n),
-                Parsed::End => return Ok((list, ListEnd::End)),
-                Parsed::Else(pos) => return Ok((list, ListEnd::Else(pos))),
+                Parsed::End => return Ok((list.fitted(), ListEnd::End)),
+                Parsed::Else(pos) => return Ok((list.fitted(), ListEnd::Else(pos))),
             }
         }
         self.error("unexpected EOF")
@@ -462,7 +462,7 @@ impl<'a> Parser<'a, '_> {
             ItemType::If => return self.if_control().map(Parsed::Node),
             ItemType::Range => {
                 let b = self.parse_control("range")?;
-                return Ok(Parsed::Node(Node::Range(b)));
+                return Ok(Parsed::Node(Node::Range(Box::new(b))));
             }
             ItemType::Template => return self.template_control().map(Parsed::Node),
             ItemType::With => return self.with_control().map(Parsed::Node),
@@ -480,11 +480,11 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn if_control(&mut self) -> PResult<Node> {
-        Ok(Node::If(self.parse_control("if")?))
+        Ok(Node::If(Box::new(self.parse_control("if")?)))
     }
 
     fn with_control(&mut self) -> PResult<Node> {
-        Ok(Node::With(self.parse_control("with")?))
+        Ok(Node::With(Box::new(self.parse_control("with")?)))
     }
 
     fn parse_control(&mut self, context: &str) -> PResult<BranchNode> {
@@ -559,12 +559,12 @@ impl<'a> Parser<'a, '_> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, ItemType::RightDelim)?);
         }
-        Ok(Node::Template(TemplateNode {
+        Ok(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
             line: token.line,
             name,
             pipe,
-        }))
+        })))
     }
 
     fn block_control(&mut self) -> PResult<Node> {
@@ -580,12 +580,12 @@ impl<'a> Parser<'a, '_> {
             }
             p.add(block_name, root)
         })?;
-        Ok(Node::Template(TemplateNode {
+        Ok(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
             line: token.line,
             name,
             pipe: Some(pipe),
-        }))
+        })))
     }
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<PipeNode> {
@@ -639,6 +639,7 @@ impl<'a> Parser<'a, '_> {
             match token.typ {
                 t if t == end => {
                     self.check_pipeline(&pipe, context)?;
+                    pipe.cmds.shrink_to_fit();
                     return Ok(pipe);
                 }
                 ItemType::Bool
@@ -706,6 +707,7 @@ impl<'a> Parser<'a, '_> {
         if cmd.args.is_empty() {
             return self.error("empty command");
         }
+        cmd.args.shrink_to_fit();
         Ok(cmd)
     }
 
@@ -784,7 +786,7 @@ impl<'a> Parser<'a, '_> {
             }),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 match new_number(token.pos, token.val, token.typ) {
-                    Ok(n) => Arg::Number(n),
+                    Ok(n) => Arg::Number(Box::new(n)),
                     Err(e) => return self.error(e),
                 }
             }
@@ -796,7 +798,7 @@ impl<'a> Parser<'a, '_> {
                 self.frame.paren_depth += 1;
                 let pipe = self.pipeline("parenthesized pipeline", ItemType::RightParen);
                 self.frame.paren_depth -= 1;
-                Arg::Pipe(pipe?)
+                Arg::Pipe(Box::new(pipe?))
             }
             ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
                 Ok(text) => Arg::String(StringNode {
