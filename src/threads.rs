@@ -60,6 +60,73 @@ pub(crate) fn with_helper<H: Send, O>(
     })
 }
 
+/// Work handed to a helper that is already running ([`spawn_staying`]).
+#[cfg(not(target_arch = "wasm32"))]
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A helper started with [`spawn_staying`] on this thread: where to send it
+/// its next job, and how much stack it has.
+#[cfg(not(target_arch = "wasm32"))]
+struct Staying {
+    jobs: std::sync::mpsc::Sender<Job>,
+    stack_bytes: usize,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+std::thread_local! {
+    static STAYING: std::cell::RefCell<Option<Staying>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Starts `work` on a helper thread named `name` (with `stack_bytes` of
+/// stack), after the start handler, as [`spawn`] does, but the helper then
+/// stays for one more job: the next [`spawn_or_reuse`] on this thread hands
+/// it over, to run once `work` is done. A thread already running and its
+/// heap already set up take the job at once, where a new thread would have
+/// to start first, and wait for a core to be woken. The helper ends when it
+/// has run that job, or when this thread ends without handing one over
+/// (or starts another staying helper).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn spawn_staying(
+    name: &str,
+    stack_bytes: usize,
+    work: impl FnOnce() + Send + 'static,
+) -> std::io::Result<()> {
+    let (jobs, next) = std::sync::mpsc::channel::<Job>();
+    spawn(name, stack_bytes, move || {
+        // Work that panicked has told its caller so (what it sends is gone);
+        // the job still runs.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        if let Ok(job) = next.recv() {
+            job();
+        }
+    })?;
+    STAYING.with(|s| *s.borrow_mut() = Some(Staying { jobs, stack_bytes }));
+    Ok(())
+}
+
+/// Runs `job` on the helper [`spawn_staying`] started from this thread
+/// once its work is done, if there is one with at least `stack_bytes` of
+/// stack that can still take it; otherwise on a new helper thread named
+/// `name`, as [`spawn`] does.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn spawn_or_reuse(
+    name: &str,
+    stack_bytes: usize,
+    job: impl FnOnce() + Send + 'static,
+) -> std::io::Result<()> {
+    let mut job: Job = Box::new(job);
+    if let Some(staying) = STAYING.with(|s| s.borrow_mut().take()) {
+        if staying.stack_bytes >= stack_bytes {
+            // A helper that is gone gives the job back.
+            match staying.jobs.send(job) {
+                Ok(()) => return Ok(()),
+                Err(std::sync::mpsc::SendError(returned)) => job = returned,
+            }
+        }
+    }
+    spawn(name, stack_bytes, job).map(drop)
+}
+
 /// Runs the start handler, if one is set; the first call in each helper.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn on_start() {
@@ -77,6 +144,69 @@ mod tests {
 
     fn count_start() {
         STARTS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn a_staying_helper_runs_the_job_handed_over_after_its_work() {
+        let (done, order) = std::sync::mpsc::channel();
+        let first = done.clone();
+        spawn_staying("test", 1 << 20, move || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            first
+                .send(("work", std::thread::current().id()))
+                .expect("open");
+        })
+        .expect("thread");
+        spawn_or_reuse("other", 1 << 20, move || {
+            done.send(("job", std::thread::current().id()))
+                .expect("open");
+        })
+        .expect("handed over");
+        let (work, job) = (order.recv().expect("work"), order.recv().expect("job"));
+        assert_eq!(
+            (work.0, job.0),
+            ("work", "job"),
+            "the job waits for the work"
+        );
+        assert_eq!(work.1, job.1, "on the same thread");
+        assert_ne!(work.1, std::thread::current().id());
+    }
+
+    #[test]
+    fn jobs_go_to_new_threads_when_no_helper_can_take_them() {
+        let run_on = |stack_bytes| {
+            let (done, ran) = std::sync::mpsc::channel();
+            spawn_or_reuse("test", stack_bytes, move || {
+                done.send(std::thread::current().id()).expect("open");
+            })
+            .expect("thread");
+            ran.recv().expect("ran")
+        };
+        // None staying.
+        let alone = run_on(1 << 20);
+        assert_ne!(alone, std::thread::current().id());
+        // One staying, with too little stack for the job: it is let go.
+        let (done, ran) = std::sync::mpsc::channel();
+        spawn_staying("test", 1 << 20, move || {
+            done.send(std::thread::current().id()).expect("open");
+        })
+        .expect("thread");
+        let helper = ran.recv().expect("work ran");
+        assert_ne!(run_on(2 << 20), helper);
+        // The helper took no job, and only one is handed over in all.
+        assert_ne!(run_on(1 << 20), helper);
+    }
+
+    #[test]
+    fn a_staying_helper_whose_work_panicked_still_runs_the_job() {
+        let (done, ran) = std::sync::mpsc::channel();
+        spawn_staying("staying", 1 << 20, || panic!("the work fails")).expect("thread");
+        spawn_or_reuse("fresh", 1 << 20, move || {
+            done.send(std::thread::current().name().map(str::to_string))
+                .expect("open");
+        })
+        .expect("handed over");
+        assert_eq!(ran.recv().expect("ran"), Some("staying".to_string()));
     }
 
     #[test]

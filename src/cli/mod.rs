@@ -46,8 +46,11 @@ const RENDER_STACK_BYTES: usize = 1 << 30;
 
 /// How many huge pages of the render thread's heap the parse helper faults
 /// in ahead of it (`heap::prefault_ahead`): a large chart's render touches
-/// two or more beyond the first (traefik's, two).
-const PREFAULT_PAGES: usize = 3;
+/// one or two beyond the first. Only one: a page faulted in ahead is one
+/// the render thread need not wait for, but while the helper zeroes it the
+/// chart's texts wait, and after another process freed its memory a fresh
+/// huge page can take milliseconds to fault in (README, Dependencies).
+const PREFAULT_PAGES: usize = 1;
 
 /// What `template`, `install` and `upgrade` print on stderr for a chart
 /// whose `Chart.yaml` says `deprecated: true` (Helm's `warning`).

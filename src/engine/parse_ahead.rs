@@ -24,9 +24,8 @@
 //!   templates are never asked for.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Sender, TryRecvError};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use super::parse_all::{LargestFirst, HELPER_FROM_BYTES, HELPER_STACK_BYTES};
 use super::EngineOptions;
@@ -56,7 +55,8 @@ type HelperResult = Option<(ParseSettings, Parsed)>;
 /// A helper started on this thread and not yet taken.
 struct Pending {
     stage: Stage,
-    helper: JoinHandle<HelperResult>,
+    /// Where the helper's parses come, once it is done.
+    result: Receiver<HelperResult>,
 }
 
 enum Stage {
@@ -77,13 +77,16 @@ thread_local! {
 /// thread's heap), each call one step, `false` once there is nothing left
 /// to do; then it sets up its template set and waits, blocked, for as long
 /// as this thread runs (or until a render on this thread lets it go, which
-/// also ends the steps). Does nothing if no thread can be started.
+/// also ends the steps). Once it has parsed (or was let go), the helper
+/// stays for one more job from this thread (`threads::spawn_or_reuse`).
+/// Does nothing if no thread can be started.
 pub fn start_parse_ahead(
     options: EngineOptions,
     mut meanwhile: impl FnMut() -> bool + Send + 'static,
 ) {
     let (to_helper, from_caller) = channel::<Arc<Texts>>();
-    let helper = crate::threads::spawn("parse", HELPER_STACK_BYTES, move || {
+    let (report, result) = channel::<HelperResult>();
+    let mut parse = move || {
         let mut arrived = None;
         loop {
             match from_caller.try_recv() {
@@ -104,11 +107,18 @@ pub fn start_parse_ahead(
         };
         let parsed = parse_some(&texts, &context);
         Some((context.settings(), parsed))
+    };
+    // The helper stays for the command line's schema compile
+    // (`values::schema::compile_in_background`), which then starts as
+    // soon as the parse is done, on a thread already running.
+    let started = crate::threads::spawn_staying("parse", HELPER_STACK_BYTES, move || {
+        // A render that no longer waits has nothing to be told.
+        let _ = report.send(parse());
     });
-    if let Ok(helper) = helper {
+    if started.is_ok() {
         let pending = Pending {
             stage: Stage::Started(to_helper),
-            helper,
+            result,
         };
         PENDING.with(|p| *p.borrow_mut() = Some(pending));
     }
@@ -190,7 +200,7 @@ pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
         return None;
     };
     let ours = parse_some(&texts, context);
-    let parsed = merged(context, ours, pending.helper.join().ok().flatten());
+    let parsed = merged(context, ours, pending.result.recv().ok().flatten());
     let with_texts = parsed
         .into_iter()
         .map(|(i, trees)| (Arc::clone(&texts.texts[i]), trees))

@@ -4,11 +4,11 @@
 //! Compiling a large `values.schema.json` is a third of a `chartroom
 //! template` run, and it needs nothing but the file's bytes. The command
 //! line hands the schemas of the chart and its subcharts over
-//! ([`compile_in_background`]) once the chart is loaded. The worker starts
-//! at once, but compiles only when first asked for a result: until the
-//! templates have parsed, the second core is the template parse's
-//! (`engine::parse_ahead`), and the render asks once the templates
-//! execute, which leaves that core idle.
+//! ([`compile_in_background`]) once the chart is loaded. They compile on
+//! the template parse's helper (`engine::parse_ahead`) as soon as its
+//! parse is done: until then the second core is the parse's, and from then
+//! on the render thread executes the templates while the helper, already
+//! running, compiles (a thread of its own where there is no such helper).
 //!
 //! A schema's compile is used in one of two ways, once:
 //! - [`claim`], then [`Claim::check`]: a copy of a chart's part of the
@@ -73,18 +73,18 @@ thread_local! {
 /// Schemas nest as deep as JSON allows; their compiler recurses.
 const WORKER_STACK_BYTES: usize = 256 << 20;
 
-/// Starts a thread to compile `schemas` (values schemas, in the order
-/// validation will want them) one after the other once a result is first
-/// asked for, for later validations on this thread with the same bytes.
-/// If no thread can be started, nothing happens (validation compiles as
-/// usual).
+/// Has a helper compile `schemas` (values schemas, in the order validation
+/// will want them) one after the other, for later validations on this
+/// thread with the same bytes: the helper this thread's parse ahead
+/// started, after its parse, or else a new thread. If no thread can be
+/// started, nothing happens (validation compiles as usual).
 pub fn compile_in_background(schemas: Vec<FileData>) {
     if schemas.is_empty() {
         return;
     }
     let inputs = schemas.clone();
     let (requests, incoming) = channel();
-    let spawned = crate::threads::spawn("schema", WORKER_STACK_BYTES, move || {
+    let spawned = crate::threads::spawn_or_reuse("schema", WORKER_STACK_BYTES, move || {
         serve(&inputs, &incoming)
     });
     if spawned.is_ok() {
@@ -99,22 +99,15 @@ pub fn compile_in_background(schemas: Vec<FileData>) {
     }
 }
 
-/// The worker: waits for the first request, compiles every schema, then
-/// answers one request for each (those sent meanwhile wait in the
-/// channel), and ends. A schema nobody asks for keeps it waiting until the
-/// thread that started it ends.
+/// The worker: compiles every schema, then answers one request for each
+/// (those sent meanwhile wait in the channel), and ends. A schema nobody
+/// asks for keeps it waiting until the thread that started it ends.
 fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
-    let Ok(first) = incoming.recv() else {
-        return;
-    };
     let mut compiled: Vec<Option<Compiled>> = inputs
         .iter()
         .map(|bytes| Some(compile_schema(bytes.as_slice())))
         .collect();
-    for request in std::iter::once(first)
-        .chain(incoming.iter())
-        .take(inputs.len())
-    {
+    for request in incoming.iter().take(inputs.len()) {
         // A request names each schema once (`Batch::used`); a closed reply
         // channel means the asking side has gone, and nothing is lost.
         match request {
