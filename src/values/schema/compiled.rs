@@ -80,6 +80,23 @@ pub(crate) struct Schema {
     pub dependent_schemas: BTreeMap<String, Sid>,
     pub unevaluated_properties: Option<Sid>,
 
+    /// The keywords only arrays answer to, where the schema has any.
+    pub arrays: Option<Box<ArrayKeywords>>,
+    pub unevaluated_items: Option<Sid>,
+
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub pattern: Option<Rc<GoRegex>>,
+
+    /// The limits only numbers answer to, where the schema has any.
+    pub numbers: Option<Box<NumberLimits>>,
+}
+
+/// A schema's keywords for arrays (but `unevaluatedItems`, which the
+/// evaluation bookkeeping of every instance reads). Boxed in [`Schema`]:
+/// most schemas have none, and a compile holds one `Schema` per subschema.
+#[derive(Debug, Default)]
+pub(crate) struct ArrayKeywords {
     pub min_items: Option<i64>,
     pub max_items: Option<i64>,
     pub unique_items: bool,
@@ -90,12 +107,11 @@ pub(crate) struct Schema {
     pub additional_items: Option<Additional>,
     pub prefix_items: Vec<Sid>,
     pub items2020: Option<Sid>,
-    pub unevaluated_items: Option<Sid>,
+}
 
-    pub min_length: Option<i64>,
-    pub max_length: Option<i64>,
-    pub pattern: Option<Rc<GoRegex>>,
-
+/// A schema's numeric limits, boxed in [`Schema`] as [`ArrayKeywords`] are.
+#[derive(Debug, Default)]
+pub(crate) struct NumberLimits {
     pub maximum: Option<Decimal>,
     pub minimum: Option<Decimal>,
     pub exclusive_maximum: Option<Decimal>,
@@ -103,7 +119,27 @@ pub(crate) struct Schema {
     pub multiple_of: Option<Decimal>,
 }
 
+impl NumberLimits {
+    fn is_empty(&self) -> bool {
+        self.maximum.is_none()
+            && self.minimum.is_none()
+            && self.exclusive_maximum.is_none()
+            && self.exclusive_minimum.is_none()
+            && self.multiple_of.is_none()
+    }
+
+    /// The limits boxed, or `None` where there are none.
+    pub(crate) fn boxed(self) -> Option<Box<NumberLimits>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
 impl Schema {
+    /// The array keywords, added where there were none.
+    pub(crate) fn arrays_mut(&mut self) -> &mut ArrayKeywords {
+        self.arrays.get_or_insert_with(Box::default)
+    }
+
     /// v6's `Schema.Location`: the URL and the JSON pointer as a fragment,
     /// made when an error needs it.
     pub(crate) fn location(&self) -> String {

@@ -440,16 +440,18 @@ impl Compiler {
         }
         let s = &mut self.schemas[sid];
         s.all_props_evaluated = s.additional_properties.is_some();
-        if version < 2020 {
-            s.all_items_evaluated = s.additional_items.is_some();
-            match &s.items {
-                Some(Items::One(_)) => s.all_items_evaluated = true,
-                Some(Items::Tuple(t)) => s.num_items_evaluated = t.len(),
-                None => {}
+        if let Some(a) = &s.arrays {
+            if version < 2020 {
+                s.all_items_evaluated = a.additional_items.is_some();
+                match &a.items {
+                    Some(Items::One(_)) => s.all_items_evaluated = true,
+                    Some(Items::Tuple(t)) => s.num_items_evaluated = t.len(),
+                    None => {}
+                }
+            } else {
+                s.all_items_evaluated = a.items2020.is_some();
+                s.num_items_evaluated = a.prefix_items.len();
             }
-        } else {
-            s.all_items_evaluated = s.items2020.is_some();
-            s.num_items_evaluated = s.prefix_items.len();
         }
         Ok(())
     }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::compiled::{new_types, to_strings, type_of, Additional, Dependency, Items, Schema, Sid};
+use super::compiled::{
+    new_types, to_strings, type_of, Additional, Dependency, Items, NumberLimits, Schema, Sid,
+};
 use super::compiler::{CompileError, Compiler, Result};
 use super::draft::Dialect;
 use super::formats;
@@ -117,11 +119,12 @@ impl<'a> ObjCompiler<'a> {
                     if items.as_array().is_some() {
                         let t = self.enqueue_arr("items");
                         let add = self.enqueue_additional("additionalItems");
-                        self.s().items = Some(Items::Tuple(t));
-                        self.s().additional_items = add;
+                        let arrays = self.s().arrays_mut();
+                        arrays.items = Some(Items::Tuple(t));
+                        arrays.additional_items = add;
                     } else {
                         let one = self.enqueue_prop("items");
-                        self.s().items = one.map(Items::One);
+                        self.s().arrays_mut().items = one.map(Items::One);
                     }
                 }
             }
@@ -221,17 +224,22 @@ impl<'a> ObjCompiler<'a> {
             .map(to_strings)
             .unwrap_or_default();
         let s = self.s();
-        s.multiple_of = multiple_of;
-        s.maximum = maximum;
-        s.exclusive_maximum = exclusive_maximum;
-        s.minimum = minimum;
-        s.exclusive_minimum = exclusive_minimum;
+        s.numbers = NumberLimits {
+            maximum,
+            minimum,
+            exclusive_maximum,
+            exclusive_minimum,
+            multiple_of,
+        }
+        .boxed();
         s.min_length = min_length;
         s.max_length = max_length;
         s.pattern = pattern;
-        s.min_items = min_items;
-        s.max_items = max_items;
-        s.unique_items = unique_items;
+        if min_items.is_some() || max_items.is_some() || unique_items {
+            let arrays = s.arrays_mut();
+            (arrays.min_items, arrays.max_items) = (min_items, max_items);
+            arrays.unique_items = unique_items;
+        }
         s.max_properties = max_properties;
         s.min_properties = min_properties;
         s.required = required;
@@ -242,7 +250,9 @@ impl<'a> ObjCompiler<'a> {
         if self.has_vocab("applicator") {
             let contains = self.enqueue_prop("contains");
             let names = self.enqueue_prop("propertyNames");
-            self.s().contains = contains;
+            if contains.is_some() {
+                self.s().arrays_mut().contains = contains;
+            }
             self.s().property_names = names;
         }
         if self.has_vocab("validation") {
@@ -279,11 +289,12 @@ impl<'a> ObjCompiler<'a> {
             self.s().recursive_anchor = anchor;
         }
         if self.has_vocab("validation") {
-            if self.c.schemas[self.sid].contains.is_some() {
+            let arrays = self.c.schemas[self.sid].arrays.as_deref();
+            if arrays.is_some_and(|a| a.contains.is_some()) {
                 let min = self.int_val("minContains");
                 let max = self.int_val("maxContains");
-                self.s().min_contains = min;
-                self.s().max_contains = max;
+                let arrays = self.s().arrays_mut();
+                (arrays.min_contains, arrays.max_contains) = (min, max);
             }
             if let Some(m) = self.get("dependentRequired").and_then(Json::as_object) {
                 let mut out = BTreeMap::new();
@@ -334,8 +345,10 @@ impl<'a> ObjCompiler<'a> {
         if self.has_vocab("applicator") {
             let prefix = self.enqueue_arr("prefixItems");
             let items = self.enqueue_prop("items");
-            self.s().prefix_items = prefix;
-            self.s().items2020 = items;
+            if !prefix.is_empty() || items.is_some() {
+                let arrays = self.s().arrays_mut();
+                (arrays.prefix_items, arrays.items2020) = (prefix, items);
+            }
         }
         Ok(())
     }

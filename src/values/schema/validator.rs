@@ -731,18 +731,21 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
     fn arr_validate(&mut self, arr: &'v Rc<Vec<Json>>) {
         let s = self.schema();
+        let Some(a) = s.arrays.as_deref() else {
+            return;
+        };
 
-        if let Some(min) = s.min_items {
+        if let Some(min) = a.min_items {
             if (arr.len() as i64) < min {
                 self.add_error(Kind::MinItems(arr.len(), min));
             }
         }
-        if let Some(max) = s.max_items {
+        if let Some(max) = a.max_items {
             if (arr.len() as i64) > max {
                 self.add_error(Kind::MaxItems(arr.len(), max));
             }
         }
-        if s.unique_items && arr.len() > 1 {
+        if a.unique_items && arr.len() > 1 {
             match duplicates(arr) {
                 Err(k) => self.add_error(k),
                 Ok(Some((i, j))) => self.add_error(Kind::UniqueItems(i, j)),
@@ -752,7 +755,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
         if s.draft_version < 2020 {
             let mut evaluated = 0;
-            match &s.items {
+            match &a.items {
                 Some(Items::One(sch)) => {
                     for (i, item) in arr.iter().enumerate() {
                         let r = self.validate_val(*sch, item, Tok::Index(i));
@@ -770,7 +773,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 }
                 None => {}
             }
-            match &s.additional_items {
+            match &a.additional_items {
                 Some(Additional::Bool(false)) if evaluated != arr.len() => {
                     self.add_error(Kind::AdditionalItems(arr.len() - evaluated));
                 }
@@ -784,12 +787,12 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 _ => {}
             }
         } else {
-            let evaluated = s.prefix_items.len().min(arr.len());
+            let evaluated = a.prefix_items.len().min(arr.len());
             for i in 0..evaluated {
-                let r = self.validate_val(s.prefix_items[i], &arr[i], Tok::Index(i));
+                let r = self.validate_val(a.prefix_items[i], &arr[i], Tok::Index(i));
                 self.add_err(r);
             }
-            if let Some(sch) = s.items2020 {
+            if let Some(sch) = a.items2020 {
                 // v6 restarts the index at zero here.
                 for (i, item) in arr[evaluated..].iter().enumerate() {
                     let r = self.validate_val(sch, item, Tok::Index(i));
@@ -798,7 +801,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             }
         }
 
-        if let Some(contains) = s.contains {
+        if let Some(contains) = a.contains {
             let mut errors = Vec::new();
             let mut matched = Vec::new();
             for (i, item) in arr.iter().enumerate() {
@@ -812,14 +815,14 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                     }
                 }
             }
-            if let Some(min) = s.min_contains {
+            if let Some(min) = a.min_contains {
                 if (matched.len() as i64) < min {
                     self.add_errors(errors, Kind::MinContains(matched.clone(), min));
                 }
             } else if matched.is_empty() {
                 self.add_errors(errors, Kind::Contains);
             }
-            if let Some(max) = s.max_contains {
+            if let Some(max) = a.max_contains {
                 if (matched.len() as i64) > max {
                     self.add_error(Kind::MaxContains(matched, max));
                 }
@@ -855,17 +858,16 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     }
 
     fn num_validate(&mut self, n: &Number) {
-        let s = self.schema();
-        let checks = [
-            (&s.minimum, 0),
-            (&s.maximum, 1),
-            (&s.exclusive_minimum, 2),
-            (&s.exclusive_maximum, 3),
-            (&s.multiple_of, 4),
-        ];
-        if checks.iter().all(|(c, _)| c.is_none()) {
+        let Some(limits) = self.schema().numbers.as_deref() else {
             return;
-        }
+        };
+        let checks = [
+            (&limits.minimum, 0),
+            (&limits.maximum, 1),
+            (&limits.exclusive_minimum, 2),
+            (&limits.exclusive_maximum, 3),
+            (&limits.multiple_of, 4),
+        ];
         let Some(num) = &n.value else {
             // `Rat.SetString` failed: v6 compares through a nil *big.Rat.
             self.env.set_panic(NIL_PANIC);
