@@ -6,6 +6,7 @@
 //! ([`super::keywords`]), as the schema's draft and vocabularies allow.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
 
 use super::compiled::{Items, Schema, Sid, NIL_PANIC};
 use super::draft::{self, Dialect};
@@ -159,7 +160,7 @@ impl Compiler {
             if sch_ptr.is_empty() {
                 let mut res = Resource::new(sch_ptr, base);
                 res.dialect = Some(fallback.clone());
-                r.resources.insert(String::new(), res);
+                r.resources.insert(String::new(), Rc::new(res));
             }
             return Ok(());
         }
@@ -210,7 +211,7 @@ impl Compiler {
                     } else {
                         fallback.clone()
                     });
-                    r.resources.insert(sch_ptr.to_string(), res);
+                    r.resources.insert(sch_ptr.to_string(), Rc::new(res));
                 }
             }
         }
@@ -403,10 +404,10 @@ impl Compiler {
     fn compile_value(&mut self, v: &Json, sid: Sid) -> Result<()> {
         let (url, ptr) = (self.schemas[sid].url.clone(), self.schemas[sid].ptr.clone());
         let r = &self.roots[&url];
-        let res = r.resource(&ptr)?.clone();
+        let res = Rc::clone(r.resource(&ptr)?);
         let dialect = res
             .dialect
-            .clone()
+            .as_ref()
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))?;
         let version = dialect.draft.version;
         self.schemas[sid].draft_version = version;
@@ -430,7 +431,7 @@ impl Compiler {
                     url: &url,
                     ptr: &ptr,
                     res: &res,
-                    dialect: &dialect,
+                    dialect,
                     sid,
                     names: NameBits::of(obj),
                 };

@@ -6,6 +6,7 @@
 //! missing files, `http(s):` documents as unavailable.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::compiled::NIL_PANIC;
 use super::compiler::{CompileError, Result};
@@ -40,7 +41,9 @@ impl Resource {
 pub(super) struct Root {
     pub(super) url: String,
     pub(super) doc: Json,
-    pub(super) resources: BTreeMap<String, Resource>,
+    /// Shared with the compile of each subschema in them, which reads
+    /// them while the compiler changes.
+    pub(super) resources: BTreeMap<String, Rc<Resource>>,
     /// The subschemas whose resources were collected.
     pub(super) processed: PointerSet,
 }
@@ -58,9 +61,12 @@ impl Root {
             .cloned()
     }
 
-    pub(super) fn resource(&self, ptr: &str) -> Result<&Resource> {
-        self.resource_key(ptr)
-            .and_then(|k| self.resources.get(&k))
+    pub(super) fn resource(&self, ptr: &str) -> Result<&Rc<Resource>> {
+        self.resources
+            .iter()
+            .filter(|(key, _)| key.is_empty() || encloses(key, ptr))
+            .max_by_key(|(key, _)| key.len())
+            .map(|(_, res)| res)
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))
     }
 
@@ -111,7 +117,7 @@ impl Root {
             return Ok(());
         };
         let url = &self.url;
-        let Some(res) = self.resources.get_mut(res_key) else {
+        let Some(res) = self.resources.get_mut(res_key).map(Rc::make_mut) else {
             return Err(CompileError::Panic(NIL_PANIC.to_string()));
         };
         let Some(dialect) = &res.dialect else {
