@@ -75,12 +75,16 @@ struct Staying {
 #[cfg(not(target_arch = "wasm32"))]
 std::thread_local! {
     static STAYING: std::cell::RefCell<Option<Staying>> = const { std::cell::RefCell::new(None) };
+    /// On a staying helper: where its one job comes, until it has run.
+    static HANDED: std::cell::RefCell<Option<std::sync::mpsc::Receiver<Job>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Starts `work` on a helper thread named `name` (with `stack_bytes` of
 /// stack), after the start handler, as [`spawn`] does, but the helper then
 /// stays for one more job: the next [`spawn_or_reuse`] on this thread hands
-/// it over, to run once `work` is done. A thread already running and its
+/// it over, to run once `work` is done, or earlier, where `work` calls
+/// [`run_handed_job`] between its steps. A thread already running and its
 /// heap already set up take the job at once, where a new thread would have
 /// to start first, and wait for a core to be woken. The helper ends when it
 /// has run that job, or when this thread ends without handing one over
@@ -93,15 +97,36 @@ pub(crate) fn spawn_staying(
 ) -> std::io::Result<()> {
     let (jobs, next) = std::sync::mpsc::channel::<Job>();
     spawn(name, stack_bytes, move || {
+        HANDED.with(|h| *h.borrow_mut() = Some(next));
         // Work that panicked has told its caller so (what it sends is gone);
         // the job still runs.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-        if let Ok(job) = next.recv() {
-            job();
+        if let Some(next) = HANDED.with(|h| h.borrow_mut().take()) {
+            if let Ok(job) = next.recv() {
+                job();
+            }
         }
     })?;
     STAYING.with(|s| *s.borrow_mut() = Some(Staying { jobs, stack_bytes }));
     Ok(())
+}
+
+/// On a helper [`spawn_staying`] started, runs the job handed over to it,
+/// if one is waiting and has not run yet; elsewhere, does nothing. For the
+/// helper's work to call between its steps, where the job should not wait
+/// for the rest of the work.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn run_handed_job() {
+    let waiting = HANDED.with(|h| {
+        let mut h = h.borrow_mut();
+        let job = h.as_ref()?.try_recv().ok()?;
+        // One job only: the helper takes no other.
+        *h = None;
+        Some(job)
+    });
+    if let Some(job) = waiting {
+        job();
+    }
 }
 
 /// Runs `job` on the helper [`spawn_staying`] started from this thread
@@ -170,6 +195,33 @@ mod tests {
         );
         assert_eq!(work.1, job.1, "on the same thread");
         assert_ne!(work.1, std::thread::current().id());
+    }
+
+    #[test]
+    fn a_job_handed_over_runs_between_the_steps_of_the_work() {
+        let (report, reports) = std::sync::mpsc::channel::<String>();
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let from_job = report.clone();
+        spawn_staying("staying", 1 << 20, move || {
+            for i in 0..3 {
+                wait.recv().expect("the test lets each step go");
+                run_handed_job();
+                report.send(format!("step {i}")).expect("open");
+            }
+        })
+        .expect("thread");
+        go.send(()).expect("waiting");
+        assert_eq!(reports.recv().expect("a step"), "step 0");
+        spawn_or_reuse("fresh", 1 << 20, move || {
+            let on = std::thread::current().name().map(str::to_string);
+            from_job.send(format!("job on {on:?}")).expect("open");
+        })
+        .expect("handed over");
+        go.send(()).expect("waiting");
+        go.send(()).expect("waiting");
+        let rest: Vec<String> = reports.iter().take(3).collect();
+        // Between the steps, once, on the helper.
+        assert_eq!(rest, ["job on Some(\"staying\")", "step 1", "step 2"]);
     }
 
     #[test]

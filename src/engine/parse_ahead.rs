@@ -48,15 +48,19 @@ struct Texts {
 /// failed parses are left out.
 type Parsed = Vec<(usize, Vec<Tree>)>;
 
-/// What the helper hands back: its parses and the settings it parsed with
-/// (`None` when it was let go before it had texts).
-type HelperResult = Option<(ParseSettings, Parsed)>;
+/// What the helper reports, as it goes: first the settings it parses with,
+/// then each text it took, as soon as it is parsed (`None`: the text failed
+/// to parse).
+enum Report {
+    Settings(ParseSettings),
+    Text(usize, Option<Vec<Tree>>),
+}
 
 /// A helper started on this thread and not yet taken.
 struct Pending {
     stage: Stage,
-    /// Where the helper's parses come, once it is done.
-    result: Receiver<HelperResult>,
+    /// The helper's [`Report`]s.
+    reports: Receiver<Report>,
 }
 
 enum Stage {
@@ -85,8 +89,8 @@ pub fn start_parse_ahead(
     mut meanwhile: impl FnMut() -> bool + Send + 'static,
 ) {
     let (to_helper, from_caller) = channel::<Arc<Texts>>();
-    let (report, result) = channel::<HelperResult>();
-    let mut parse = move || {
+    let (report, reports) = channel::<Report>();
+    let parse = move || {
         let mut arrived = None;
         loop {
             match from_caller.try_recv() {
@@ -94,31 +98,36 @@ pub fn start_parse_ahead(
                     arrived = Some(texts);
                     break;
                 }
-                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Disconnected) => return,
                 Err(TryRecvError::Empty) if meanwhile() => {}
                 Err(TryRecvError::Empty) => break,
             }
         }
         let set = super::template_set(options);
         let context = set.parse_context();
-        let texts = match arrived {
-            Some(texts) => texts,
-            None => from_caller.recv().ok()?,
+        let Some(texts) = arrived.or_else(|| from_caller.recv().ok()) else {
+            return;
         };
-        let parsed = parse_some(&texts, &context);
-        Some((context.settings(), parsed))
+        // A render that no longer waits has nothing to be told.
+        if report.send(Report::Settings(context.settings())).is_err() {
+            return;
+        }
+        parse_some(&texts, &context, |i, trees| {
+            let _ = report.send(Report::Text(i, trees));
+            // A job handed over meanwhile (the schema compile) runs now: the
+            // render thread takes the texts left, and waits only for those
+            // already taken here.
+            crate::threads::run_handed_job();
+        });
     };
     // The helper stays for the command line's schema compile
-    // (`values::schema::compile_in_background`), which then starts as
-    // soon as the parse is done, on a thread already running.
-    let started = crate::threads::spawn_staying("parse", HELPER_STACK_BYTES, move || {
-        // A render that no longer waits has nothing to be told.
-        let _ = report.send(parse());
-    });
+    // (`values::schema::compile_in_background`), which runs as soon as the
+    // text being parsed is done, on a thread already running.
+    let started = crate::threads::spawn_staying("parse", HELPER_STACK_BYTES, parse);
     if started.is_ok() {
         let pending = Pending {
             stage: Stage::Started(to_helper),
-            result,
+            reports,
         };
         PENDING.with(|p| *p.borrow_mut() = Some(pending));
     }
@@ -174,17 +183,23 @@ fn is_template_path(mut path: &str) -> bool {
     path.starts_with("templates/")
 }
 
-/// Parses texts from `texts` until none is left for the taking.
-fn parse_some(texts: &Texts, context: &ParseContext) -> Parsed {
-    let mut parsed = Vec::new();
+/// Parses texts from `texts` until none is left for the taking, handing
+/// each to `parsed` (`None` where the text failed to parse); how many it
+/// took.
+fn parse_some(
+    texts: &Texts,
+    context: &ParseContext,
+    mut parsed: impl FnMut(usize, Option<Vec<Tree>>),
+) -> usize {
+    let mut taken = 0;
     while let Some(i) = texts.left.take() {
-        if let Ok(text) = std::str::from_utf8(&texts.texts[i]) {
-            if let Ok(trees) = context.parse(STAND_IN, text) {
-                parsed.push((i, trees));
-            }
-        }
+        taken += 1;
+        let trees = std::str::from_utf8(&texts.texts[i])
+            .ok()
+            .and_then(|text| context.parse(STAND_IN, text).ok());
+        parsed(i, trees);
     }
-    parsed
+    taken
 }
 
 /// Trees parsed ahead, each with its text, for [`ParsedAhead::take`].
@@ -199,18 +214,47 @@ pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
     let Stage::Parsing(texts) = pending.stage else {
         return None;
     };
-    let ours = parse_some(&texts, context);
-    let parsed = merged(context, ours, pending.result.recv().ok().flatten());
-    let with_texts = parsed
+    let mut ours = Vec::new();
+    let taken = parse_some(&texts, context, |i, trees| {
+        ours.extend(trees.map(|t| (i, t)))
+    });
+    let theirs = helper_parses(&pending.reports, texts.texts.len() - taken);
+    let with_texts = merged(context, ours, theirs)
         .into_iter()
         .map(|(i, trees)| (Arc::clone(&texts.texts[i]), trees))
         .collect();
     Some(ParsedAhead(with_texts))
 }
 
-/// This thread's parses and the helper's (if it did not fail), the
+/// The settings the helper parsed with and its parses of the `taken` texts
+/// it took, waiting for those not yet reported; `None` if the helper
+/// stopped first.
+fn helper_parses(reports: &Receiver<Report>, taken: usize) -> Option<(ParseSettings, Parsed)> {
+    // A helper that took nothing (still faulting pages in, say) is not
+    // waited for.
+    if taken == 0 {
+        return None;
+    }
+    let Ok(Report::Settings(settings)) = reports.recv() else {
+        return None;
+    };
+    let mut parsed = Vec::new();
+    for _ in 0..taken {
+        match reports.recv() {
+            Ok(Report::Text(i, trees)) => parsed.extend(trees.map(|t| (i, t))),
+            _ => return None,
+        }
+    }
+    Some((settings, parsed))
+}
+
+/// This thread's parses and the helper's (if it did not stop first), the
 /// helper's only where it parsed with `context`'s settings.
-fn merged(context: &ParseContext, mut ours: Parsed, helper: HelperResult) -> Parsed {
+fn merged(
+    context: &ParseContext,
+    mut ours: Parsed,
+    helper: Option<(ParseSettings, Parsed)>,
+) -> Parsed {
     if let Some((settings, theirs)) = helper {
         if context.has_settings(&settings) {
             ours.extend(theirs);
