@@ -60,15 +60,25 @@ pub(crate) fn with_helper<H: Send, O>(
     })
 }
 
+/// What a job leaves to run on its thread once that thread's own work is
+/// done ([`spawn_or_reuse`]): it never leaves that thread.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Afterwards = Box<dyn FnOnce()>;
+
 /// Work handed to a helper that is already running ([`spawn_staying`]).
 #[cfg(not(target_arch = "wasm32"))]
-type Job = Box<dyn FnOnce() + Send>;
+type Job = Box<dyn FnOnce() -> Option<Afterwards> + Send>;
+
+/// A job on its way to a staying helper, and whether it may run between
+/// the steps of the helper's work ([`run_handed_job`]).
+#[cfg(not(target_arch = "wasm32"))]
+type Handed = (Job, bool);
 
 /// A helper started with [`spawn_staying`] on this thread: where to send it
 /// its next job, and how much stack it has.
 #[cfg(not(target_arch = "wasm32"))]
 struct Staying {
-    jobs: std::sync::mpsc::Sender<Job>,
+    jobs: std::sync::mpsc::Sender<Handed>,
     stack_bytes: usize,
 }
 
@@ -76,7 +86,12 @@ struct Staying {
 std::thread_local! {
     static STAYING: std::cell::RefCell<Option<Staying>> = const { std::cell::RefCell::new(None) };
     /// On a staying helper: where its one job comes, until it has run.
-    static HANDED: std::cell::RefCell<Option<std::sync::mpsc::Receiver<Job>>> =
+    static HANDED: std::cell::RefCell<Option<std::sync::mpsc::Receiver<Handed>>> =
+        const { std::cell::RefCell::new(None) };
+    /// On a staying helper: what is to run once its work is done (what a
+    /// job that ran between the steps left, or a job that may not run
+    /// there).
+    static AFTERWARDS: std::cell::RefCell<Option<Afterwards>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -95,16 +110,21 @@ pub(crate) fn spawn_staying(
     stack_bytes: usize,
     work: impl FnOnce() + Send + 'static,
 ) -> std::io::Result<()> {
-    let (jobs, next) = std::sync::mpsc::channel::<Job>();
+    let (jobs, next) = std::sync::mpsc::channel::<Handed>();
     spawn(name, stack_bytes, move || {
         HANDED.with(|h| *h.borrow_mut() = Some(next));
         // Work that panicked has told its caller so (what it sends is gone);
         // the job still runs.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-        if let Some(next) = HANDED.with(|h| h.borrow_mut().take()) {
-            if let Ok(job) = next.recv() {
-                job();
-            }
+        let afterwards = match AFTERWARDS.with(|a| a.borrow_mut().take()) {
+            Some(afterwards) => Some(afterwards),
+            None => HANDED
+                .with(|h| h.borrow_mut().take())
+                .and_then(|next| next.recv().ok())
+                .and_then(|(job, _)| job()),
+        };
+        if let Some(afterwards) = afterwards {
+            afterwards();
         }
     })?;
     STAYING.with(|s| *s.borrow_mut() = Some(Staying { jobs, stack_bytes }));
@@ -112,44 +132,65 @@ pub(crate) fn spawn_staying(
 }
 
 /// On a helper [`spawn_staying`] started, runs the job handed over to it,
-/// if one is waiting and has not run yet; elsewhere, does nothing. For the
-/// helper's work to call between its steps, where the job should not wait
-/// for the rest of the work.
+/// if one is waiting and has not run yet (what it leaves for afterwards
+/// runs once the work is done); elsewhere, does nothing. For the helper's
+/// work to call between its steps, where the job should not wait for the
+/// rest of the work.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn run_handed_job() {
     let waiting = HANDED.with(|h| {
         let mut h = h.borrow_mut();
-        let job = h.as_ref()?.try_recv().ok()?;
+        let handed = h.as_ref()?.try_recv().ok()?;
         // One job only: the helper takes no other.
         *h = None;
-        Some(job)
+        Some(handed)
     });
-    if let Some(job) = waiting {
-        job();
+    let afterwards = match waiting {
+        Some((job, true)) => job(),
+        Some((job, false)) => Some(Box::new(move || {
+            if let Some(afterwards) = job() {
+                afterwards();
+            }
+        }) as Afterwards),
+        None => None,
+    };
+    if let Some(afterwards) = afterwards {
+        AFTERWARDS.with(|a| *a.borrow_mut() = Some(afterwards));
     }
 }
 
 /// Runs `job` on the helper [`spawn_staying`] started from this thread
-/// once its work is done, if there is one with at least `stack_bytes` of
-/// stack that can still take it; otherwise on a new helper thread named
-/// `name`, as [`spawn`] does.
+/// once its work is done (or between its steps: [`run_handed_job`]), if
+/// there is one with at least `stack_bytes` of stack that can still take
+/// it; otherwise on a new helper thread named `name`, as [`spawn`] does.
+/// `between_steps` says whether the job may interrupt the work: whether it
+/// is worth more started now than the work finished first. What the job
+/// returns runs after it on the same thread, once the helper's work is
+/// done: a job that would wait (for requests, say) leaves that part for
+/// afterwards, so as not to hold up the work it interrupted.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn spawn_or_reuse(
     name: &str,
     stack_bytes: usize,
-    job: impl FnOnce() + Send + 'static,
+    between_steps: bool,
+    job: impl FnOnce() -> Option<Afterwards> + Send + 'static,
 ) -> std::io::Result<()> {
     let mut job: Job = Box::new(job);
     if let Some(staying) = STAYING.with(|s| s.borrow_mut().take()) {
         if staying.stack_bytes >= stack_bytes {
             // A helper that is gone gives the job back.
-            match staying.jobs.send(job) {
+            match staying.jobs.send((job, between_steps)) {
                 Ok(()) => return Ok(()),
-                Err(std::sync::mpsc::SendError(returned)) => job = returned,
+                Err(std::sync::mpsc::SendError((returned, _))) => job = returned,
             }
         }
     }
-    spawn(name, stack_bytes, job).map(drop)
+    spawn(name, stack_bytes, move || {
+        if let Some(afterwards) = job() {
+            afterwards();
+        }
+    })
+    .map(drop)
 }
 
 /// Runs the start handler, if one is set; the first call in each helper.
@@ -182,9 +223,10 @@ mod tests {
                 .expect("open");
         })
         .expect("thread");
-        spawn_or_reuse("other", 1 << 20, move || {
+        spawn_or_reuse("other", 1 << 20, true, move || {
             done.send(("job", std::thread::current().id()))
                 .expect("open");
+            None
         })
         .expect("handed over");
         let (work, job) = (order.recv().expect("work"), order.recv().expect("job"));
@@ -212,24 +254,54 @@ mod tests {
         .expect("thread");
         go.send(()).expect("waiting");
         assert_eq!(reports.recv().expect("a step"), "step 0");
-        spawn_or_reuse("fresh", 1 << 20, move || {
+        spawn_or_reuse("fresh", 1 << 20, true, move || {
             let on = std::thread::current().name().map(str::to_string);
             from_job.send(format!("job on {on:?}")).expect("open");
+            let later = move || from_job.send("afterwards".into()).expect("open");
+            Some(Box::new(later) as Afterwards)
         })
         .expect("handed over");
         go.send(()).expect("waiting");
         go.send(()).expect("waiting");
-        let rest: Vec<String> = reports.iter().take(3).collect();
-        // Between the steps, once, on the helper.
-        assert_eq!(rest, ["job on Some(\"staying\")", "step 1", "step 2"]);
+        let rest: Vec<String> = reports.iter().take(4).collect();
+        // Between the steps, once, on the helper; what it left, after them.
+        assert_eq!(
+            rest,
+            ["job on Some(\"staying\")", "step 1", "step 2", "afterwards"]
+        );
+    }
+
+    #[test]
+    fn a_job_that_may_not_interrupt_runs_once_the_work_is_done() {
+        let (report, reports) = std::sync::mpsc::channel::<String>();
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let from_job = report.clone();
+        spawn_staying("staying", 1 << 20, move || {
+            for i in 0..2 {
+                wait.recv().expect("the test lets each step go");
+                run_handed_job();
+                report.send(format!("step {i}")).expect("open");
+            }
+        })
+        .expect("thread");
+        spawn_or_reuse("fresh", 1 << 20, false, move || {
+            from_job.send("job".into()).expect("open");
+            None
+        })
+        .expect("handed over");
+        go.send(()).expect("waiting");
+        go.send(()).expect("waiting");
+        let all: Vec<String> = reports.iter().take(3).collect();
+        assert_eq!(all, ["step 0", "step 1", "job"]);
     }
 
     #[test]
     fn jobs_go_to_new_threads_when_no_helper_can_take_them() {
         let run_on = |stack_bytes| {
             let (done, ran) = std::sync::mpsc::channel();
-            spawn_or_reuse("test", stack_bytes, move || {
+            spawn_or_reuse("test", stack_bytes, true, move || {
                 done.send(std::thread::current().id()).expect("open");
+                None
             })
             .expect("thread");
             ran.recv().expect("ran")
@@ -253,9 +325,10 @@ mod tests {
     fn a_staying_helper_whose_work_panicked_still_runs_the_job() {
         let (done, ran) = std::sync::mpsc::channel();
         spawn_staying("staying", 1 << 20, || panic!("the work fails")).expect("thread");
-        spawn_or_reuse("fresh", 1 << 20, move || {
+        spawn_or_reuse("fresh", 1 << 20, true, move || {
             done.send(std::thread::current().name().map(str::to_string))
                 .expect("open");
+            None
         })
         .expect("handed over");
         assert_eq!(ran.recv().expect("ran"), Some("staying".to_string()));

@@ -76,17 +76,26 @@ const WORKER_STACK_BYTES: usize = 256 << 20;
 /// Has a helper compile `schemas` (values schemas, in the order validation
 /// will want them) one after the other, for later validations on this
 /// thread with the same bytes: the helper this thread's parse ahead
-/// started, after its parse, or else a new thread. If no thread can be
-/// started, nothing happens (validation compiles as usual).
-pub fn compile_in_background(schemas: Vec<FileData>) {
+/// started, or else a new thread. With `before_the_parse_ends`, that helper
+/// compiles as soon as the text it is parsing is done, leaving the texts
+/// left to this thread; otherwise once the parse is done. If no thread can
+/// be started, nothing happens (validation compiles as usual).
+pub fn compile_in_background(schemas: Vec<FileData>, before_the_parse_ends: bool) {
     if schemas.is_empty() {
         return;
     }
     let inputs = schemas.clone();
     let (requests, incoming) = channel();
-    let spawned = crate::threads::spawn_or_reuse("schema", WORKER_STACK_BYTES, move || {
-        serve(&inputs, &incoming)
-    });
+    let compile = move || {
+        let compiled = compile_all(&inputs);
+        Some(Box::new(move || answer(compiled, &incoming)) as crate::threads::Afterwards)
+    };
+    let spawned = crate::threads::spawn_or_reuse(
+        "schema",
+        WORKER_STACK_BYTES,
+        before_the_parse_ends,
+        compile,
+    );
     if spawned.is_ok() {
         let used = vec![false; schemas.len()];
         PENDING.with(|p| {
@@ -99,15 +108,21 @@ pub fn compile_in_background(schemas: Vec<FileData>) {
     }
 }
 
-/// The worker: compiles every schema, then answers one request for each
-/// (those sent meanwhile wait in the channel), and ends. A schema nobody
-/// asks for keeps it waiting until the thread that started it ends.
-fn serve(inputs: &[FileData], incoming: &Receiver<Request>) {
-    let mut compiled: Vec<Option<Compiled>> = inputs
+/// The worker's job: every schema compiled.
+fn compile_all(inputs: &[FileData]) -> Vec<Option<Compiled>> {
+    inputs
         .iter()
         .map(|bytes| Some(compile_schema(bytes.as_slice())))
-        .collect();
-    for request in incoming.iter().take(inputs.len()) {
+        .collect()
+}
+
+/// What the worker does afterwards (on a helper, once its own work is
+/// done): answers one request for each schema (those sent meanwhile wait in
+/// the channel), and ends. A schema nobody asks for keeps it waiting until
+/// the thread that started it ends.
+fn answer(mut compiled: Vec<Option<Compiled>>, incoming: &Receiver<Request>) {
+    let asked = compiled.len();
+    for request in incoming.iter().take(asked) {
         // A request names each schema once (`Batch::used`); a closed reply
         // channel means the asking side has gone, and nothing is lost.
         match request {
@@ -197,7 +212,7 @@ mod tests {
 
     #[test]
     fn a_background_compile_is_taken_once_and_only_for_its_bytes() {
-        compile_in_background(vec![SCHEMA.to_vec().into()]);
+        compile_in_background(vec![SCHEMA.to_vec().into()], false);
         assert!(take(br#"{"type": "object"}"#).is_none());
         let (compiler, sid) = take(SCHEMA).expect("started").schema.expect("compiles");
         assert!(sid < compiler.schemas.len());
@@ -207,7 +222,7 @@ mod tests {
     #[test]
     fn a_schema_error_comes_back_as_compiling_here_gives_it() {
         let broken = br#"{"type": 5}"#;
-        compile_in_background(vec![broken.to_vec().into()]);
+        compile_in_background(vec![broken.to_vec().into()], false);
         let there = take(broken)
             .expect("started")
             .schema
@@ -220,11 +235,14 @@ mod tests {
     #[test]
     fn results_are_taken_in_any_order() {
         let other: &[u8] = br#"{"type": "string"}"#;
-        compile_in_background(vec![
-            SCHEMA.to_vec().into(),
-            other.to_vec().into(),
-            SCHEMA.to_vec().into(),
-        ]);
+        compile_in_background(
+            vec![
+                SCHEMA.to_vec().into(),
+                other.to_vec().into(),
+                SCHEMA.to_vec().into(),
+            ],
+            false,
+        );
         assert!(take(other).expect("started").schema.is_ok());
         assert!(take(SCHEMA).expect("first copy").schema.is_ok());
         assert!(take(SCHEMA).expect("second copy").schema.is_ok());
@@ -234,7 +252,7 @@ mod tests {
 
     #[test]
     fn validation_uses_the_background_result() {
-        compile_in_background(vec![SCHEMA.to_vec().into()]);
+        compile_in_background(vec![SCHEMA.to_vec().into()], false);
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
         let err = super::super::validate_single_schema(SCHEMA, &crate::Value::Map(values))
             .expect_err("count is not an integer");
@@ -252,7 +270,7 @@ mod tests {
         for yaml in instances {
             let values = crate::yaml::from_yaml_map(yaml).expect("yaml");
             let instance = super::super::json::from_values(&values);
-            compile_in_background(vec![SCHEMA.to_vec().into()]);
+            compile_in_background(vec![SCHEMA.to_vec().into()], false);
             let claimed = claim(SCHEMA).expect("started");
             assert!(claim(SCHEMA).is_none(), "claimed once");
             let unshared = super::super::json::from_values_unshared(&values);
@@ -279,7 +297,7 @@ mod tests {
     #[test]
     fn checks_and_takes_share_one_worker_in_any_order() {
         let other: &[u8] = br#"{"type": "object", "required": ["name"]}"#;
-        compile_in_background(vec![SCHEMA.to_vec().into(), other.to_vec().into()]);
+        compile_in_background(vec![SCHEMA.to_vec().into(), other.to_vec().into()], false);
         let values = crate::yaml::from_yaml_map("count: x").expect("yaml");
         let unshared = super::super::json::from_values_unshared(&values);
         let verdict = claim(other).expect("started").check(unshared);
@@ -307,7 +325,7 @@ mod tests {
         let parent = chart("parent", SCHEMA, vec![chart("sub", sub, vec![])]);
         let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
         let here = super::super::validate_against_schema(&parent, &values).expect_err("invalid");
-        compile_in_background(vec![SCHEMA.to_vec().into(), sub.to_vec().into()]);
+        compile_in_background(vec![SCHEMA.to_vec().into(), sub.to_vec().into()], false);
         let mut pending = super::super::prepare_validation(&parent, &values);
         // Later changes to the values do not count.
         values.insert("count", crate::Value::int(1));
@@ -325,7 +343,7 @@ mod tests {
 
         // Checks never started in the background (a render that stopped
         // first) still go to the compiles set aside for them.
-        compile_in_background(vec![SCHEMA.to_vec().into(), sub.to_vec().into()]);
+        compile_in_background(vec![SCHEMA.to_vec().into(), sub.to_vec().into()], false);
         let values = crate::yaml::from_yaml_map("count: x\nsub: {port: 11}").expect("yaml");
         let pending = super::super::prepare_validation(&parent, &values);
         assert!(take(SCHEMA).is_none(), "set aside for the check");
