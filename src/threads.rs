@@ -1,9 +1,12 @@
 //! The helper threads the library starts natively (a schema compile ahead
 //! of validation, template parsing and manifest reading shared with a
-//! second core, the command line's render thread), and a process-wide
-//! start handler they all run first, as thread pools offer (rayon's
-//! `start_handler`). The `chartroom` binary uses it to give each helper's
-//! heap huge pages up front (`cli::heap`); library users need not.
+//! second core, the command line's render thread), a process-wide start
+//! handler they all run first, as thread pools offer (rayon's
+//! `start_handler`), and a helper that stays for one more job once its
+//! own work is under way ([`spawn_staying`], [`spawn_or_reuse`]): the
+//! command line's template parse helper then compiles the schemas. The
+//! `chartroom` binary uses the start handler to give each helper's heap
+//! huge pages up front (`cli::heap`); library users need not.
 
 use std::sync::OnceLock;
 
@@ -239,19 +242,33 @@ mod tests {
         assert_ne!(work.1, std::thread::current().id());
     }
 
-    #[test]
-    fn a_job_handed_over_runs_between_the_steps_of_the_work() {
+    /// A staying helper whose work takes `steps` steps, each once the test
+    /// sends on the first channel, running a handed job first and then
+    /// reporting `step N` on the second; the third sends there too.
+    fn stepwise_helper(
+        steps: usize,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        std::sync::mpsc::Receiver<String>,
+        std::sync::mpsc::Sender<String>,
+    ) {
         let (report, reports) = std::sync::mpsc::channel::<String>();
         let (go, wait) = std::sync::mpsc::channel::<()>();
-        let from_job = report.clone();
+        let for_job = report.clone();
         spawn_staying("staying", 1 << 20, move || {
-            for i in 0..3 {
+            for i in 0..steps {
                 wait.recv().expect("the test lets each step go");
                 run_handed_job();
                 report.send(format!("step {i}")).expect("open");
             }
         })
         .expect("thread");
+        (go, reports, for_job)
+    }
+
+    #[test]
+    fn a_job_handed_over_runs_between_the_steps_of_the_work() {
+        let (go, reports, from_job) = stepwise_helper(3);
         go.send(()).expect("waiting");
         assert_eq!(reports.recv().expect("a step"), "step 0");
         spawn_or_reuse("fresh", 1 << 20, true, move || {
@@ -273,17 +290,7 @@ mod tests {
 
     #[test]
     fn a_job_that_may_not_interrupt_runs_once_the_work_is_done() {
-        let (report, reports) = std::sync::mpsc::channel::<String>();
-        let (go, wait) = std::sync::mpsc::channel::<()>();
-        let from_job = report.clone();
-        spawn_staying("staying", 1 << 20, move || {
-            for i in 0..2 {
-                wait.recv().expect("the test lets each step go");
-                run_handed_job();
-                report.send(format!("step {i}")).expect("open");
-            }
-        })
-        .expect("thread");
+        let (go, reports, from_job) = stepwise_helper(2);
         spawn_or_reuse("fresh", 1 << 20, false, move || {
             from_job.send("job".into()).expect("open");
             None

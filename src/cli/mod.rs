@@ -49,7 +49,7 @@ const RENDER_STACK_BYTES: usize = 1 << 30;
 /// one or two beyond the first. Only one: a page faulted in ahead is one
 /// the render thread need not wait for, but while the helper zeroes it the
 /// chart's texts wait, and after another process freed its memory a fresh
-/// huge page can take milliseconds to fault in (README, Dependencies).
+/// huge page can take milliseconds to fault in (README, CLI).
 const PREFAULT_PAGES: usize = 1;
 
 /// What `template`, `install` and `upgrade` print on stderr for a chart

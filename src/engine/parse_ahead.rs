@@ -81,9 +81,10 @@ thread_local! {
 /// thread's heap), each call one step, `false` once there is nothing left
 /// to do; then it sets up its template set and waits, blocked, for as long
 /// as this thread runs (or until a render on this thread lets it go, which
-/// also ends the steps). Once it has parsed (or was let go), the helper
-/// stays for one more job from this thread (`threads::spawn_or_reuse`).
-/// Does nothing if no thread can be started.
+/// also ends the steps). The helper reports each text as it is parsed, and
+/// stays for one more job from this thread (`threads::spawn_or_reuse`),
+/// which runs between two texts where it may interrupt the parse, else
+/// once the parse is done. Does nothing if no thread can be started.
 pub fn start_parse_ahead(
     options: EngineOptions,
     mut meanwhile: impl FnMut() -> bool + Send + 'static,
@@ -114,15 +115,15 @@ pub fn start_parse_ahead(
         }
         parse_some(&texts, &context, |i, trees| {
             let _ = report.send(Report::Text(i, trees));
-            // A job handed over meanwhile (the schema compile) runs now: the
-            // render thread takes the texts left, and waits only for those
-            // already taken here.
+            // A job handed over meanwhile that may interrupt the parse (the
+            // schema compile) runs now: the render thread takes the texts
+            // left, and waits only for those already taken here.
             crate::threads::run_handed_job();
         });
     };
     // The helper stays for the command line's schema compile
-    // (`values::schema::compile_in_background`), which runs as soon as the
-    // text being parsed is done, on a thread already running.
+    // (`values::schema::compile_in_background`), on a thread already
+    // running.
     let started = crate::threads::spawn_staying("parse", HELPER_STACK_BYTES, parse);
     if started.is_ok() {
         let pending = Pending {
