@@ -3,7 +3,7 @@
 //! second core, the command line's render thread), a process-wide start
 //! handler they all run first, as thread pools offer (rayon's
 //! `start_handler`), and a helper that stays for one more job once its
-//! own work is under way ([`spawn_staying`], [`spawn_or_reuse`]): the
+//! own work is under way (`spawn_staying`, `spawn_or_reuse`): the
 //! command line's template parse helper then compiles the schemas. The
 //! `chartroom` binary uses the start handler to give each helper's heap
 //! huge pages up front (`cli::heap`); library users need not.

@@ -5,10 +5,12 @@
 //! template` run, and it needs nothing but the file's bytes. The command
 //! line hands the schemas of the chart and its subcharts over
 //! ([`compile_in_background`]) once the chart is loaded. They compile on
-//! the template parse's helper (`engine::parse_ahead`) as soon as its
-//! parse is done: until then the second core is the parse's, and from then
-//! on the render thread executes the templates while the helper, already
-//! running, compiles (a thread of its own where there is no such helper).
+//! the template parse's helper (`engine::parse_ahead`), a thread already
+//! running (a thread of their own where there is no such helper): once its
+//! parse is done, while the render thread executes the templates, or,
+//! where the command line finds the schemas outweigh the templates, between
+//! two of the texts it parses, the render thread parsing the rest. The
+//! checks are answered once the helper's parse is done.
 //!
 //! A schema's compile is used in one of two ways, once:
 //! - [`claim`], then [`Claim::check`]: a copy of a chart's part of the
