@@ -49,23 +49,25 @@ pub(super) struct Root {
 }
 
 impl Root {
-    /// The resource enclosing `ptr` (v6's `root.resource`); `None` where
-    /// Go would hand out a nil resource.
-    pub(super) fn resource_key(&self, ptr: &str) -> Option<String> {
+    /// The resource enclosing `ptr` (v6's `root.resource`) with its key;
+    /// `None` where Go would hand out a nil resource.
+    fn enclosing(&self, ptr: &str) -> Option<(&String, &Rc<Resource>)> {
         // `ptr` itself, else its longest `/`-ended prefix, else the root:
         // documents have few resources, so each is tried against `ptr`.
-        self.resources
-            .keys()
-            .filter(|key| key.is_empty() || encloses(key, ptr))
-            .max_by_key(|key| key.len())
-            .cloned()
-    }
-
-    pub(super) fn resource(&self, ptr: &str) -> Result<&Rc<Resource>> {
         self.resources
             .iter()
             .filter(|(key, _)| key.is_empty() || encloses(key, ptr))
             .max_by_key(|(key, _)| key.len())
+    }
+
+    /// The key of the resource enclosing `ptr` ([`Root::enclosing`]).
+    pub(super) fn resource_key(&self, ptr: &str) -> Option<String> {
+        self.enclosing(ptr).map(|(key, _)| key.clone())
+    }
+
+    /// The resource enclosing `ptr` ([`Root::enclosing`]).
+    pub(super) fn resource(&self, ptr: &str) -> Result<&Rc<Resource>> {
+        self.enclosing(ptr)
             .map(|(_, res)| res)
             .ok_or_else(|| CompileError::Panic(NIL_PANIC.to_string()))
     }

@@ -140,6 +140,38 @@ fn keyword_messages() {
     }
 }
 
+/// The array keywords of each draft, which a compiled schema keeps apart
+/// from the rest (`compiled::ArrayKeywords`).
+#[test]
+fn array_keyword_messages() {
+    let d7 = r##""$schema": "http://json-schema.org/draft-07/schema#""##;
+    let cases = [
+        (r##"{"properties": {"l": {"minItems": 2, "maxItems": 3}}}"##.to_string(), "l: [1]", "- at '/l': minItems: got 1, want 2\n"),
+        (r##"{"properties": {"l": {"minItems": 2, "maxItems": 3}}}"##.to_string(), "l: [1, 2, 3, 4]", "- at '/l': maxItems: got 4, want 3\n"),
+        (r##"{"properties": {"l": {"minItems": 2}}}"##.to_string(), "l: [1, 2]", ""),
+        (r##"{"properties": {"l": {"items": {"type": "integer"}}}}"##.to_string(), "l: [1, x]", "- at '/l/1': got string, want integer\n"),
+        (r##"{"properties": {"l": {"prefixItems": [{"type": "integer"}], "items": {"type": "string"}}}}"##.to_string(), "l: [1, a, 3]",
+         "- at '/l/1': got number, want string\n"),
+        (r##"{"properties": {"l": {"prefixItems": [{"type": "integer"}], "unevaluatedItems": false}}}"##.to_string(), "l: [1, 2]",
+         "- at '/l/1': false schema\n"),
+        (r##"{"properties": {"l": {"contains": {"type": "integer"}}}}"##.to_string(), "l: [a, b]",
+         "- at '/l': no items match contains schema\n  - at '/l/0': got string, want integer\n  - at '/l/1': got string, want integer\n"),
+        (r##"{"properties": {"l": {"contains": {"type": "integer"}, "minContains": 2, "maxContains": 3}}}"##.to_string(), "l: [1, a]",
+         "- at '/l': min 2 items required to match contains schema, but matched 1 items at 0\n  - at '/l/1': got string, want integer\n"),
+        (r##"{"properties": {"l": {"contains": {"type": "integer"}, "minContains": 2, "maxContains": 3}}}"##.to_string(), "l: [1, 2, 3, 4]",
+         "- at '/l': max 3 items required to match contains schema, but matched 4 items at 0 1 2 3\n"),
+        (format!(r##"{{{d7}, "properties": {{"l": {{"items": [{{"type": "integer"}}, {{"type": "string"}}], "additionalItems": false}}}}}}"##),
+         "l: [1, a, 3]", "- at '/l': last 1 additionalItem(s) not allowed\n"),
+        // v6 counts the additional items from zero.
+        (format!(r##"{{{d7}, "properties": {{"l": {{"items": [{{"type": "integer"}}], "additionalItems": {{"type": "string"}}}}}}}}"##),
+         "l: [1, a, 3]", "- at '/l/1': got number, want string\n"),
+    ];
+    for (schema, values, want) in cases {
+        let got = single(&schema, values).err().unwrap_or_default();
+        assert_eq!(got, want, "{schema} / {values}");
+    }
+}
+
 #[test]
 fn set_values_are_int64() {
     let values = Map::new();
