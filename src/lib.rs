@@ -36,6 +36,7 @@ pub mod kube;
 #[cfg(any(test, all(feature = "wasm", target_arch = "wasm32")))]
 mod memcmp;
 pub mod release;
+pub mod shared_bytes;
 mod swar;
 pub mod teardown;
 pub mod template;

@@ -173,7 +173,7 @@ mod tests {
         let files = load_archive_files(&data, Limits::default()).unwrap();
         assert_eq!(files[0].name, "Chart.yaml");
         assert_eq!(files[1].name, "templates/a.yaml");
-        assert_eq!(files[1].data.as_slice(), b"a: 1\n");
+        assert_eq!(&*files[1].data, b"a: 1\n");
     }
 
     #[test]

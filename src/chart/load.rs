@@ -39,6 +39,8 @@ use metadata::{decode_lock, MetadataState};
 pub use sniff::detect_content_type;
 #[cfg(not(target_arch = "wasm32"))]
 pub use walk::{load_dir, load_dir_with_warnings, load_path, load_path_with_warnings, read_path};
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub use walk::{read_path_mapped, MAP_FROM};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -148,7 +150,7 @@ fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 pub(crate) fn strip_bom(data: FileData) -> FileData {
     match data.strip_prefix(UTF8_BOM) {
-        Some(rest) => FileData::new(rest.to_vec()),
+        Some(rest) => FileData::from(rest),
         None => data,
     }
 }

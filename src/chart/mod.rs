@@ -16,9 +16,9 @@ pub struct File {
 }
 
 /// A file's bytes, shared by the chart and the `.Files` of its render:
-/// reading the file is their only copy (a chart's other files can be
-/// megabytes, and every render hands them all to its templates).
-pub type FileData = std::sync::Arc<Vec<u8>>;
+/// reading (or mapping) the file is their only copy (a chart's other files
+/// can be megabytes, and every render hands them all to its templates).
+pub type FileData = crate::shared_bytes::SharedBytes;
 
 /// A maintainer entry of `Chart.yaml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

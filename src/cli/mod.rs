@@ -187,7 +187,7 @@ fn template(t: &TemplateArgs) -> Outcome {
         heap::prefault_ahead(PREFAULT_PAGES),
     );
     let mut warnings = Vec::new();
-    let loaded = load::read_path(&absolute, &mut warnings).and_then(|files| {
+    let loaded = load::read_path_mapped(&absolute, &mut warnings).and_then(|files| {
         crate::engine::parse_ahead(&files);
         load::load_files_with_warnings(files, &mut warnings)
     });

@@ -724,7 +724,7 @@ mod tests {
                 .call_method("GetBytes", &[Value::from("crds/a.yaml")])
                 .unwrap(),
         ];
-        assert_eq!(std::sync::Arc::strong_count(&data), 2 + taken.len());
+        assert_eq!(data.holders(), 2 + taken.len());
         for value in &taken {
             assert!(matches!(value, Value::Bytes(b) if b == &Bytes::from(&b"kind: CRD\n"[..])));
         }

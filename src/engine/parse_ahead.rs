@@ -152,7 +152,7 @@ pub fn parse_ahead(files: &[File]) {
         let texts: Vec<FileData> = files
             .iter()
             .filter(|f| is_template_path(&f.name))
-            .map(|f| Arc::clone(&f.data))
+            .map(|f| f.data.clone())
             .collect();
         let lengths: Vec<usize> = texts.iter().map(|t| t.len()).collect();
         if lengths.iter().sum::<usize>() < HELPER_FROM_BYTES {
@@ -222,7 +222,7 @@ pub(super) fn finish(context: &ParseContext) -> Option<ParsedAhead> {
     let theirs = helper_parses(&pending.reports, texts.texts.len() - taken);
     let with_texts = merged(context, ours, theirs)
         .into_iter()
-        .map(|(i, trees)| (Arc::clone(&texts.texts[i]), trees))
+        .map(|(i, trees)| (texts.texts[i].clone(), trees))
         .collect();
     Some(ParsedAhead(with_texts))
 }
@@ -272,7 +272,7 @@ impl ParsedAhead {
         let i = self
             .0
             .iter()
-            .position(|(parsed, _)| parsed.as_slice() == text.as_bytes())?;
+            .position(|(parsed, _)| **parsed == *text.as_bytes())?;
         renamed(self.0.swap_remove(i).1, name)
     }
 }
@@ -299,7 +299,7 @@ mod tests {
     fn file(name: &str, text: &str) -> File {
         File {
             name: name.to_string(),
-            data: Arc::new(text.as_bytes().to_vec()),
+            data: text.as_bytes().into(),
         }
     }
 

@@ -125,10 +125,7 @@ fn go_json_decodes_and_writes_back_unchanged() {
     assert!(r.hooks[0].runs_on(HookEvent::PostUpgrade));
     let chart = r.chart.as_ref().unwrap();
     assert_eq!(chart.name_version(), "web-0.1.0");
-    assert_eq!(
-        chart.templates.as_ref().unwrap()[0].data.as_slice(),
-        b"a: 1\n"
-    );
+    assert_eq!(&*chart.templates.as_ref().unwrap()[0].data, b"a: 1\n");
     assert!(chart.files.is_none() && chart.lock.is_none() && chart.schema.is_none());
     assert_eq!(to_json(&r).unwrap(), json);
 }
@@ -348,7 +345,7 @@ fn charts_convert_with_helms_nils() {
     ]);
     let rc = ReleaseChart::from_chart(&with_values).unwrap();
     assert!(rc.values.as_ref().is_some_and(|v| v.is_empty()));
-    assert_eq!(rc.schema.as_deref().map(Vec::as_slice), Some(&b"{}"[..]));
+    assert_eq!(rc.schema.as_deref(), Some(&b"{}"[..]));
 }
 
 #[test]

@@ -537,13 +537,13 @@ pub struct Bytes(BytesSource);
 #[derive(Clone)]
 enum BytesSource {
     Own(Rc<[u8]>),
-    File(std::sync::Arc<Vec<u8>>),
+    File(crate::shared_bytes::SharedBytes),
 }
 
 impl Bytes {
     /// Shares a chart file's bytes (`chart::FileData`).
-    pub fn of_file(data: &std::sync::Arc<Vec<u8>>) -> Bytes {
-        Bytes(BytesSource::File(std::sync::Arc::clone(data)))
+    pub fn of_file(data: &crate::shared_bytes::SharedBytes) -> Bytes {
+        Bytes(BytesSource::File(data.clone()))
     }
 }
 

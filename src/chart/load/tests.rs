@@ -58,10 +58,7 @@ fn sorts_files_into_their_places() {
         names,
         ["crds/c.yaml", "README.md", "charts/sub-1.0.0.tgz.prov"]
     );
-    assert_eq!(
-        chart.schema.as_deref().map(Vec::as_slice),
-        Some(b"{}".as_slice())
-    );
+    assert_eq!(chart.schema.as_deref(), Some(b"{}".as_slice()));
     assert_eq!(chart.lock.as_ref().unwrap().digest, "d");
     assert_eq!(chart.raw_values.len(), 1);
     assert_eq!(chart.dependencies.len(), 1);
@@ -210,7 +207,7 @@ fn nested_archives_load_recursively() {
     assert_eq!(mid.name(), "mid");
     let leaf = &mid.dependencies[0];
     assert_eq!(leaf.chart_full_path(), "top/charts/mid/charts/leaf");
-    assert_eq!(leaf.templates[0].data.as_slice(), b"leaf");
+    assert_eq!(&*leaf.templates[0].data, b"leaf");
 
     let broken = tgz(
         "top",

@@ -114,7 +114,7 @@ pub fn compile_in_background(schemas: Vec<FileData>, before_the_parse_ends: bool
 fn compile_all(inputs: &[FileData]) -> Vec<Option<Compiled>> {
     inputs
         .iter()
-        .map(|bytes| Some(compile_schema(bytes.as_slice())))
+        .map(|bytes| Some(compile_schema(bytes)))
         .collect()
 }
 
@@ -203,7 +203,7 @@ pub(super) fn take(schema: &[u8]) -> Option<Compiled> {
 }
 
 fn unused_index(batch: &Batch, schema: &[u8]) -> Option<usize> {
-    (0..batch.schemas.len()).find(|&i| !batch.used[i] && batch.schemas[i].as_slice() == schema)
+    (0..batch.schemas.len()).find(|&i| !batch.used[i] && *batch.schemas[i] == *schema)
 }
 
 #[cfg(test)]
