@@ -168,7 +168,7 @@ pub(crate) fn from_url(url: &str) -> Option<&'static Draft> {
 impl Draft {
     /// The id a schema object declares (fragment dropped); drafts before
     /// 2019-09 ignore everything beside `$ref`.
-    pub(crate) fn get_id(&self, obj: &std::collections::BTreeMap<String, Json>) -> Option<String> {
+    pub(crate) fn get_id(&self, obj: &super::json_object::JsonObject) -> Option<String> {
         if self.version < 2019 && obj.contains_key("$ref") {
             return None;
         }

@@ -336,11 +336,11 @@ mod tests {
             Json::Array(a) => Json::Array(std::rc::Rc::new(
                 a.iter().map(|x| replace(x, target, at, with)).collect(),
             )),
-            Json::Object(o) => Json::Object(std::rc::Rc::new(
+            Json::Object(o) => Json::Object(
                 o.iter()
                     .map(|(k, x)| (k.clone(), replace(x, target, at, with)))
                     .collect(),
-            )),
+            ),
             other => other.clone(),
         }
     }

@@ -3,9 +3,9 @@
 //! kept as `json.Number` literals), and Helm's values seen as the
 //! `map[string]interface{}` Go hands to the validator.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::json_object::JsonObject;
 use super::number::Decimal;
 use crate::value::{Map, Value};
 
@@ -18,7 +18,7 @@ pub(crate) enum Json {
     Number(Rc<Number>),
     String(Rc<str>),
     Array(Rc<Vec<Json>>),
-    Object(Rc<BTreeMap<String, Json>>),
+    Object(JsonObject),
     /// A Go value of a type the validator does not know (`%T` name).
     Invalid(Rc<str>),
 }
@@ -32,7 +32,7 @@ pub(crate) struct Number {
 }
 
 impl Json {
-    pub(crate) fn as_object(&self) -> Option<&BTreeMap<String, Json>> {
+    pub(crate) fn as_object(&self) -> Option<&JsonObject> {
         match self {
             Json::Object(o) => Some(o),
             _ => None,
@@ -97,6 +97,7 @@ pub(crate) fn unmarshal(data: &[u8]) -> Result<Json, String> {
         s: text.as_bytes(),
         pos: 0,
         depth: 0,
+        members: Vec::new(),
     };
     parser.skip_space();
     let value = parser
@@ -323,6 +324,9 @@ struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
     depth: usize,
+    /// The members of the objects being read, innermost last: each
+    /// object takes its own off the end when it closes.
+    members: Vec<(String, Json)>,
 }
 
 impl Parser<'_> {
@@ -352,11 +356,14 @@ impl Parser<'_> {
         Some(match self.peek() {
             b'{' => {
                 self.pos += 1;
-                let mut map = BTreeMap::new();
+                let start = self.members.len();
                 self.skip_space();
                 if self.peek() == b'}' {
                     self.pos += 1;
-                    return Some(Json::Object(Rc::new(map)));
+                    return Some(Json::Object(JsonObject::from_members(
+                        &mut self.members,
+                        start,
+                    )));
                 }
                 loop {
                     self.skip_space();
@@ -365,7 +372,7 @@ impl Parser<'_> {
                     self.pos += 1; // ':'
                     self.skip_space();
                     let v = self.value()?;
-                    map.insert(key, v);
+                    self.members.push((key, v));
                     self.skip_space();
                     let c = self.peek();
                     self.pos += 1;
@@ -373,7 +380,7 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                Json::Object(Rc::new(map))
+                Json::Object(JsonObject::from_members(&mut self.members, start))
             }
             b'[' => {
                 self.pos += 1;
@@ -542,12 +549,12 @@ pub(crate) fn from_values_unshared(top: &Map) -> Json {
 /// With `SHARE`, strings are the values' own.
 fn map_json<const SHARE: bool>(m: &Map, depth: usize) -> Json {
     let entries = m.borrow();
-    Json::Object(Rc::new(
+    Json::Object(
         entries
             .iter()
             .map(|(k, v)| (k.clone(), value_json::<SHARE>(v, depth + 1)))
             .collect(),
-    ))
+    )
 }
 
 pub(crate) fn from_value(v: &Value) -> Json {
@@ -680,12 +687,16 @@ mod tests {
         let j = unmarshal(br#"{"a": 1.0, "b": 1e400, "a": 2E3, "s": "\ud83d\ude00\u00e9\ud800"}"#)
             .unwrap();
         let o = j.as_object().unwrap();
-        let Json::Number(n) = &o["a"] else { panic!() };
+        let Json::Number(n) = o.get("a").unwrap() else {
+            panic!()
+        };
         assert_eq!(n.text, "2E3");
-        let Json::Number(n) = &o["b"] else { panic!() };
+        let Json::Number(n) = o.get("b").unwrap() else {
+            panic!()
+        };
         assert_eq!(n.text, "1e400");
         assert!(n.value.is_some());
-        assert_eq!(o["s"].as_str(), Some("😀é\u{FFFD}"));
+        assert_eq!(o.get("s").unwrap().as_str(), Some("😀é\u{FFFD}"));
     }
 
     #[test]
@@ -695,8 +706,8 @@ mod tests {
         m.insert("n", Value::Float(1.5));
         let j = from_values(&m);
         let o = j.as_object().unwrap();
-        assert!(matches!(&o["b"], Json::Invalid(t) if &**t == "[]uint8"));
-        assert!(matches!(&o["n"], Json::Number(n) if n.value == Decimal::parse("1.5")));
+        assert!(matches!(o.get("b").unwrap(), Json::Invalid(t) if &**t == "[]uint8"));
+        assert!(matches!(o.get("n").unwrap(), Json::Number(n) if n.value == Decimal::parse("1.5")));
     }
 
     #[cfg(not(target_arch = "wasm32"))]

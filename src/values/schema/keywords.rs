@@ -13,6 +13,7 @@ use super::draft::Dialect;
 use super::formats;
 use super::gourl::{self, escape_token, location};
 use super::json::Json;
+use super::json_object::JsonObject;
 use super::kind::Types;
 use super::number::Decimal;
 use super::roots::Resource;
@@ -22,7 +23,7 @@ use crate::template::strconv::quote as go_quote;
 /// Compiles one schema object (v6's `objCompiler`).
 pub(super) struct ObjCompiler<'a> {
     pub(super) c: &'a mut Compiler,
-    pub(super) obj: &'a BTreeMap<String, Json>,
+    pub(super) obj: &'a JsonObject,
     pub(super) url: &'a str,
     pub(super) ptr: &'a str,
     pub(super) res: &'a Resource,
@@ -40,7 +41,7 @@ pub(super) struct ObjCompiler<'a> {
 pub(super) struct NameBits(u64);
 
 impl NameBits {
-    pub(super) fn of(obj: &BTreeMap<String, Json>) -> NameBits {
+    pub(super) fn of(obj: &JsonObject) -> NameBits {
         NameBits(obj.keys().fold(0, |bits, name| bits | Self::bit(name)))
     }
 
@@ -519,13 +520,17 @@ mod tests {
     fn a_member_s_bit_is_always_set() {
         for (i, present) in NAMES.iter().enumerate() {
             let others = NAMES.iter().skip(i % 7).step_by(5).take(4);
-            let obj: BTreeMap<String, Json> = std::iter::once(present)
+            let obj: JsonObject = std::iter::once(present)
                 .chain(others)
                 .map(|name| (name.to_string(), Json::Null))
                 .collect();
             let bits = NameBits::of(&obj);
             for name in obj.keys() {
-                assert!(bits.may_have(name), "{name} in {:?}", obj.keys());
+                assert!(
+                    bits.may_have(name),
+                    "{name} in {:?}",
+                    obj.keys().collect::<Vec<_>>()
+                );
             }
         }
     }
@@ -533,7 +538,7 @@ mod tests {
     #[test]
     fn usual_members_leave_the_other_keywords_unmatched() {
         let usual = ["type", "description", "default", "title", "examples"];
-        let obj: BTreeMap<String, Json> = usual
+        let obj: JsonObject = usual
             .iter()
             .map(|name| (name.to_string(), Json::Null))
             .collect();

@@ -25,6 +25,7 @@ mod fast_meta;
 mod formats;
 mod gourl;
 mod json;
+mod json_object;
 mod keywords;
 mod kind;
 mod netip;

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use super::compiled::{type_of, Additional, Dependency, Items, Schema, Sid, NIL_PANIC};
 use super::gourl::escape_token;
 use super::json::{Json, Number};
+use super::json_object::JsonObject;
 use super::kind::{Kind, Types, ValidationError, INTEGER, NUMBER};
 use super::number::Decimal;
 
@@ -595,7 +596,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         }
     }
 
-    fn find_missing(&self, obj: &BTreeMap<String, Json>, reqd: &[String]) -> Option<Vec<String>> {
+    fn find_missing(&self, obj: &JsonObject, reqd: &[String]) -> Option<Vec<String>> {
         let mut missing = Vec::new();
         for p in reqd {
             if !obj.contains_key(p) {
@@ -608,7 +609,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         (!missing.is_empty()).then_some(missing)
     }
 
-    fn obj_validate(&mut self, obj: &'v Rc<BTreeMap<String, Json>>) {
+    fn obj_validate(&mut self, obj: &'v JsonObject) {
         let s = self.schema();
 
         if let Some(min) = s.min_properties {
