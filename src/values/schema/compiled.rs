@@ -35,6 +35,36 @@ pub(crate) enum Dependency {
     Schema(Sid),
 }
 
+/// Subschemas by member name (`properties`, `dependentSchemas`), in name
+/// order: one slice, where a `BTreeMap` would give each schema with a
+/// property or two a node with room for eleven.
+#[derive(Debug, Default)]
+pub(crate) struct NamedSchemas(Box<[(String, Sid)]>);
+
+impl NamedSchemas {
+    pub(crate) fn get(&self, name: &str) -> Option<Sid> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(name))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+
+    /// The names and subschemas in name order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, Sid)> {
+        self.0.iter().map(|(k, sid)| (k, *sid))
+    }
+}
+
+impl FromIterator<(String, Sid)> for NamedSchemas {
+    /// Named subschemas, given in name order, each name once (an object's
+    /// members).
+    fn from_iter<I: IntoIterator<Item = (String, Sid)>>(named: I) -> NamedSchemas {
+        let named: Box<[(String, Sid)]> = named.into_iter().collect();
+        debug_assert!(named.is_sorted_by(|a, b| a.0 < b.0));
+        NamedSchemas(named)
+    }
+}
+
 /// A compiled schema (v6's `Schema`, the keywords that assert).
 #[derive(Debug, Default)]
 pub(crate) struct Schema {
@@ -72,12 +102,12 @@ pub(crate) struct Schema {
     pub min_properties: Option<i64>,
     pub required: Vec<String>,
     pub property_names: Option<Sid>,
-    pub properties: BTreeMap<String, Sid>,
+    pub properties: NamedSchemas,
     pub pattern_properties: Vec<(Rc<GoRegex>, Sid)>,
     pub additional_properties: Option<Additional>,
     pub dependencies: BTreeMap<String, Dependency>,
     pub dependent_required: BTreeMap<String, Vec<String>>,
-    pub dependent_schemas: BTreeMap<String, Sid>,
+    pub dependent_schemas: NamedSchemas,
     pub unevaluated_properties: Option<Sid>,
 
     /// The keywords only arrays answer to, where the schema has any.

@@ -131,7 +131,7 @@ impl<'a> ObjCompiler<'a> {
             }
             let props = self.enqueue_map("properties");
             self.s().properties = props;
-            let pattern_props = self.enqueue_map("patternProperties");
+            let pattern_props: Vec<(String, Sid)> = self.enqueue_map("patternProperties");
             let mut compiled = Vec::new();
             for (pname, sch) in pattern_props {
                 let re = GoRegex::compile(&pname).map_err(|e| {
@@ -409,9 +409,10 @@ impl<'a> ObjCompiler<'a> {
             .collect()
     }
 
-    fn enqueue_map(&mut self, pname: &str) -> BTreeMap<String, Sid> {
+    /// The subschemas of the object member `pname`, by name in name order.
+    fn enqueue_map<T: FromIterator<(String, Sid)> + Default>(&mut self, pname: &str) -> T {
         let Some(obj) = self.get(pname).and_then(Json::as_object) else {
-            return BTreeMap::new();
+            return T::default();
         };
         obj.iter()
             .map(|(k, v)| {

@@ -656,7 +656,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 return;
             }
             let mut evaluated = false;
-            if let Some(&sch) = s.properties.get(pname) {
+            if let Some(sch) = s.properties.get(pname) {
                 evaluated = true;
                 let r = self.validate_val(sch, pvalue, Tok::Key(pname));
                 self.add_err(r);
@@ -712,9 +712,9 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             return;
         }
 
-        for (pname, sch) in &s.dependent_schemas {
+        for (pname, sch) in s.dependent_schemas.iter() {
             if obj.contains_key(pname) {
-                let r = self.validate_self(*sch, "", false);
+                let r = self.validate_self(sch, "", false);
                 self.add_err(r);
             }
         }
