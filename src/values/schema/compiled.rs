@@ -75,20 +75,60 @@ pub(crate) struct Schema {
     pub synthesized: bool,
     pub draft_version: u32,
     pub resource: Sid,
-    pub dynamic_anchors: BTreeMap<String, Sid>,
+    /// `$recursiveRef`/`$recursiveAnchor` and `$dynamicRef`/`$dynamicAnchor`
+    /// (drafts 2019-09 and 2020-12), where the schema has any.
+    pub dynamic: Option<Box<DynamicScope>>,
     pub all_props_evaluated: bool,
     pub all_items_evaluated: bool,
     pub num_items_evaluated: usize,
 
     pub boolean: Option<bool>,
     pub reference: Option<Sid>,
+    pub types: Types,
+    pub enumeration: Option<(Vec<Json>, Types)>,
+    pub constant: Option<Json>,
+    /// `not`, `allOf`, `anyOf`, `oneOf` and `if`/`then`/`else`, where the
+    /// schema has any.
+    pub composition: Option<Box<Composition>>,
+    pub format: Option<Format>,
+
+    pub required: Vec<String>,
+    pub properties: NamedSchemas,
+    pub additional_properties: Option<Additional>,
+    /// The other keywords only objects answer to, where the schema has any.
+    pub objects: Option<Box<ObjectKeywords>>,
+    pub unevaluated_properties: Option<Sid>,
+
+    /// The keywords only arrays answer to, where the schema has any.
+    pub arrays: Option<Box<ArrayKeywords>>,
+    pub unevaluated_items: Option<Sid>,
+
+    /// The keywords only strings answer to, where the schema has any.
+    pub strings: Option<Box<StringKeywords>>,
+
+    /// The limits only numbers answer to, where the schema has any.
+    pub numbers: Option<Box<NumberLimits>>,
+}
+
+// The keyword groups below are boxed in [`Schema`], each present only
+// where the schema has one of its keywords: a compile holds one `Schema`
+// per subschema, and most have a type, a description and a few members
+// (traefik's 711 subschemas took 688 bytes each with every keyword inline).
+
+/// A schema's dynamic scope keywords (drafts 2019-09 and 2020-12).
+#[derive(Debug, Default)]
+pub(crate) struct DynamicScope {
+    /// The `$dynamicAnchor`s of a resource's schemas, on the resource.
+    pub dynamic_anchors: BTreeMap<String, Sid>,
     pub recursive_ref: Option<Sid>,
     pub recursive_anchor: bool,
     pub dynamic_ref: Option<(Sid, String)>,
     pub dynamic_anchor: String,
-    pub types: Types,
-    pub enumeration: Option<(Vec<Json>, Types)>,
-    pub constant: Option<Json>,
+}
+
+/// A schema's applicators that combine subschemas.
+#[derive(Debug, Default)]
+pub(crate) struct Composition {
     pub not: Option<Sid>,
     pub all_of: Vec<Sid>,
     pub any_of: Vec<Sid>,
@@ -96,30 +136,27 @@ pub(crate) struct Schema {
     pub if_: Option<Sid>,
     pub then: Option<Sid>,
     pub else_: Option<Sid>,
-    pub format: Option<Format>,
+}
 
+/// A schema's keywords for objects but the common `required`,
+/// `properties`, `additionalProperties` and `unevaluatedProperties`.
+#[derive(Debug, Default)]
+pub(crate) struct ObjectKeywords {
     pub max_properties: Option<i64>,
     pub min_properties: Option<i64>,
-    pub required: Vec<String>,
     pub property_names: Option<Sid>,
-    pub properties: NamedSchemas,
     pub pattern_properties: Vec<(Rc<GoRegex>, Sid)>,
-    pub additional_properties: Option<Additional>,
     pub dependencies: BTreeMap<String, Dependency>,
     pub dependent_required: BTreeMap<String, Vec<String>>,
     pub dependent_schemas: NamedSchemas,
-    pub unevaluated_properties: Option<Sid>,
+}
 
-    /// The keywords only arrays answer to, where the schema has any.
-    pub arrays: Option<Box<ArrayKeywords>>,
-    pub unevaluated_items: Option<Sid>,
-
+/// A schema's keywords for strings.
+#[derive(Debug, Default)]
+pub(crate) struct StringKeywords {
     pub min_length: Option<i64>,
     pub max_length: Option<i64>,
     pub pattern: Option<Rc<GoRegex>>,
-
-    /// The limits only numbers answer to, where the schema has any.
-    pub numbers: Option<Box<NumberLimits>>,
 }
 
 /// A schema's keywords for arrays (but `unevaluatedItems`, which the
@@ -170,6 +207,31 @@ impl Schema {
         self.arrays.get_or_insert_with(Box::default)
     }
 
+    /// The dynamic scope keywords, added where there were none.
+    pub(crate) fn dynamic_mut(&mut self) -> &mut DynamicScope {
+        self.dynamic.get_or_insert_with(Box::default)
+    }
+
+    /// The combining applicators, added where there were none.
+    pub(crate) fn composition_mut(&mut self) -> &mut Composition {
+        self.composition.get_or_insert_with(Box::default)
+    }
+
+    /// The object keywords, added where there were none.
+    pub(crate) fn objects_mut(&mut self) -> &mut ObjectKeywords {
+        self.objects.get_or_insert_with(Box::default)
+    }
+
+    /// The `$dynamicAnchor` named `name` among this resource's schemas.
+    pub(crate) fn dynamic_anchor_named(&self, name: &str) -> Option<Sid> {
+        self.dynamic.as_ref()?.dynamic_anchors.get(name).copied()
+    }
+
+    /// Whether this schema has `$recursiveAnchor: true`.
+    pub(crate) fn is_recursive_anchor(&self) -> bool {
+        self.dynamic.as_ref().is_some_and(|d| d.recursive_anchor)
+    }
+
     /// v6's `Schema.Location`: the URL and the JSON pointer as a fragment,
     /// made when an error needs it.
     pub(crate) fn location(&self) -> String {
@@ -215,5 +277,38 @@ pub(crate) fn type_of(v: &Json) -> u8 {
         Json::Array(_) => ARRAY,
         Json::Object(_) => OBJECT,
         Json::Invalid(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemas_keep_their_keyword_groups_boxed() {
+        // A compile holds one Schema per subschema: a group held inline
+        // would size every one of them by it.
+        let size = std::mem::size_of::<Schema>();
+        assert!(size <= 320, "{size}");
+    }
+
+    #[test]
+    fn named_schemas_are_found_by_name() {
+        let named: NamedSchemas = [("a", 3), ("b", 1), ("c", 2)]
+            .into_iter()
+            .map(|(k, sid)| (k.to_string(), sid))
+            .collect();
+        assert_eq!(named.get("b"), Some(1));
+        assert_eq!(named.get("c"), Some(2));
+        assert_eq!(named.get("d"), None);
+        let order: Vec<(&String, Sid)> = named.iter().collect();
+        assert_eq!(
+            order,
+            [
+                (&"a".to_string(), 3),
+                (&"b".to_string(), 1),
+                (&"c".to_string(), 2)
+            ]
+        );
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
-use super::compiled::{Items, Schema, Sid, NIL_PANIC};
+use super::compiled::{Composition, Items, Schema, Sid, NIL_PANIC};
 use super::draft::{self, Dialect};
 use super::fast_meta;
 use super::gourl::{self, location};
@@ -340,12 +340,16 @@ impl Compiler {
             synthesized: true,
             draft_version: d.draft.version,
             resource: sid,
-            all_of,
+            composition: Some(Box::new(Composition {
+                all_of,
+                ..Composition::default()
+            })),
             ..Schema::default()
         };
         if d.draft.version >= 2020 {
-            sch.dynamic_anchor = "meta".to_string();
-            sch.dynamic_anchors.insert("meta".to_string(), sid);
+            let dynamic = sch.dynamic_mut();
+            dynamic.dynamic_anchor = "meta".to_string();
+            dynamic.dynamic_anchors.insert("meta".to_string(), sid);
         }
         self.schemas.push(sch);
         self.synthesized.insert(key, sid);
@@ -417,7 +421,8 @@ impl Compiler {
             for (anchor, anchor_ptr) in &res.anchors {
                 if res.dynamic_anchors.contains(anchor) {
                     let a = self.enqueue(&url, anchor_ptr);
-                    self.schemas[sid].dynamic_anchors.insert(anchor.clone(), a);
+                    let dynamic = self.schemas[sid].dynamic_mut();
+                    dynamic.dynamic_anchors.insert(anchor.clone(), a);
                 }
             }
         }

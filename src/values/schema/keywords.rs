@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use super::compiled::{
     new_types, to_strings, type_of, Additional, Dependency, Items, NumberLimits, Schema, Sid,
+    StringKeywords,
 };
 use super::compiler::{CompileError, Compiler, Result};
 use super::draft::Dialect;
@@ -113,8 +114,10 @@ impl<'a> ObjCompiler<'a> {
             let any_of = self.enqueue_arr("anyOf");
             let one_of = self.enqueue_arr("oneOf");
             let not = self.enqueue_prop("not");
-            let s = self.s();
-            (s.all_of, s.any_of, s.one_of, s.not) = (all_of, any_of, one_of, not);
+            if !all_of.is_empty() || !any_of.is_empty() || !one_of.is_empty() || not.is_some() {
+                let c = self.s().composition_mut();
+                (c.all_of, c.any_of, c.one_of, c.not) = (all_of, any_of, one_of, not);
+            }
             if self.version() < 2020 {
                 if let Some(items) = self.get("items") {
                     if items.as_array().is_some() {
@@ -143,7 +146,9 @@ impl<'a> ObjCompiler<'a> {
                 })?;
                 compiled.push((Rc::new(re), sch));
             }
-            self.s().pattern_properties = compiled;
+            if !compiled.is_empty() {
+                self.s().objects_mut().pattern_properties = compiled;
+            }
             let add = self.enqueue_additional("additionalProperties");
             self.s().additional_properties = add;
             if let Some(deps) = self.get("dependencies").and_then(Json::as_object) {
@@ -158,7 +163,7 @@ impl<'a> ObjCompiler<'a> {
                     };
                     out.insert(pname.clone(), dep);
                 }
-                self.s().dependencies = out;
+                self.s().objects_mut().dependencies = out;
             }
         }
         if self.has_vocab("validation") {
@@ -233,16 +238,22 @@ impl<'a> ObjCompiler<'a> {
             multiple_of,
         }
         .boxed();
-        s.min_length = min_length;
-        s.max_length = max_length;
-        s.pattern = pattern;
+        if min_length.is_some() || max_length.is_some() || pattern.is_some() {
+            s.strings = Some(Box::new(StringKeywords {
+                min_length,
+                max_length,
+                pattern,
+            }));
+        }
         if min_items.is_some() || max_items.is_some() || unique_items {
             let arrays = s.arrays_mut();
             (arrays.min_items, arrays.max_items) = (min_items, max_items);
             arrays.unique_items = unique_items;
         }
-        s.max_properties = max_properties;
-        s.min_properties = min_properties;
+        if max_properties.is_some() || min_properties.is_some() {
+            let objects = s.objects_mut();
+            (objects.max_properties, objects.min_properties) = (max_properties, min_properties);
+        }
         s.required = required;
         Ok(())
     }
@@ -254,7 +265,9 @@ impl<'a> ObjCompiler<'a> {
             if contains.is_some() {
                 self.s().arrays_mut().contains = contains;
             }
-            self.s().property_names = names;
+            if names.is_some() {
+                self.s().objects_mut().property_names = names;
+            }
         }
         if self.has_vocab("validation") {
             if let Some(v) = self.get("const") {
@@ -267,16 +280,16 @@ impl<'a> ObjCompiler<'a> {
     fn draft7(&mut self) {
         if self.has_vocab("applicator") {
             let if_ = self.enqueue_prop("if");
-            self.s().if_ = if_;
             if if_.is_some() {
+                self.s().composition_mut().if_ = if_;
                 let b = self.get("if").and_then(Json::as_bool);
                 if b != Some(false) {
                     let then = self.enqueue_prop("then");
-                    self.s().then = then;
+                    self.s().composition_mut().then = then;
                 }
                 if b != Some(true) {
                     let else_ = self.enqueue_prop("else");
-                    self.s().else_ = else_;
+                    self.s().composition_mut().else_ = else_;
                 }
             }
         }
@@ -286,8 +299,10 @@ impl<'a> ObjCompiler<'a> {
         if self.has_vocab("core") {
             let r = self.enqueue_ref("$recursiveRef")?;
             let anchor = self.boolean("$recursiveAnchor");
-            self.s().recursive_ref = r;
-            self.s().recursive_anchor = anchor;
+            if r.is_some() || anchor {
+                let dynamic = self.s().dynamic_mut();
+                (dynamic.recursive_ref, dynamic.recursive_anchor) = (r, anchor);
+            }
         }
         if self.has_vocab("validation") {
             let arrays = self.c.schemas[self.sid].arrays.as_deref();
@@ -304,12 +319,14 @@ impl<'a> ObjCompiler<'a> {
                         out.insert(pname.clone(), to_strings(arr));
                     }
                 }
-                self.s().dependent_required = out;
+                self.s().objects_mut().dependent_required = out;
             }
         }
         if self.has_vocab("applicator") {
-            let m = self.enqueue_map("dependentSchemas");
-            self.s().dependent_schemas = m;
+            let m: Vec<(String, Sid)> = self.enqueue_map("dependentSchemas");
+            if !m.is_empty() {
+                self.s().objects_mut().dependent_schemas = m.into_iter().collect();
+            }
         }
         let unevaluated = if self.version() == 2019 {
             self.has_vocab("applicator")
@@ -338,10 +355,12 @@ impl<'a> ObjCompiler<'a> {
                 } else {
                     String::new()
                 };
-                self.s().dynamic_ref = Some((sch, anchor));
+                self.s().dynamic_mut().dynamic_ref = Some((sch, anchor));
             }
             let a = self.string("$dynamicAnchor");
-            self.s().dynamic_anchor = a;
+            if !a.is_empty() {
+                self.s().dynamic_mut().dynamic_anchor = a;
+            }
         }
         if self.has_vocab("applicator") {
             let prefix = self.enqueue_arr("prefixItems");

@@ -611,13 +611,14 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
 
     fn obj_validate(&mut self, obj: &'v JsonObject) {
         let s = self.schema();
+        let objects = s.objects.as_deref();
 
-        if let Some(min) = s.min_properties {
+        if let Some(min) = objects.and_then(|o| o.min_properties) {
             if (obj.len() as i64) < min {
                 self.add_error(Kind::MinProperties(obj.len(), min));
             }
         }
-        if let Some(max) = s.max_properties {
+        if let Some(max) = objects.and_then(|o| o.max_properties) {
             if (obj.len() as i64) > max {
                 self.add_error(Kind::MaxProperties(obj.len(), max));
             }
@@ -631,7 +632,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             return;
         }
 
-        for (pname, dep) in &s.dependencies {
+        for (pname, dep) in objects.iter().flat_map(|o| &o.dependencies) {
             if obj.contains_key(pname) {
                 match dep {
                     Dependency::Props(list) => {
@@ -661,7 +662,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
                 let r = self.validate_val(sch, pvalue, Tok::Key(pname));
                 self.add_err(r);
             }
-            for (re, sch) in &s.pattern_properties {
+            for (re, sch) in objects.iter().flat_map(|o| &o.pattern_properties) {
                 if re.is_match(pname) {
                     evaluated = true;
                     let r = self.validate_val(*sch, pvalue, Tok::Key(pname));
@@ -693,7 +694,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             return;
         }
 
-        if let Some(names) = s.property_names {
+        if let Some(names) = objects.and_then(|o| o.property_names) {
             for pname in obj.keys() {
                 let (mut sch, mut meta) = (names, self.meta);
                 if let Some(m) = self.meta_resource(sch) {
@@ -712,13 +713,13 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
             return;
         }
 
-        for (pname, sch) in s.dependent_schemas.iter() {
+        for (pname, sch) in objects.iter().flat_map(|o| o.dependent_schemas.iter()) {
             if obj.contains_key(pname) {
                 let r = self.validate_self(sch, "", false);
                 self.add_err(r);
             }
         }
-        for (pname, reqd) in &s.dependent_required {
+        for (pname, reqd) in objects.iter().flat_map(|o| &o.dependent_required) {
             if obj.contains_key(pname) {
                 if let Some(missing) = self.find_missing(obj, reqd) {
                     self.add_error(Kind::DependentRequired {
@@ -832,7 +833,9 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     }
 
     fn str_validate(&mut self, st: &str) {
-        let s = self.schema();
+        let Some(s) = self.schema().strings.as_deref() else {
+            return;
+        };
         let len = if s.min_length.is_some() || s.max_length.is_some() {
             st.chars().count()
         } else {
@@ -891,7 +894,9 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     }
 
     fn cond_validate(&mut self) {
-        let s = self.schema();
+        let Some(s) = self.schema().composition.as_deref() else {
+            return;
+        };
 
         if let Some(not) = s.not {
             if self.validate_self(not, "", true).is_ok() {
@@ -1091,7 +1096,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         let mut sc = Some(self.scope);
         while let Some(s) = sc {
             let res = self.env.schemas[s.sch].resource;
-            if self.env.schemas[res].recursive_anchor {
+            if self.env.schemas[res].is_recursive_anchor() {
                 sch = s.sch;
             }
             sc = s.parent;
@@ -1104,7 +1109,7 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
         let mut sc = Some(self.scope);
         while let Some(s) = sc {
             let res = self.env.schemas[s.sch].resource;
-            if let Some(&d) = self.env.schemas[res].dynamic_anchors.get(name) {
+            if let Some(d) = self.env.schemas[res].dynamic_anchor_named(name) {
                 sch = d;
             }
             sc = s.parent;
@@ -1113,17 +1118,20 @@ impl<'e, 'a, 'v, 's> Validator<'e, 'a, 'v, 's> {
     }
 
     fn validate_refs(&mut self) {
-        let s = self.schema();
-        if let Some(mut sch) = s.recursive_ref {
-            if self.env.schemas[sch].recursive_anchor {
+        let Some(dynamic) = self.schema().dynamic.as_deref() else {
+            return;
+        };
+        if let Some(mut sch) = dynamic.recursive_ref {
+            if self.env.schemas[sch].is_recursive_anchor() {
                 sch = self.resolve_recursive_anchor(sch);
             }
             let r = self.validate_ref(sch, "$recursiveRef");
             self.add_err(r);
         }
-        if let Some((target, anchor)) = &s.dynamic_ref {
+        if let Some((target, anchor)) = &dynamic.dynamic_ref {
             let mut sch = *target;
-            if !anchor.is_empty() && self.env.schemas[sch].dynamic_anchor == *anchor {
+            let target_anchor = self.env.schemas[sch].dynamic.as_deref();
+            if !anchor.is_empty() && target_anchor.is_some_and(|t| t.dynamic_anchor == *anchor) {
                 sch = self.resolve_dynamic_anchor(anchor, sch);
             }
             let r = self.validate_ref(sch, "$dynamicRef");
