@@ -165,7 +165,7 @@ fn bench_case(dir: &Path, budget: Duration) -> Result<(), String> {
         let elapsed = start.elapsed();
         let out = out.map_err(|e| format!("{id}: render failed: {}", e.error.message))?;
         times.push(elapsed);
-        stream = out.stream;
+        stream = out.into_stream();
     }
     times.sort();
     let expected = std::fs::read_to_string(dir.join("expected.out")).unwrap_or_default();

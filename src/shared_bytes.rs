@@ -103,6 +103,55 @@ impl fmt::Debug for SharedBytes {
     }
 }
 
+/// Shared bytes that are UTF-8 text: a chart file printed as it is (a
+/// CRD) without a copy of its own.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SharedText(SharedBytes);
+
+impl SharedText {
+    /// The text of `bytes`, sharing them, or `None` where they are not
+    /// UTF-8.
+    pub fn of(bytes: &SharedBytes) -> Option<SharedText> {
+        std::str::from_utf8(bytes).ok()?;
+        Some(SharedText(bytes.clone()))
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> SharedText {
+        SharedText(SharedBytes::from(text.into_bytes()))
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> SharedText {
+        SharedText(SharedBytes::from(text.as_bytes()))
+    }
+}
+
+impl Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // SAFETY: every SharedText is made from a `String`, a `&str` or
+        // bytes checked to be UTF-8 (`SharedText::of`), and shared bytes
+        // never change.
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
+    }
+}
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +169,17 @@ mod tests {
             format!("{a:?}"),
             format!("{:?}", b"kind: ConfigMap\n".as_slice())
         );
+    }
+
+    #[test]
+    fn text_shares_utf8_bytes_only() {
+        let bytes = SharedBytes::from("kind: CRD # é\n".as_bytes());
+        let text = SharedText::of(&bytes).unwrap();
+        assert_eq!(&*text, "kind: CRD # é\n");
+        assert_eq!(bytes.holders(), 2, "shared, not copied");
+        assert!(SharedText::of(&SharedBytes::from(&b"a\xffb"[..])).is_none());
+        assert_eq!(SharedText::from("x".to_string()), SharedText::from("x"));
+        assert_eq!(format!("{:?}", SharedText::from("a\"b")), r#""a\"b""#);
     }
 
     #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]

@@ -84,15 +84,50 @@ pub struct TemplateOutput {
     pub crds: Vec<Crd>,
     /// The release notes (never printed by `helm template`).
     pub notes: String,
-    /// The release manifest (Helm's `Release.Manifest`): CRDs and manifests.
-    pub release_manifest: String,
+    /// The release manifest, where it is not the start of `stream` (see
+    /// [`TemplateOutput::release_manifest`]).
+    release_manifest: Option<String>,
+    /// The length of the release manifest at the start of `stream`.
+    release_manifest_len: usize,
     /// Files to write, in order (only with `--output-dir`); perform them with
-    /// `write_output_dir` before printing `stream`.
+    /// `write_output_dir` before printing the stream.
     pub writes: Vec<FileWrite>,
     /// Exactly what `helm template` prints on stdout (after any `wrote` lines).
-    pub stream: String,
+    stream: String,
     /// Helm's log lines for stderr (`info: skipping unknown hook: "x"`).
     pub warnings: Vec<String>,
+}
+
+impl TemplateOutput {
+    /// Exactly what `helm template` prints on stdout (after any `wrote`
+    /// lines).
+    pub fn stream(&self) -> &str {
+        &self.stream
+    }
+
+    /// An output that is only `stream` (for tests of what reads it).
+    #[cfg(test)]
+    pub(crate) fn of_stream(stream: &str) -> TemplateOutput {
+        TemplateOutput {
+            stream: stream.to_string(),
+            ..TemplateOutput::default()
+        }
+    }
+
+    /// [`TemplateOutput::stream`], taken.
+    pub fn into_stream(self) -> String {
+        self.stream
+    }
+
+    /// The release manifest (Helm's `Release.Manifest`): CRDs and
+    /// manifests. Usually the start of the stream, which is then its only
+    /// copy (a chart's CRDs can be megabytes).
+    pub fn release_manifest(&self) -> &str {
+        match &self.release_manifest {
+            Some(manifest) => manifest,
+            None => &self.stream[..self.release_manifest_len],
+        }
+    }
 }
 
 /// A failed `helm template`: perform `writes`, print `stdout`, then print
@@ -257,7 +292,8 @@ fn render_resources(
 
 /// The length of the stream [`render_resources`] writes (the CRDs it
 /// prints and every manifest; a hidden Secret's line is shorter than its
-/// block): the stream is sized once instead of growing by copies.
+/// block) and of the hooks [`print_template`] adds to it: the stream is
+/// sized once instead of growing by copies.
 fn stream_len(res: &Resources, options: &OutputOptions) -> usize {
     if !options.output_dir.is_empty() {
         return 0;
@@ -269,7 +305,19 @@ fn stream_len(res: &Resources, options: &OutputOptions) -> usize {
     };
     let crds = printed_crds.iter().map(|c| (&*c.filename, &*c.content));
     let manifests = res.manifests.iter().map(|m| (&*m.name, &*m.content));
-    output::blocks_len(crds.chain(manifests))
+    let hooks = printed_hooks(&res.hooks, options).map(|h| (&*h.path, &*h.manifest));
+    output::blocks_len(crds.chain(manifests).chain(hooks))
+}
+
+/// The hooks `helm template` prints (all but those the flags leave out).
+fn printed_hooks<'h>(
+    hooks: &'h [Hook],
+    options: &OutputOptions,
+) -> impl Iterator<Item = &'h Hook> + use<'h> {
+    let (no_hooks, skip_tests) = (options.no_hooks, options.skip_tests);
+    hooks
+        .iter()
+        .filter(move |h| !no_hooks && !(skip_tests && h.is_test()))
 }
 
 /// Where manifests and hooks go with `--output-dir`.
@@ -296,20 +344,36 @@ fn print_template(
         }
     }
     let manifest = res.release_manifest.trim();
-    let printed_hooks: Vec<&Hook> = if options.no_hooks {
-        Vec::new()
-    } else {
-        let kept = |h: &&Hook| !(options.skip_tests && h.is_test());
-        res.hooks.iter().filter(kept).collect()
-    };
+    // The stream starts with the release manifest where nothing but its
+    // last line end is trimmed: then it grows from the manifest's buffer.
+    let manifest_leads = manifest.len() + 1 == res.release_manifest.len()
+        && res.release_manifest.ends_with('\n')
+        && options.show_only.is_empty();
+    let printed_hooks: Vec<&Hook> = printed_hooks(&res.hooks, options).collect();
     let hooks_len = if options.output_dir.is_empty() {
         output::blocks_len(printed_hooks.iter().map(|h| (&*h.path, &*h.manifest)))
     } else {
         0
     };
-    let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
-    text.push_str(manifest);
-    text.push('\n');
+    let mut release_manifest = Some(res.release_manifest);
+    let release_manifest_len = if manifest_leads {
+        release_manifest.as_ref().map_or(0, String::len)
+    } else {
+        0
+    };
+    let mut text = match release_manifest.take_if(|_| manifest_leads) {
+        Some(mut buffer) => {
+            buffer.reserve_exact(hooks_len);
+            buffer
+        }
+        None => {
+            let manifest = release_manifest.as_deref().unwrap_or_default().trim();
+            let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
+            text.push_str(manifest);
+            text.push('\n');
+            text
+        }
+    };
     let mut writes = res.writes;
     for hook in printed_hooks {
         if options.output_dir.is_empty() {
@@ -352,7 +416,8 @@ fn print_template(
         hooks: res.hooks,
         crds: res.crds,
         notes: res.notes,
-        release_manifest: res.release_manifest,
+        release_manifest,
+        release_manifest_len,
         writes,
         stream,
         warnings: res.warnings,

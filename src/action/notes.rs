@@ -53,8 +53,9 @@ pub struct Crd {
     /// The name with the chart's full path (`mychart/charts/sub/crds/a.yaml`),
     /// as `# Source:` shows it.
     pub filename: String,
-    /// The file, as is.
-    pub content: String,
+    /// The file, as is (shared with the chart; a file that is not UTF-8
+    /// has each stray byte as U+FFFD).
+    pub content: crate::shared_bytes::SharedText,
 }
 
 /// Go's `strings.EqualFold` against a lower-case ASCII `target`: the only
@@ -98,7 +99,8 @@ fn collect_crds(chart: &Chart, out: &mut Vec<Crd>) {
             out.push(Crd {
                 name: f.name.clone(),
                 filename: clean_path(&format!("{full_path}/{}", f.name)),
-                content: crate::engine::objects::text_of(&f.data),
+                content: crate::shared_bytes::SharedText::of(&f.data)
+                    .unwrap_or_else(|| crate::engine::objects::text_of(&f.data).into()),
             });
         }
     }
@@ -161,6 +163,6 @@ mod tests {
             ]
         );
         assert_eq!(crds[0].name, "crds/a.yaml");
-        assert_eq!(crds[0].content, "# crds/a.yaml\n");
+        assert_eq!(&*crds[0].content, "# crds/a.yaml\n");
     }
 }

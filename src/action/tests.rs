@@ -113,9 +113,9 @@ fn options() -> OutputOptions {
 #[test]
 fn the_stream_has_manifests_then_hooks() {
     let out = assemble(&chart(), rendered(), &options()).unwrap();
-    assert_eq!(out.stream, format!("{MANIFESTS}{TEST_HOOK}{JOB_HOOK}"));
+    assert_eq!(out.stream(), format!("{MANIFESTS}{TEST_HOOK}{JOB_HOOK}"));
     assert_eq!(out.notes, "Thanks for installing app.");
-    assert_eq!(out.release_manifest, MANIFESTS);
+    assert_eq!(out.release_manifest(), MANIFESTS);
     assert_eq!(out.manifests.len(), 4);
     assert_eq!(out.hooks.len(), 2);
     assert_eq!(out.hooks[1].weight, 1);
@@ -131,14 +131,15 @@ fn hook_flags_and_notes() {
         ..options()
     };
     let out = assemble(&chart(), rendered(), &opts).unwrap();
-    assert_eq!(out.stream, format!("{MANIFESTS}{JOB_HOOK}"));
+    assert_eq!(out.stream(), format!("{MANIFESTS}{JOB_HOOK}"));
     assert_eq!(out.notes, "sub notes\nThanks for installing app.");
     let opts = OutputOptions {
         no_hooks: true,
         ..options()
     };
     let out = assemble(&chart(), rendered(), &opts).unwrap();
-    assert_eq!(out.stream, MANIFESTS);
+    assert_eq!(out.stream(), MANIFESTS);
+    assert_eq!(out.release_manifest(), MANIFESTS);
     assert_eq!(out.hooks.len(), 2);
 }
 
@@ -151,7 +152,7 @@ fn crds_come_first_as_they_are() {
     let out = assemble(&chart(), rendered(), &opts).unwrap();
     let crds = "---\n# Source: app/crds/a.yaml\nkind: CustomResourceDefinition\nmetadata:\n  name: a\n\n---\n# Source: app/charts/sub/crds/b.yaml\nkind: CustomResourceDefinition\nmetadata:\n  name: b\n\n";
     assert_eq!(
-        out.stream,
+        out.stream(),
         format!("{crds}{MANIFESTS}{TEST_HOOK}{JOB_HOOK}")
     );
 }
@@ -164,18 +165,20 @@ fn show_only_picks_documents_by_template_path() {
     };
     let out = assemble(&chart(), rendered(), &opts).unwrap();
     assert_eq!(
-        out.stream,
+        out.stream(),
         "---\n# Source: app/templates/svc.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n\
          ---\n# Source: app/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n\
          ---\n# Source: app/charts/sub/templates/cm.yaml\nkind: ConfigMap\nmetadata:\n  name: cm\n"
     );
+    // The release manifest is all of them, whatever the stream shows.
+    assert_eq!(out.release_manifest(), MANIFESTS);
     // Hooks can be shown too, unless left out.
     let opts = OutputOptions {
         show_only: vec!["templates/tests/t.yaml".into()],
         ..options()
     };
     assert_eq!(
-        assemble(&chart(), rendered(), &opts).unwrap().stream,
+        assemble(&chart(), rendered(), &opts).unwrap().into_stream(),
         TEST_HOOK
     );
     let opts = OutputOptions {
@@ -197,7 +200,7 @@ fn hidden_secrets() {
         ..options()
     };
     let out = assemble(&chart(), rendered(), &opts).unwrap();
-    assert!(out.stream.starts_with(
+    assert!(out.stream().starts_with(
         "---\n# Source: app/templates/svc.yaml\n# HIDDEN: The Secret output has been suppressed\n---\n"
     ));
 }
@@ -211,7 +214,7 @@ fn output_dir_writes_instead_of_printing() {
         ..options()
     };
     let out = assemble(&chart(), rendered(), &opts).unwrap();
-    assert_eq!(out.stream, "\n");
+    assert_eq!(out.stream(), "\n");
     let writes: Vec<(&str, WriteMode)> = out
         .writes
         .iter()
@@ -249,9 +252,9 @@ fn hooks_only_and_empty_renders() {
         .filter(|(k, _)| k.ends_with("job.yaml"))
         .collect();
     let out = assemble(&chart(), only_hooks, &options()).unwrap();
-    assert_eq!(out.stream, format!("\n{JOB_HOOK}"));
+    assert_eq!(out.stream(), format!("\n{JOB_HOOK}"));
     let out = assemble(&chart(), BTreeMap::new(), &options()).unwrap();
-    assert_eq!(out.stream, "\n");
+    assert_eq!(out.stream(), "\n");
 }
 
 fn bad_render() -> BTreeMap<String, String> {
@@ -305,7 +308,7 @@ fn manifests_that_are_not_utf8_fail_to_sort_as_in_helm() {
     let pad = format!("#{}\n", "x".repeat(600));
     let ended = format!("kind: Secret\nmetadata:\n  name: s2\n...\n{pad}{pad}x: ");
     let out = not_utf8(&[ended.as_bytes(), b"\xff"].concat()).expect("sorts");
-    assert!(out.stream.contains("\nx: \u{fffd}\n"), "{}", out.stream);
+    assert!(out.stream().contains("\nx: \u{fffd}\n"), "{}", out.stream());
 }
 
 const BAD: &str = "YAML parse error on app/templates/bad.yaml: error converting YAML to JSON: yaml: line 5: could not find expected ':'";
@@ -377,7 +380,7 @@ fn post_renderers_see_the_release_manifest() {
     let out = assemble_post_rendered(&chart(), rendered(), &options(), Some(&mut post)).unwrap();
     assert_eq!(seen, MANIFESTS);
     assert_eq!(
-        out.stream,
+        out.stream(),
         format!("---\nkind: Changed\n{TEST_HOOK}{JOB_HOOK}")
     );
     let mut failing = |_: &str| -> Result<String, String> { Err("exit status 1".to_string()) };

@@ -164,10 +164,10 @@ fn card(path: &str, content: &str, content_field: (&str, Value)) -> Value {
 
 /// The result as a JSON value.
 pub fn template_output_value(out: &TemplateOutput) -> Value {
-    let manifests = document_ranges(&out.stream)
+    let manifests = document_ranges(out.stream())
         .into_iter()
         .map(|(path, range)| {
-            let content = &out.stream[range];
+            let content = &out.stream()[range];
             card(&path, content, ("content", Value::from(content)))
         })
         .collect();
@@ -180,14 +180,14 @@ pub fn template_output_value(out: &TemplateOutput) -> Value {
 /// in UTF-16 code units (what `String.slice` takes), from which the package
 /// rebuilds `content`.
 pub fn template_output_wire(out: &TemplateOutput) -> Value {
-    let mut utf16 = Utf16Offsets::new(&out.stream);
-    let manifests = document_ranges(&out.stream)
+    let mut utf16 = Utf16Offsets::new(out.stream());
+    let manifests = document_ranges(out.stream())
         .into_iter()
         .map(|(path, range)| {
             let at = [utf16.of(range.start), utf16.of(range.end)].map(|n| Value::int(n as i64));
             card(
                 &path,
-                &out.stream[range],
+                &out.stream()[range],
                 ("contentAt", Value::list(at.to_vec())),
             )
         })
@@ -200,7 +200,7 @@ fn result_map(manifests: Vec<Value>, out: &TemplateOutput, with_output: bool) ->
     map.insert("manifests", Value::list(manifests));
     map.insert("notes", Value::from(out.notes.as_str()));
     if with_output {
-        map.insert("output", Value::from(out.stream.as_str()));
+        map.insert("output", Value::from(out.stream()));
     }
     Value::Map(map)
 }
@@ -403,10 +403,7 @@ mod tests {
     #[test]
     fn the_wire_form_locates_each_text_in_the_output_in_utf16_units() {
         let stream = "---\n# Source: c/templates/a.yaml\nkind: A\ndata:\n  s: \"é😀\"\n---\n# Source: c/templates/b.yaml\nkind: B\n---\nkind: C\n";
-        let out = TemplateOutput {
-            stream: stream.to_string(),
-            ..TemplateOutput::default()
-        };
+        let out = TemplateOutput::of_stream(stream);
         let public = template_output_value(&out);
         let wire = template_output_wire(&out);
         let cards = |v: &Value| {

@@ -94,7 +94,7 @@ fn render_loaded(
 #[inline(never)]
 fn wire_result(out: TemplateOutput) -> (Value, String) {
     let result = super::json::template_output_wire(&out);
-    (result, out.stream)
+    (result, out.into_stream())
 }
 
 /// `renderTemplate`: the rendered text.

@@ -77,7 +77,7 @@ fn a_schema_error_comes_before_an_output_error() {
 fn the_schema_checks_the_values_from_before_the_render() {
     // The template changes `.Values.count` to a string while rendering.
     let out = render("count: 3\n", "a: {{ set .Values \"count\" \"x\" | len }}\n").expect("valid");
-    assert!(out.stream.contains("a: 1"), "{}", out.stream);
+    assert!(out.stream().contains("a: 1"), "{}", out.stream());
 }
 
 #[test]
@@ -93,10 +93,10 @@ fn kube_version_prints_as_helm_prints_it() {
     );
     let out = render("count: 3\n", template).expect("renders");
     assert!(
-        out.stream.contains(
+        out.stream().contains(
             "a: v1.36.0\nb: \"{v1.36.0 1 36}\"\nc: {v1.36.0 1 36}\nd: [{v1.36.0 1 36}]\ne: v1.36.0\n"
         ),
         "{}",
-        out.stream
+        out.stream()
     );
 }

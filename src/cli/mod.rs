@@ -213,20 +213,20 @@ fn template(t: &TemplateArgs) -> Outcome {
     let host: Rc<dyn Host> = Rc::new(DefaultHost::default());
     let result = api::render_chart(chart, &options, &|p| read_text(p), Some(host));
     match result {
-        Ok(mut out) => {
+        Ok(out) => {
             let mut stdout = match write_files(&out.writes) {
                 Ok(lines) => lines,
                 Err(e) => return Outcome::error(e),
             };
+            let warnings = stderr_lines(&out.warnings);
             if t.json {
                 stdout.push_str(&crate::api::json::template_output_json(&out));
                 stdout.push('\n');
             } else if stdout.is_empty() {
-                stdout = std::mem::take(&mut out.stream);
+                stdout = out.into_stream();
             } else {
-                stdout.push_str(&out.stream);
+                stdout.push_str(out.stream());
             }
-            let warnings = stderr_lines(&out.warnings);
             Outcome {
                 stdout,
                 stderr: format!("{load_log}{deprecated}{warnings}"),

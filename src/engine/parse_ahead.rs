@@ -479,7 +479,7 @@ mod tests {
                 &|_| Err(String::new()),
                 None,
             )
-            .map(|out| out.stream)
+            .map(crate::action::TemplateOutput::into_stream)
             .map_err(|e| e.error.message)
         };
         let with = render(true);

@@ -163,13 +163,13 @@ pub(crate) async fn prepare_install(
 
     super::validate::build(
         cluster,
-        &rendered.release_manifest,
+        rendered.release_manifest(),
         crds_created,
         !req.disable_openapi_validation,
     )
     .await
     .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
-    let resources = parse_manifest(&rendered.release_manifest)
+    let resources = parse_manifest(rendered.release_manifest())
         .map_err(|e| format!("unable to build kubernetes objects from release manifest: {e}"))?;
     let mut targets = Vec::new();
     for mut resource in resources {
@@ -202,7 +202,7 @@ pub(crate) async fn prepare_install(
         }),
         chart: Some(ReleaseChart::from_chart(&req.chart)?),
         config,
-        manifest: rendered.release_manifest.clone(),
+        manifest: rendered.release_manifest().to_string(),
         hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
         version,
         labels: req.labels.clone(),

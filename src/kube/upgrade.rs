@@ -285,7 +285,7 @@ pub(crate) async fn prepare_upgrade(
 
     super::validate::build(
         cluster,
-        &rendered.release_manifest,
+        rendered.release_manifest(),
         false,
         !req.disable_openapi_validation,
     )
@@ -294,7 +294,7 @@ pub(crate) async fn prepare_upgrade(
         cluster,
         &req.name,
         &current.manifest,
-        &rendered.release_manifest,
+        rendered.release_manifest(),
         "update",
     )
     .await?;
@@ -312,7 +312,7 @@ pub(crate) async fn prepare_upgrade(
         }),
         chart: Some(ReleaseChart::from_chart(&chart)?),
         config,
-        manifest: rendered.release_manifest.clone(),
+        manifest: rendered.release_manifest().to_string(),
         hooks: rendered.hooks.iter().map(Hook::from_rendered).collect(),
         version: plan.revision,
         labels: merge_custom(&last_labels, &req.labels),
