@@ -317,7 +317,7 @@ fn printed_hooks<'h>(
     let (no_hooks, skip_tests) = (options.no_hooks, options.skip_tests);
     hooks
         .iter()
-        .filter(move |h| !no_hooks && !(skip_tests && h.is_test()))
+        .filter(move |h| !(no_hooks || (skip_tests && h.is_test())))
 }
 
 /// Where manifests and hooks go with `--output-dir`.
