@@ -105,15 +105,6 @@ impl TemplateOutput {
         &self.stream
     }
 
-    /// An output that is only `stream` (for tests of what reads it).
-    #[cfg(test)]
-    pub(crate) fn of_stream(stream: &str) -> TemplateOutput {
-        TemplateOutput {
-            stream: stream.to_string(),
-            ..TemplateOutput::default()
-        }
-    }
-
     /// [`TemplateOutput::stream`], taken.
     pub fn into_stream(self) -> String {
         self.stream
@@ -126,6 +117,15 @@ impl TemplateOutput {
         match &self.release_manifest {
             Some(manifest) => manifest,
             None => &self.stream[..self.release_manifest_len],
+        }
+    }
+
+    /// An output that is only `stream` (for tests of what reads it).
+    #[cfg(test)]
+    pub(crate) fn of_stream(stream: &str) -> TemplateOutput {
+        TemplateOutput {
+            stream: stream.to_string(),
+            ..TemplateOutput::default()
         }
     }
 }
@@ -343,36 +343,28 @@ fn print_template(
             });
         }
     }
-    let manifest = res.release_manifest.trim();
     // The stream starts with the release manifest where nothing but its
     // last line end is trimmed: then it grows from the manifest's buffer.
-    let manifest_leads = manifest.len() + 1 == res.release_manifest.len()
+    let manifest_leads = options.show_only.is_empty()
         && res.release_manifest.ends_with('\n')
-        && options.show_only.is_empty();
+        && res.release_manifest.trim().len() + 1 == res.release_manifest.len();
     let printed_hooks: Vec<&Hook> = printed_hooks(&res.hooks, options).collect();
     let hooks_len = if options.output_dir.is_empty() {
         output::blocks_len(printed_hooks.iter().map(|h| (&*h.path, &*h.manifest)))
     } else {
         0
     };
-    let mut release_manifest = Some(res.release_manifest);
-    let release_manifest_len = if manifest_leads {
-        release_manifest.as_ref().map_or(0, String::len)
+    let (mut text, release_manifest, release_manifest_len) = if manifest_leads {
+        let len = res.release_manifest.len();
+        let mut buffer = res.release_manifest;
+        buffer.reserve_exact(hooks_len);
+        (buffer, None, len)
     } else {
-        0
-    };
-    let mut text = match release_manifest.take_if(|_| manifest_leads) {
-        Some(mut buffer) => {
-            buffer.reserve_exact(hooks_len);
-            buffer
-        }
-        None => {
-            let manifest = release_manifest.as_deref().unwrap_or_default().trim();
-            let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
-            text.push_str(manifest);
-            text.push('\n');
-            text
-        }
+        let manifest = res.release_manifest.trim();
+        let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
+        text.push_str(manifest);
+        text.push('\n');
+        (text, Some(res.release_manifest), 0)
     };
     let mut writes = res.writes;
     for hook in printed_hooks {
