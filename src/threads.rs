@@ -72,10 +72,14 @@ pub(crate) type Afterwards = Box<dyn FnOnce()>;
 #[cfg(not(target_arch = "wasm32"))]
 type Job = Box<dyn FnOnce() -> Option<Afterwards> + Send>;
 
-/// A job on its way to a staying helper, and whether it may run between
-/// the steps of the helper's work ([`run_handed_job`]).
+/// A job on its way to a staying helper.
 #[cfg(not(target_arch = "wasm32"))]
-type Handed = (Job, bool);
+struct Handed {
+    job: Job,
+    /// Whether the job may run between the steps of the helper's work
+    /// ([`run_handed_job`]) rather than after it.
+    between_steps: bool,
+}
 
 /// A helper started with [`spawn_staying`] on this thread: where to send it
 /// its next job, and how much stack it has.
@@ -124,7 +128,7 @@ pub(crate) fn spawn_staying(
             None => HANDED
                 .with(|h| h.borrow_mut().take())
                 .and_then(|next| next.recv().ok())
-                .and_then(|(job, _)| job()),
+                .and_then(|handed| (handed.job)()),
         };
         if let Some(afterwards) = afterwards {
             afterwards();
@@ -149,8 +153,14 @@ pub(crate) fn run_handed_job() {
         Some(handed)
     });
     let afterwards = match waiting {
-        Some((job, true)) => job(),
-        Some((job, false)) => Some(Box::new(move || {
+        Some(Handed {
+            job,
+            between_steps: true,
+        }) => job(),
+        Some(Handed {
+            job,
+            between_steps: false,
+        }) => Some(Box::new(move || {
             if let Some(afterwards) = job() {
                 afterwards();
             }
@@ -182,9 +192,9 @@ pub(crate) fn spawn_or_reuse(
     if let Some(staying) = STAYING.with(|s| s.borrow_mut().take()) {
         if staying.stack_bytes >= stack_bytes {
             // A helper that is gone gives the job back.
-            match staying.jobs.send((job, between_steps)) {
+            match staying.jobs.send(Handed { job, between_steps }) {
                 Ok(()) => return Ok(()),
-                Err(std::sync::mpsc::SendError((returned, _))) => job = returned,
+                Err(std::sync::mpsc::SendError(returned)) => job = returned.job,
             }
         }
     }
