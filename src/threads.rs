@@ -4,7 +4,9 @@
 //! handler they all run first, as thread pools offer (rayon's
 //! `start_handler`), and a helper that stays for one more job once its
 //! own work is under way (`spawn_staying`, `spawn_or_reuse`): the
-//! command line's template parse helper then compiles the schemas. The
+//! command line's template parse helper then compiles the schemas. That
+//! helper can be started before its work is known (`prestart`), so that it
+//! runs by the time the work comes. The
 //! `chartroom` binary uses the start handler to give each helper's heap
 //! huge pages up front (`cli::heap`); library users need not.
 
@@ -81,6 +83,83 @@ struct Handed {
     between_steps: bool,
 }
 
+/// Work for a helper started ahead of it ([`prestart`]).
+#[cfg(not(target_arch = "wasm32"))]
+type Work = Box<dyn FnOnce() + Send>;
+
+/// A helper [`prestart`] started: where to send its work, and how much
+/// stack it has.
+#[cfg(not(target_arch = "wasm32"))]
+struct Prestarted {
+    work: std::sync::mpsc::Sender<Work>,
+    stack_bytes: usize,
+}
+
+/// The helper [`prestart`] started, until a [`spawn_staying`] takes it.
+#[cfg(not(target_arch = "wasm32"))]
+static PRESTARTED: std::sync::Mutex<Option<Prestarted>> = std::sync::Mutex::new(None);
+
+/// Starts a helper thread named `name` (with `stack_bytes` of stack, after
+/// the start handler) before there is work for it: the next
+/// [`spawn_staying`], from any thread, hands its work to it instead of
+/// starting a thread then. For a process that knows early that it will
+/// want a helper: starting a thread means waking an idle core, which can
+/// take milliseconds in a virtual machine whose host must schedule that
+/// core again (the `chartroom` command's parse helper was seen starting
+/// 0.05 to 2.2 ms after it was asked for); started first thing, the
+/// helper is running by the time its work comes. It waits for it by
+/// spinning for up to `spin`, yielding its core to any other thread that
+/// needs it, so the core stays awake, and then blocked. Returns whether
+/// the thread started.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prestart(name: &str, stack_bytes: usize, spin: std::time::Duration) -> bool {
+    let (work, next) = std::sync::mpsc::channel::<Work>();
+    let started = spawn(name, stack_bytes, move || {
+        let until = std::time::Instant::now() + spin;
+        let work = loop {
+            match next.try_recv() {
+                Ok(work) => break Some(work),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => break None,
+                Err(std::sync::mpsc::TryRecvError::Empty) if std::time::Instant::now() < until => {
+                    std::thread::yield_now();
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => break next.recv().ok(),
+            }
+        };
+        if let Some(work) = work {
+            work();
+        }
+    });
+    if started.is_err() {
+        return false;
+    }
+    if let Ok(mut slot) = PRESTARTED.lock() {
+        *slot = Some(Prestarted { work, stack_bytes });
+    }
+    true
+}
+
+/// Runs `work` on the helper [`prestart`] started, if there is one with at
+/// least `stack_bytes` of stack, otherwise on a new helper thread named
+/// `name`, as [`spawn`] does.
+#[cfg(not(target_arch = "wasm32"))]
+fn spawn_or_take_prestarted(
+    name: &str,
+    stack_bytes: usize,
+    work: impl FnOnce() + Send + 'static,
+) -> std::io::Result<()> {
+    let mut work: Work = Box::new(work);
+    let prestarted = PRESTARTED.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(prestarted) = prestarted.filter(|p| p.stack_bytes >= stack_bytes) {
+        // A helper that is gone gives the work back.
+        match prestarted.work.send(work) {
+            Ok(()) => return Ok(()),
+            Err(std::sync::mpsc::SendError(returned)) => work = returned,
+        }
+    }
+    spawn(name, stack_bytes, work).map(drop)
+}
+
 /// A helper started with [`spawn_staying`] on this thread: where to send it
 /// its next job, and how much stack it has.
 #[cfg(not(target_arch = "wasm32"))]
@@ -118,7 +197,7 @@ pub(crate) fn spawn_staying(
     work: impl FnOnce() + Send + 'static,
 ) -> std::io::Result<()> {
     let (jobs, next) = std::sync::mpsc::channel::<Handed>();
-    spawn(name, stack_bytes, move || {
+    spawn_or_take_prestarted(name, stack_bytes, move || {
         HANDED.with(|h| *h.borrow_mut() = Some(next));
         // Work that panicked has told its caller so (what it sends is gone);
         // the job still runs.
@@ -218,11 +297,69 @@ pub(crate) fn on_start() {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
 
     static STARTS: AtomicUsize = AtomicUsize::new(0);
 
     fn count_start() {
         STARTS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The prestart tests take turns: one slot holds the prestarted helper.
+    /// Their helpers have less stack than any other test asks for, so no
+    /// other test takes them.
+    static PRESTART_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    const SMALL_STACK: usize = 256 << 10;
+
+    /// The name of the thread the next staying helper's work runs on,
+    /// asking for `stack_bytes` of stack, and whether a job handed to it
+    /// then ran on that same thread.
+    fn staying_work_thread(stack_bytes: usize) -> (Option<String>, bool) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job_tx = tx.clone();
+        spawn_staying("late", stack_bytes, move || {
+            let name = std::thread::current().name().map(str::to_string);
+            tx.send(name).expect("open");
+        })
+        .expect("thread");
+        spawn_or_reuse("job", stack_bytes, false, move || {
+            let name = std::thread::current().name().map(str::to_string);
+            job_tx.send(name).expect("open");
+            None
+        })
+        .expect("handed over");
+        let (work, job) = (rx.recv().expect("work"), rx.recv().expect("job"));
+        let same = work == job;
+        (work, same)
+    }
+
+    #[test]
+    fn a_prestarted_helper_takes_the_next_staying_work_spinning_or_blocked() {
+        let _turn = PRESTART_TURN.lock();
+        assert!(prestart("early", SMALL_STACK, Duration::from_secs(5)));
+        assert_eq!(
+            staying_work_thread(SMALL_STACK),
+            (Some("early".to_string()), true),
+            "taken while spinning"
+        );
+        assert!(prestart("early", SMALL_STACK, Duration::ZERO));
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(
+            staying_work_thread(SMALL_STACK),
+            (Some("early".to_string()), true),
+            "taken once blocked"
+        );
+    }
+
+    #[test]
+    fn a_prestarted_helper_with_too_little_stack_is_not_used() {
+        let _turn = PRESTART_TURN.lock();
+        assert!(prestart("early", SMALL_STACK, Duration::from_secs(5)));
+        assert_eq!(
+            staying_work_thread(2 * SMALL_STACK),
+            (Some("late".to_string()), true)
+        );
+        assert!(PRESTARTED.lock().expect("not poisoned").is_none(), "let go");
     }
 
     #[test]

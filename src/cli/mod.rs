@@ -63,6 +63,12 @@ fn stderr_lines(lines: &[String]) -> String {
 
 /// Runs the command line `args` (without the program name).
 pub fn run(args: Vec<String>) -> Outcome {
+    // `template` parses the chart's templates on a second thread: started
+    // before the arguments are parsed, it is running by the time the chart
+    // is read (`threads::prestart`).
+    if args.first().is_some_and(|command| command == "template") {
+        crate::engine::prestart_parse_helper();
+    }
     let command = match parse_args(args) {
         Ok(c) => c,
         Err(outcome) => return outcome,

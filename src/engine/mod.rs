@@ -22,7 +22,7 @@ use crate::template::{
 use crate::value::{go_text, Map, Value};
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use parse_ahead::{parse_ahead, start_parse_ahead};
+pub use parse_ahead::{parse_ahead, prestart_parse_helper, start_parse_ahead};
 
 /// How deep `include` may nest one template name before Helm stops.
 pub const INCLUDE_RECURSION_LIMIT: usize = 1000;

@@ -74,6 +74,17 @@ thread_local! {
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
 }
 
+/// Starts the helper [`start_parse_ahead`] will use, now: for a process
+/// that knows early that it will parse a chart ahead (see
+/// `threads::prestart`). Returns whether the thread started.
+pub fn prestart_parse_helper() -> bool {
+    crate::threads::prestart(
+        "parse",
+        HELPER_STACK_BYTES,
+        std::time::Duration::from_millis(10),
+    )
+}
+
 /// Starts the helper thread that [`parse_ahead`] hands the templates of a
 /// chart to, to parse them as a render with `options` will. Until the
 /// texts come, the helper runs `meanwhile` in steps (work for the time the
