@@ -106,7 +106,7 @@ static PRESTARTED: std::sync::Mutex<Option<Prestarted>> = std::sync::Mutex::new(
 /// want a helper: starting a thread means waking an idle core, which can
 /// take milliseconds in a virtual machine whose host must schedule that
 /// core again (the `chartroom` command's parse helper was seen starting
-/// 0.05 to 2.2 ms after it was asked for); started first thing, the
+/// 0.05 to 4.6 ms after it was asked for); started first thing, the
 /// helper is running by the time its work comes. It waits for it by
 /// spinning for up to `spin`, yielding its core to any other thread that
 /// needs it, so the core stays awake, and then blocked. Returns whether
