@@ -41,11 +41,6 @@ impl SharedBytes {
         Some(SharedBytes(Arc::new(Storage::Mapped(map))))
     }
 
-    /// Whether the two share the same contents (one read of one file).
-    pub fn ptr_eq(a: &SharedBytes, b: &SharedBytes) -> bool {
-        Arc::ptr_eq(&a.0, &b.0)
-    }
-
     /// Whether the contents are a mapping of a file.
     #[cfg(all(test, feature = "cli", not(target_arch = "wasm32")))]
     pub(crate) fn is_mapped(&self) -> bool {
@@ -83,12 +78,6 @@ impl Deref for SharedBytes {
     }
 }
 
-impl AsRef<[u8]> for SharedBytes {
-    fn as_ref(&self) -> &[u8] {
-        self
-    }
-}
-
 impl PartialEq for SharedBytes {
     fn eq(&self, other: &SharedBytes) -> bool {
         **self == **other
@@ -123,12 +112,6 @@ impl From<String> for SharedText {
     }
 }
 
-impl From<&str> for SharedText {
-    fn from(text: &str) -> SharedText {
-        SharedText(SharedBytes::from(text.as_bytes()))
-    }
-}
-
 impl Deref for SharedText {
     type Target = str;
 
@@ -137,12 +120,6 @@ impl Deref for SharedText {
         // bytes checked to be UTF-8 (`SharedText::of`), and shared bytes
         // never change.
         unsafe { std::str::from_utf8_unchecked(&self.0) }
-    }
-}
-
-impl AsRef<str> for SharedText {
-    fn as_ref(&self) -> &str {
-        self
     }
 }
 
@@ -160,9 +137,9 @@ mod tests {
     fn clones_share_the_bytes_and_compare_by_content() {
         let a = SharedBytes::from(b"kind: ConfigMap\n".to_vec());
         let b = a.clone();
-        assert!(SharedBytes::ptr_eq(&a, &b));
+        assert_eq!((a.holders(), b.holders()), (2, 2));
         let c = SharedBytes::from(&b"kind: ConfigMap\n"[..]);
-        assert!(!SharedBytes::ptr_eq(&a, &c));
+        assert_eq!(c.holders(), 1);
         assert_eq!(a, c);
         assert_eq!(&*a, b"kind: ConfigMap\n");
         assert_eq!(
@@ -178,8 +155,12 @@ mod tests {
         assert_eq!(&*text, "kind: CRD # é\n");
         assert_eq!(bytes.holders(), 2, "shared, not copied");
         assert!(SharedText::of(&SharedBytes::from(&b"a\xffb"[..])).is_none());
-        assert_eq!(SharedText::from("x".to_string()), SharedText::from("x"));
-        assert_eq!(format!("{:?}", SharedText::from("a\"b")), r#""a\"b""#);
+        let text = |s: &str| SharedText::from(s.to_string());
+        assert_eq!(
+            text("x"),
+            SharedText::of(&SharedBytes::from(&b"x"[..])).unwrap()
+        );
+        assert_eq!(format!("{:?}", text("a\"b")), r#""a\"b""#);
     }
 
     #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]

@@ -84,11 +84,9 @@ pub struct TemplateOutput {
     pub crds: Vec<Crd>,
     /// The release notes (never printed by `helm template`).
     pub notes: String,
-    /// The release manifest, where it is not the start of `stream` (see
+    /// Where the release manifest is (see
     /// [`TemplateOutput::release_manifest`]).
-    release_manifest: Option<String>,
-    /// The length of the release manifest at the start of `stream`.
-    release_manifest_len: usize,
+    release_manifest: ReleaseManifest,
     /// Files to write, in order (only with `--output-dir`); perform them with
     /// `write_output_dir` before printing the stream.
     pub writes: Vec<FileWrite>,
@@ -115,8 +113,8 @@ impl TemplateOutput {
     /// copy (a chart's CRDs can be megabytes).
     pub fn release_manifest(&self) -> &str {
         match &self.release_manifest {
-            Some(manifest) => manifest,
-            None => &self.stream[..self.release_manifest_len],
+            ReleaseManifest::StreamStart(len) => &self.stream[..*len],
+            ReleaseManifest::Own(manifest) => manifest,
         }
     }
 
@@ -127,6 +125,21 @@ impl TemplateOutput {
             stream: stream.to_string(),
             ..TemplateOutput::default()
         }
+    }
+}
+
+/// Where [`TemplateOutput`] keeps the release manifest.
+#[derive(Clone, Debug)]
+enum ReleaseManifest {
+    /// The first this many bytes of the stream.
+    StreamStart(usize),
+    /// Its own text (the stream does not start with it).
+    Own(String),
+}
+
+impl Default for ReleaseManifest {
+    fn default() -> ReleaseManifest {
+        ReleaseManifest::StreamStart(0)
     }
 }
 
@@ -354,17 +367,17 @@ fn print_template(
     } else {
         0
     };
-    let (mut text, release_manifest, release_manifest_len) = if manifest_leads {
-        let len = res.release_manifest.len();
+    let (mut text, release_manifest) = if manifest_leads {
+        let kept = ReleaseManifest::StreamStart(res.release_manifest.len());
         let mut buffer = res.release_manifest;
         buffer.reserve_exact(hooks_len);
-        (buffer, None, len)
+        (buffer, kept)
     } else {
         let manifest = res.release_manifest.trim();
         let mut text = String::with_capacity(manifest.len() + 1 + hooks_len);
         text.push_str(manifest);
         text.push('\n');
-        (text, Some(res.release_manifest), 0)
+        (text, ReleaseManifest::Own(res.release_manifest))
     };
     let mut writes = res.writes;
     for hook in printed_hooks {
@@ -409,7 +422,6 @@ fn print_template(
         crds: res.crds,
         notes: res.notes,
         release_manifest,
-        release_manifest_len,
         writes,
         stream,
         warnings: res.warnings,

@@ -293,14 +293,11 @@ fn read_file(path: &str, size: u64, reading: Reading) -> std::io::Result<FileDat
     #[cfg(feature = "cli")]
     if reading == Reading::MapLarge && size >= MAP_FROM {
         let len = file.metadata()?.len();
-        if let Ok(len) = usize::try_from(len) {
-            if len as u64 >= MAP_FROM {
-                // SAFETY: `read_path_mapped`'s callers read the chart once
-                // and exit, with the chart's files left as they are.
-                if let Some(mapped) = unsafe { SharedBytes::map_file(&file, len) } {
-                    return Ok(mapped);
-                }
-            }
+        let len = usize::try_from(len).ok().filter(|_| len >= MAP_FROM);
+        // SAFETY: `read_path_mapped`'s callers read the chart once and
+        // exit, with the chart's files left as they are.
+        if let Some(mapped) = len.and_then(|len| unsafe { SharedBytes::map_file(&file, len) }) {
+            return Ok(mapped);
         }
     }
     #[cfg(not(feature = "cli"))]

@@ -43,10 +43,7 @@ pub(crate) struct NamedSchemas(Box<[(String, Sid)]>);
 
 impl NamedSchemas {
     pub(crate) fn get(&self, name: &str) -> Option<Sid> {
-        self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(name))
-            .ok()
-            .map(|i| self.0[i].1)
+        super::json_object::find_member(&self.0, name).copied()
     }
 
     /// The names and subschemas in name order.

@@ -659,6 +659,22 @@ mod tests {
         assert_eq!(space_end(b"", 0), 0);
     }
 
+    /// Objects as Go's decoder fills a map: a repeated key keeps its last
+    /// value, nested objects keep their own members, and members come in
+    /// key order.
+    #[test]
+    fn objects_keep_the_last_of_a_repeated_key() {
+        let j =
+            unmarshal(br#"{"b": 1, "a": {"a": "x", "b": {}, "a": "y"}, "b": 2, "c": []}"#).unwrap();
+        let o = j.as_object().unwrap();
+        assert_eq!(o.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert!(matches!(o.get("b"), Some(Json::Number(n)) if n.text == "2"));
+        let inner = o.get("a").and_then(Json::as_object).unwrap();
+        assert_eq!(inner.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(inner.get("a").and_then(Json::as_str), Some("y"));
+        assert!(inner.get("b").and_then(Json::as_object).unwrap().is_empty());
+    }
+
     #[test]
     fn decodes_with_go_errors() {
         assert_eq!(unmarshal(b"").unwrap_err(), "EOF");

@@ -39,10 +39,7 @@ impl JsonObject {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&Json> {
-        self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()
-            .map(|i| &self.0[i].1)
+        find_member(&self.0, key)
     }
 
     pub(crate) fn contains_key(&self, key: &str) -> bool {
@@ -71,6 +68,14 @@ impl JsonObject {
     pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Json> + Clone {
         self.0.iter().map(|(_, v)| v)
     }
+}
+
+/// The value of `key` among `members`, sorted by key with each key once.
+pub(crate) fn find_member<'m, V>(members: &'m [(String, V)], key: &str) -> Option<&'m V> {
+    members
+        .binary_search_by(|(k, _)| k.as_str().cmp(key))
+        .ok()
+        .map(|i| &members[i].1)
 }
 
 impl FromIterator<(String, Json)> for JsonObject {
