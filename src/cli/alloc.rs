@@ -56,6 +56,18 @@ thread_local! {
     };
 }
 
+/// Makes the calling thread carve its next small blocks from a new chunk,
+/// leaving the rest of the current one untouched. For a thread whose heap
+/// [`super::heap`] has just set up: the chunk its first allocations took
+/// lies in the heap's small pages, and each of its 4 KiB pages would fault
+/// on its own, where a chunk carved now lies in the huge pages.
+pub fn start_a_new_chunk() {
+    CACHE.with(|cache| {
+        cache.next.set(ptr::null_mut());
+        cache.end.set(ptr::null_mut());
+    });
+}
+
 /// The size class of a small layout, or `None` for a layout the system
 /// allocator serves.
 #[inline]
@@ -205,6 +217,30 @@ mod tests {
             None,
             "over-aligned goes to the system"
         );
+    }
+
+    #[test]
+    fn a_new_chunk_is_carved_once_asked_for() {
+        std::thread::spawn(|| {
+            let l = layout(64, 8);
+            // SAFETY: a non-zero layout; each block is freed with it.
+            unsafe {
+                let first = SizeClassAlloc.alloc(l);
+                let second = SizeClassAlloc.alloc(l);
+                assert_eq!(second as usize, first as usize + 64, "carved in turn");
+                start_a_new_chunk();
+                let third = SizeClassAlloc.alloc(l);
+                let old_chunk = first as usize..first as usize + CHUNK;
+                assert!(!old_chunk.contains(&(third as usize)), "from a new chunk");
+                let fourth = SizeClassAlloc.alloc(l);
+                assert_eq!(fourth as usize, third as usize + 64);
+                for block in [first, second, third, fourth] {
+                    SizeClassAlloc.dealloc(block, l);
+                }
+            }
+        })
+        .join()
+        .expect("no panic");
     }
 
     #[test]

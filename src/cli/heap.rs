@@ -56,7 +56,11 @@ pub fn tune_for_one_shot() -> bool {
 /// [`crate::threads::set_start_handler`]).
 pub fn tune_this_thread() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    glibc::tune_thread_heap();
+    if glibc::tune_thread_heap() {
+        // The thread's first small blocks (taken as it started) came from
+        // a chunk below the huge pages.
+        super::alloc::start_a_new_chunk();
+    }
 }
 
 /// Work for another thread, in steps: faulting in the calling thread's
@@ -177,7 +181,8 @@ mod glibc {
     /// the mmap threshold, so that the block comes from the heap).
     const THREAD_HEAP_RESERVE: usize = 30 << 20;
 
-    pub(super) fn tune_thread_heap() {
+    /// Whether the thread's heap now has huge pages.
+    pub(super) fn tune_thread_heap() -> bool {
         // SAFETY: as in `tune`: the block comes from and goes back to
         // malloc untouched, and madvise only advises on the mapping that
         // holds the block (a thread heap is aligned to its size).
@@ -188,7 +193,7 @@ mod glibc {
             // top, never trimmed.
             let block = std::hint::black_box(malloc(THREAD_HEAP_RESERVE));
             if block.is_null() {
-                return;
+                return false;
             }
             let block_start = block as usize;
             free(std::hint::black_box(block));
@@ -196,7 +201,7 @@ mod glibc {
             // leaves things as they are.
             let end = sbrk(0) as usize;
             if end == usize::MAX || block_start < end {
-                return;
+                return false;
             }
             let heap = block_start & !(THREAD_HEAP_SIZE - 1);
             let first = (block_start + 64).next_multiple_of(HUGE_PAGE);
@@ -204,6 +209,7 @@ mod glibc {
             // Only the part made usable up front may be populated.
             let usable_end = (block_start + THREAD_HEAP_RESERVE).min(heap + THREAD_HEAP_SIZE);
             HUGE_PAGES.with(|h| h.set(Some(first..usable_end)));
+            true
         }
     }
 }
@@ -256,6 +262,37 @@ mod tests {
             assert_eq!(done[3..], [false, false]);
             for (i, block) in (0..8u8).zip(&blocks) {
                 assert!(block.iter().all(|&b| b == i), "block {i}");
+            }
+        })
+        .join()
+        .expect("no panic");
+    }
+
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn small_blocks_after_the_set_up_come_from_the_huge_pages() {
+        use super::super::alloc::SizeClassAlloc;
+        use std::alloc::{GlobalAlloc, Layout};
+        tune_for_one_shot();
+        let layout = Layout::from_size_align(48, 8).expect("valid layout");
+        std::thread::spawn(move || {
+            // SAFETY: a non-zero layout; each block is freed with it.
+            unsafe {
+                let before = SizeClassAlloc.alloc(layout);
+                tune_this_thread();
+                let after = SizeClassAlloc.alloc(layout);
+                if let Some(huge) = glibc::this_thread_huge_pages() {
+                    // The new chunk begins just below the boundary, in the
+                    // small page the set-up's own block header took.
+                    let from_the_boundary = huge.start - 4096..huge.end;
+                    assert!(!from_the_boundary.contains(&(before as usize)));
+                    assert!(
+                        from_the_boundary.contains(&(after as usize)),
+                        "{after:?} in {huge:x?}"
+                    );
+                }
+                SizeClassAlloc.dealloc(after, layout);
+                SizeClassAlloc.dealloc(before, layout);
             }
         })
         .join()
