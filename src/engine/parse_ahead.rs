@@ -86,13 +86,13 @@ pub fn prestart_parse_helper() -> bool {
 }
 
 /// Starts the helper thread that [`parse_ahead`] hands the templates of a
-/// chart to, to parse them as a render with `options` will. Until the
-/// texts come, the helper runs `meanwhile` in steps (work for the time the
-/// chart's files take to read: the command line has it fault in the render
-/// thread's heap), each call one step, `false` once there is nothing left
-/// to do; then it sets up its template set and waits, blocked, for as long
-/// as this thread runs (or until a render on this thread lets it go, which
-/// also ends the steps). The helper reports each text as it is parsed, and
+/// chart to, to parse them as a render with `options` will. The helper
+/// sets up its template set, then, until the texts come, runs `meanwhile`
+/// in steps (work for the time the chart's files take to read: the command
+/// line has it fault in the render thread's heap), each call one step,
+/// `false` once there is nothing left to do; then it waits, blocked, for as
+/// long as this thread runs (or until a render on this thread lets it go,
+/// which also ends the steps). The helper reports each text as it is parsed, and
 /// stays for one more job from this thread (`threads::spawn_or_reuse`),
 /// which runs between two texts where it may interrupt the parse, else
 /// once the parse is done. Does nothing if no thread can be started.
@@ -103,6 +103,10 @@ pub fn start_parse_ahead(
     let (to_helper, from_caller) = channel::<Arc<Texts>>();
     let (report, reports) = channel::<Report>();
     let parse = move || {
+        // The set first: it needs only the options, and once the texts
+        // come the parse can start at once.
+        let set = super::template_set(options);
+        let context = set.parse_context();
         let mut arrived = None;
         loop {
             match from_caller.try_recv() {
@@ -115,8 +119,6 @@ pub fn start_parse_ahead(
                 Err(TryRecvError::Empty) => break,
             }
         }
-        let set = super::template_set(options);
-        let context = set.parse_context();
         let Some(texts) = arrived.or_else(|| from_caller.recv().ok()) else {
             return;
         };
