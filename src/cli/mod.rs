@@ -69,13 +69,25 @@ pub fn run(args: Vec<String>) -> Outcome {
     if args.first().is_some_and(|command| command == "template") {
         crate::engine::prestart_parse_helper();
     }
-    let command = match parse_args(args) {
-        Ok(c) => c,
-        Err(outcome) => return outcome,
+    // The render thread starts before the arguments are parsed, and faults
+    // in its heap's first huge page while they are: the work then starts on
+    // a thread that is running, with memory at hand.
+    let (to_worker, command_in) = std::sync::mpsc::channel::<Command>();
+    let worker = crate::threads::spawn("chartroom", RENDER_STACK_BYTES, move || {
+        heap::fault_in_first_page();
+        command_in.recv().ok().map(execute)
+    });
+    let command = parse_args(args);
+    let outcome = match command {
+        Ok(command) => to_worker.send(command).ok().and(None),
+        Err(outcome) => Some(outcome),
     };
-    let worker = crate::threads::spawn("chartroom", RENDER_STACK_BYTES, move || execute(command));
-    match worker.map(|h| h.join()) {
-        Ok(Ok(outcome)) => outcome,
+    // Dropping the sender lets a worker that got no command go.
+    drop(to_worker);
+    let rendered = worker.map(|h| h.join());
+    match (outcome, rendered) {
+        (Some(outcome), _) => outcome,
+        (None, Ok(Ok(Some(outcome)))) => outcome,
         _ => Outcome::error("internal error: the render thread failed"),
     }
 }
