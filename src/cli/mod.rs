@@ -77,17 +77,22 @@ pub fn run(args: Vec<String>) -> Outcome {
         heap::fault_in_first_page();
         command_in.recv().ok().map(execute)
     });
-    let command = parse_args(args);
-    let outcome = match command {
-        Ok(command) => to_worker.send(command).ok().and(None),
+    let refused = match parse_args(args) {
+        Ok(command) => {
+            // A worker that is gone says so when joined.
+            let _ = to_worker.send(command);
+            None
+        }
         Err(outcome) => Some(outcome),
     };
     // Dropping the sender lets a worker that got no command go.
     drop(to_worker);
     let rendered = worker.map(|h| h.join());
-    match (outcome, rendered) {
-        (Some(outcome), _) => outcome,
-        (None, Ok(Ok(Some(outcome)))) => outcome,
+    if let Some(outcome) = refused {
+        return outcome;
+    }
+    match rendered {
+        Ok(Ok(Some(outcome))) => outcome,
         _ => Outcome::error("internal error: the render thread failed"),
     }
 }

@@ -92,10 +92,11 @@ pub fn prestart_parse_helper() -> bool {
 /// line has it fault in the render thread's heap), each call one step,
 /// `false` once there is nothing left to do; then it waits, blocked, for as
 /// long as this thread runs (or until a render on this thread lets it go,
-/// which also ends the steps). The helper reports each text as it is parsed, and
-/// stays for one more job from this thread (`threads::spawn_or_reuse`),
-/// which runs between two texts where it may interrupt the parse, else
-/// once the parse is done. Does nothing if no thread can be started.
+/// which also ends the steps). The helper reports each text as it is
+/// parsed, and stays for one more job from this thread
+/// (`threads::spawn_or_reuse`), which runs between two texts where it may
+/// interrupt the parse, else once the parse is done. Does nothing if no
+/// thread can be started.
 pub fn start_parse_ahead(
     options: EngineOptions,
     mut meanwhile: impl FnMut() -> bool + Send + 'static,
