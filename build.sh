@@ -322,7 +322,7 @@ cmd_test() {
       --cmd "$cli template" >"$release_report" || true
     grep '^FAIL' "$release_report" | cut -c1-300 || true
     python3 tests/charts_floor.py "$release_report"
-    local linked="static-pie"
+    local linked="static"
     [ "$cli" != "$TARGET_DIR/release/chartroom" ] || linked="dynamically linked"
     RAN+=("chart corpus, release build ($linked): $(tail -n 1 "$release_report")")
   else
