@@ -116,9 +116,9 @@ impl Deref for SharedText {
     type Target = str;
 
     fn deref(&self) -> &str {
-        // SAFETY: every SharedText is made from a `String`, a `&str` or
-        // bytes checked to be UTF-8 (`SharedText::of`), and shared bytes
-        // never change.
+        // SAFETY: every SharedText is made from a `String` or from bytes
+        // checked to be UTF-8 (`SharedText::of`), and shared bytes never
+        // change.
         unsafe { std::str::from_utf8_unchecked(&self.0) }
     }
 }
