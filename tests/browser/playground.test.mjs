@@ -1,7 +1,8 @@
 // The playground in headless Chromium (playwright-core driving the system's
 // browser): the default example renders, edits re-render, errors land on
 // their line and keep the last output, share links restore the workspace,
-// subcharts render, runaway templates stop, the page works offline, and the
+// subcharts render, the keyboard moves the focus (even before CodeMirror's
+// chunk is in), runaway templates stop, the page works offline, and the
 // <chartroom-example> element renders live. Also measures the figures of the
 // note (cold first output, keystroke to output) and saves screenshots.
 //
@@ -46,10 +47,19 @@ after(async () => {
   console.log(`browser figures (${join(ARTIFACTS, "figures.json")}):\n${JSON.stringify(figures, null, 2)}`);
 });
 
-/** A fresh browser context (empty cache and storage) and page; page errors fail the test. */
-async function openPage(t, path = "") {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: "light" });
+/**
+ * A fresh browser context (empty cache and storage) and page; page errors fail the test. `beforeLoad` gets the
+ * page before it navigates (to route its requests, say).
+ */
+async function openPage(t, path = "", { beforeLoad } = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    colorScheme: "light",
+    // A routed page must fetch for itself: requests its service worker makes pass by the routes.
+    serviceWorkers: beforeLoad ? "block" : "allow",
+  });
   const page = await context.newPage();
+  await beforeLoad?.(page);
   const errors = [];
   page.on("pageerror", (err) => errors.push(err.message));
   page.on("console", (msg) => {
@@ -411,6 +421,7 @@ test("the chart exports as .tgz, the output as .zip; a dropped .tgz opens", asyn
 // A key press is handled in the page's own event loop, which a render in progress may hold up: wait (up to 5 s)
 // for the focus to land where the key sends it.
 const focusLands = (page, where) => page.waitForFunction(where, undefined, { timeout: 5_000 });
+const editorFocused = () => document.activeElement?.classList.contains("cm-content") === true;
 
 test("keyboard: tree navigation, Alt shortcuts, output tabs", async (t) => {
   const { page } = await openPage(t);
@@ -423,11 +434,44 @@ test("keyboard: tree navigation, Alt shortcuts, output tabs", async (t) => {
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.getElementById("editor-title").textContent === "templates/configmap.yaml");
   await page.keyboard.press("Alt+2");
-  await focusLands(page, () => document.activeElement.classList.contains("cm-content"));
+  await focusLands(page, editorFocused);
   await page.keyboard.press("Alt+3");
   await page.keyboard.press("ArrowRight");
   await focusLands(page, () => document.activeElement.textContent === "Manifests (4)");
   assert.ok(await page.getByTestId("manifests").locator("article.card").first().isVisible());
+});
+
+/** Opens the playground with CodeMirror's chunk held back until the returned `release` is called. */
+async function openPageWithoutEditor(t) {
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const { page } = await openPage(t, "", {
+    beforeLoad: (page) =>
+      page.route(/\/editor-[^/]*\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      }),
+  });
+  await waitForOutput(page, "kind: Deployment");
+  return { page, release };
+}
+
+test("Alt+2 pressed before the editor has loaded focuses it once it has", async (t) => {
+  const { page, release } = await openPageWithoutEditor(t);
+  await page.keyboard.press("Alt+2");
+  assert.equal(await page.locator(".cm-content").count(), 0, "the editor's chunk was held back");
+  release();
+  await focusLands(page, editorFocused);
+});
+
+test("an Alt+2 that the focus has left since does not take the focus when the editor loads", async (t) => {
+  const { page, release } = await openPageWithoutEditor(t);
+  await page.keyboard.press("Alt+2");
+  await page.keyboard.press("Alt+1");
+  await focusLands(page, () => document.activeElement.dataset.path === "templates");
+  release();
+  await page.locator(".cm-content").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), "templates");
 });
 
 test("a runaway template is stopped and reported", async (t) => {

@@ -42,11 +42,14 @@ let saveTimer = null;
 /**
  * The editor. CodeMirror is most of the page's code, so it loads as a second
  * chunk after the first render request is on its way; until then this
- * stands in for it (and keeps the error markers to hand over).
+ * stands in for it: it keeps the error markers to hand over, and a request
+ * for the focus (Alt+2, a click on an error) that the focus has not left
+ * since.
  */
 const editor = {
   real: null,
   markers: new Map(),
+  focusAwaited: false,
   get key() {
     return this.real ? this.real.key : undefined;
   },
@@ -67,7 +70,10 @@ const editor = {
     this.real?.goto(line, column);
   },
   focus() {
-    this.real?.focus();
+    if (this.real) return this.real.focus();
+    this.focusAwaited = true;
+    // The focus moving anywhere before CodeMirror is in withdraws the request.
+    document.addEventListener("focusin", () => (this.focusAwaited = false), { once: true });
   },
 };
 
@@ -83,6 +89,7 @@ function loadEditor() {
     });
     showOpenDoc();
     editor.real.setMarkers(editor.markers);
+    if (editor.focusAwaited) editor.real.focus();
   });
 }
 
