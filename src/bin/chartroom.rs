@@ -1,7 +1,5 @@
 //! The `chartroom` command line (feature `cli`): see `chartroom::cli`.
 
-use std::io::Write;
-
 #[global_allocator]
 static ALLOCATOR: chartroom::cli::alloc::SizeClassAlloc = chartroom::cli::alloc::SizeClassAlloc;
 
@@ -10,8 +8,5 @@ fn main() {
     chartroom::threads::set_start_handler(chartroom::cli::heap::tune_this_thread);
     // The process exits after this one command: no point freeing its data.
     chartroom::teardown::skip_teardown();
-    let outcome = chartroom::cli::run(std::env::args().skip(1).collect());
-    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
-    std::process::exit(outcome.code);
+    chartroom::cli::run_and_exit(std::env::args().skip(1).collect())
 }

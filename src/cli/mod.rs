@@ -30,6 +30,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Prints the outcome (stdout, then stderr) and exits the process with
+    /// its code.
+    pub fn print_and_exit(self) -> ! {
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(self.stdout.as_bytes());
+        let _ = std::io::stderr().write_all(self.stderr.as_bytes());
+        std::process::exit(self.code)
+    }
+
     fn error(message: impl std::fmt::Display) -> Outcome {
         Outcome {
             stdout: String::new(),
@@ -63,6 +72,24 @@ fn stderr_lines(lines: &[String]) -> String {
 
 /// Runs the command line `args` (without the program name).
 pub fn run(args: Vec<String>) -> Outcome {
+    run_then(args, |outcome| outcome)
+}
+
+/// Runs the command line `args` (without the program name) as [`run`]
+/// does, prints the outcome and exits the process with its code. The
+/// thread that ran the command prints and exits itself: the process ends
+/// without that thread ending first, the main thread waking to join it,
+/// and its stack being unmapped, which cost 0.3 ms in all.
+pub fn run_and_exit(args: Vec<String>) -> ! {
+    run_then(args, |outcome| outcome.print_and_exit()).print_and_exit()
+}
+
+/// [`run`], with `finish` applied to the outcome of a command on the
+/// thread that ran it.
+fn run_then(
+    args: Vec<String>,
+    finish: impl FnOnce(Outcome) -> Outcome + Send + 'static,
+) -> Outcome {
     // `template` parses the chart's templates on a second thread: started
     // before the arguments are parsed, it is running by the time the chart
     // is read (`threads::prestart`).
@@ -75,7 +102,10 @@ pub fn run(args: Vec<String>) -> Outcome {
     let (to_worker, command_in) = std::sync::mpsc::channel::<Command>();
     let worker = crate::threads::spawn("chartroom", RENDER_STACK_BYTES, move || {
         heap::fault_in_first_page();
-        command_in.recv().ok().map(execute)
+        command_in
+            .recv()
+            .ok()
+            .map(|command| finish(execute(command)))
     });
     let refused = match parse_args(args) {
         Ok(command) => {
