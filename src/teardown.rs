@@ -21,6 +21,19 @@ pub fn skipping() -> bool {
     SKIP.load(Ordering::Relaxed)
 }
 
+/// For a helper thread whose work is done: where the process skips
+/// teardown, blocks for good (the process exits without waiting for it);
+/// otherwise returns at once, for the thread to end. A thread that ends
+/// hands its stack back (`MADV_DONTNEED` over all of it) and unmaps its
+/// signal stack, each change to the address space interrupting the
+/// threads still working on other cores to flush their TLBs.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn idle_until_exit() {
+    while skipping() {
+        std::thread::park();
+    }
+}
+
 /// Drops `value`, or leaks it when the process skips teardown.
 pub fn discard<T>(value: T) {
     if skipping() {

@@ -129,6 +129,7 @@ pub fn prestart(name: &str, stack_bytes: usize, spin: std::time::Duration) -> bo
         if let Some(work) = work {
             work();
         }
+        crate::teardown::idle_until_exit();
     });
     if started.is_err() {
         return false;
@@ -157,7 +158,11 @@ fn spawn_or_take_prestarted(
             Err(std::sync::mpsc::SendError(returned)) => work = returned,
         }
     }
-    spawn(name, stack_bytes, work).map(drop)
+    spawn(name, stack_bytes, move || {
+        work();
+        crate::teardown::idle_until_exit();
+    })
+    .map(drop)
 }
 
 /// A helper started with [`spawn_staying`] on this thread: where to send it
@@ -281,6 +286,7 @@ pub(crate) fn spawn_or_reuse(
         if let Some(afterwards) = job() {
             afterwards();
         }
+        crate::teardown::idle_until_exit();
     })
     .map(drop)
 }
