@@ -192,9 +192,11 @@ std::thread_local! {
 /// it over, to run once `work` is done, or earlier, where `work` calls
 /// [`run_handed_job`] between its steps. A thread already running and its
 /// heap already set up take the job at once, where a new thread would have
-/// to start first, and wait for a core to be woken. The helper ends when it
-/// has run that job, or when this thread ends without handing one over
-/// (or starts another staying helper).
+/// to start first, and wait for a core to be woken. The helper is done when
+/// it has run that job, or when this thread ends without handing one over
+/// (or starts another staying helper); it then ends, or stays parked in a
+/// process that skips teardown ([`crate::teardown::idle_until_exit`]), as
+/// every helper not joined does.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn spawn_staying(
     name: &str,

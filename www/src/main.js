@@ -70,7 +70,10 @@ const editor = {
     this.real?.goto(line, column);
   },
   focus() {
-    if (this.real) return this.real.focus();
+    if (this.real) {
+      this.real.focus();
+      return;
+    }
     this.focusAwaited = true;
     // The focus moving anywhere before CodeMirror is in withdraws the request.
     document.addEventListener("focusin", () => (this.focusAwaited = false), { once: true });
