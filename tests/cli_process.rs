@@ -79,6 +79,14 @@ fn text(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("UTF-8 output")
 }
 
+/// What a failed run printed on stderr, checking that it exited with 1 and
+/// printed nothing on stdout.
+fn failure(out: &Output) -> &str {
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    text(&out.stderr)
+}
+
 #[test]
 fn a_render_prints_its_stream_and_exits_zero() {
     let chart = TempChart::new(
@@ -140,10 +148,8 @@ fn a_large_render_with_helpers_is_printed_whole() {
     );
 
     let invalid = chartroom(&["template", "rel", chart.path(), "--set-json", "value=5"]);
-    assert_eq!(invalid.status.code(), Some(1));
-    assert!(invalid.stdout.is_empty());
     assert_eq!(
-        text(&invalid.stderr),
+        failure(&invalid),
         "Error: values don't meet the specifications of the schema(s) in the following chart(s):\ndemo:\n- at '/value': got number, want string\n\n"
     );
 }
@@ -152,10 +158,8 @@ fn a_large_render_with_helpers_is_printed_whole() {
 fn an_error_goes_to_stderr_with_exit_code_one() {
     let missing = Path::new("/nonexistent/chartroom-chart");
     let out = chartroom(&["template", "rel", missing.to_str().expect("UTF-8")]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
     assert_eq!(
-        text(&out.stderr),
+        failure(&out),
         "Error: path \"/nonexistent/chartroom-chart\" not found\n"
     );
 }
@@ -163,12 +167,10 @@ fn an_error_goes_to_stderr_with_exit_code_one() {
 #[test]
 fn a_refused_command_line_and_help_are_answered_from_the_main_thread() {
     let out = chartroom(&["template", "--no-such-flag", "x"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
+    let refusal = failure(&out);
     assert!(
-        text(&out.stderr).starts_with("Error: unexpected argument '--no-such-flag' found"),
-        "{}",
-        text(&out.stderr)
+        refusal.starts_with("Error: unexpected argument '--no-such-flag' found"),
+        "{refusal}"
     );
 
     let help = chartroom(&["--help"]);
