@@ -514,15 +514,18 @@ cmd_serve() {
 # The flags go to the host target only (an explicit --target), so that
 # proc-macros are still built as the shared libraries they must be. The
 # `cli` feature resolves no host names and reads no user database, so no
-# glibc function that needs NSS at run time is linked in.
+# glibc function that needs NSS at run time is linked in. Where the linker
+# is lld, the functions a run needs come first, together
+# (src/bin/chartroom-symbol-order.txt, from benches/symbol_order.py).
 build_release_cli() {
   local host
   host=$(rustc -vV | sed -n 's/^host: //p')
   case $host in
     *-linux-gnu)
-      local flags_var
+      local flags_var flags="-C target-feature=+crt-static -C relocation-model=static"
       flags_var=CARGO_TARGET_$(printf '%s' "$host" | tr 'a-z.-' 'A-Z__')_RUSTFLAGS
-      env "$flags_var=-C target-feature=+crt-static -C relocation-model=static" \
+      flags+=$(symbol_order_flags "$host")
+      env "$flags_var=$flags" \
         cargo build --release --features cli --bin chartroom --target "$host" >&2
       echo "$TARGET_DIR/$host/release/chartroom"
       ;;
@@ -531,6 +534,20 @@ build_release_cli() {
       echo "$TARGET_DIR/release/chartroom"
       ;;
   esac
+}
+
+# Link flags that order the command line's functions by
+# src/bin/chartroom-symbol-order.txt (lld's --symbol-ordering-file, names
+# the binary lacks skipped quietly), where rustc links `host` with lld: its
+# own rust-lld, the default for x86_64-unknown-linux-gnu from Rust 1.90.
+# Nothing elsewhere (GNU ld has no such option), or where the path has a
+# space (RUSTFLAGS split on spaces).
+symbol_order_flags() {
+  local order=$ROOT/src/bin/chartroom-symbol-order.txt minor
+  minor=$(rustc -vV | sed -n 's/^release: 1\.\([0-9]*\)\..*/\1/p')
+  if [ "$1" = x86_64-unknown-linux-gnu ] && [ "${minor:-0}" -ge 90 ] && [ -f "$order" ] && [[ $order != *" "* ]]; then
+    printf ' %s' "-C link-arg=-Wl,--symbol-ordering-file=$order" "-C link-arg=-Wl,--no-warn-symbol-ordering"
+  fi
 }
 
 cmd_cli() {
