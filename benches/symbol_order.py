@@ -73,8 +73,9 @@ def order(binary, data):
         capture_output=True,
         text=True,
     ).stdout
-    # The main thread's name is the executable's; threads have their own
-    # names but the same process id.
+    # The main thread's name is the executable's (cut to the kernel's 15
+    # characters); threads have their own names but the same process id.
+    main_thread = os.path.basename(binary)[:15]
     ours = set()
     samples = []
     for block in script.split("\n\n"):
@@ -85,7 +86,7 @@ def order(binary, data):
         if len(head) < 2:
             continue
         comm, pid = head[0], head[1]
-        if comm == os.path.basename(binary):
+        if comm == main_thread:
             ours.add(pid)
         frames = [p[1] for p in (line.split() for line in lines[1:]) if len(p) >= 2]
         samples.append((pid, frames))
