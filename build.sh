@@ -518,13 +518,14 @@ cmd_serve() {
 # is lld, the functions a run needs come first, together
 # (src/bin/chartroom-symbol-order.txt, from benches/symbol_order.py).
 build_release_cli() {
-  local host
-  host=$(rustc -vV | sed -n 's/^host: //p')
+  local version host
+  version=$(rustc -vV)
+  host=$(sed -n 's/^host: //p' <<<"$version")
   case $host in
     *-linux-gnu)
       local flags_var flags="-C target-feature=+crt-static -C relocation-model=static"
       flags_var=CARGO_TARGET_$(printf '%s' "$host" | tr 'a-z.-' 'A-Z__')_RUSTFLAGS
-      flags+=$(symbol_order_flags "$host")
+      flags+=$(symbol_order_flags "$version")
       env "$flags_var=$flags" \
         cargo build --release --features cli --bin chartroom --target "$host" >&2
       echo "$TARGET_DIR/$host/release/chartroom"
@@ -538,14 +539,15 @@ build_release_cli() {
 
 # Link flags that order the command line's functions by
 # src/bin/chartroom-symbol-order.txt (lld's --symbol-ordering-file, names
-# the binary lacks skipped quietly), where rustc links `host` with lld: its
-# own rust-lld, the default for x86_64-unknown-linux-gnu from Rust 1.90.
-# Nothing elsewhere (GNU ld has no such option), or where the path has a
-# space (RUSTFLAGS split on spaces).
+# the binary lacks skipped quietly), where the rustc that `rustc -vV`
+# printed ($1) links its host with lld: its own rust-lld, the default for
+# x86_64-unknown-linux-gnu from Rust 1.90. Nothing elsewhere (GNU ld has no
+# such option), or where the path has a space (RUSTFLAGS split on spaces).
 symbol_order_flags() {
-  local order=$ROOT/src/bin/chartroom-symbol-order.txt minor
-  minor=$(rustc -vV | sed -n 's/^release: 1\.\([0-9]*\)\..*/\1/p')
-  if [ "$1" = x86_64-unknown-linux-gnu ] && [ "${minor:-0}" -ge 90 ] && [ -f "$order" ] && [[ $order != *" "* ]]; then
+  local order=$ROOT/src/bin/chartroom-symbol-order.txt host minor
+  host=$(sed -n 's/^host: //p' <<<"$1")
+  minor=$(sed -n 's/^release: 1\.\([0-9]*\)\..*/\1/p' <<<"$1")
+  if [ "$host" = x86_64-unknown-linux-gnu ] && [ "${minor:-0}" -ge 90 ] && [ -f "$order" ] && [[ $order != *" "* ]]; then
     printf ' %s' "-C link-arg=-Wl,--symbol-ordering-file=$order" "-C link-arg=-Wl,--no-warn-symbol-ordering"
   fi
 }

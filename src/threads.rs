@@ -114,7 +114,7 @@ static PRESTARTED: std::sync::Mutex<Option<Prestarted>> = std::sync::Mutex::new(
 #[cfg(not(target_arch = "wasm32"))]
 pub fn prestart(name: &str, stack_bytes: usize, spin: std::time::Duration) -> bool {
     let (work, next) = std::sync::mpsc::channel::<Work>();
-    let started = spawn(name, stack_bytes, move || {
+    let started = spawn_detached(name, stack_bytes, move || {
         let until = std::time::Instant::now() + spin;
         let work = loop {
             match next.try_recv() {
@@ -129,7 +129,6 @@ pub fn prestart(name: &str, stack_bytes: usize, spin: std::time::Duration) -> bo
         if let Some(work) = work {
             work();
         }
-        crate::teardown::idle_until_exit();
     });
     if started.is_err() {
         return false;
@@ -158,6 +157,18 @@ fn spawn_or_take_prestarted(
             Err(std::sync::mpsc::SendError(returned)) => work = returned,
         }
     }
+    spawn_detached(name, stack_bytes, work)
+}
+
+/// Starts `work` on a helper thread nobody joins, as [`spawn`] does; once
+/// the work is done the thread ends, or stays parked in a process that
+/// skips teardown ([`crate::teardown::idle_until_exit`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn spawn_detached(
+    name: &str,
+    stack_bytes: usize,
+    work: impl FnOnce() + Send + 'static,
+) -> std::io::Result<()> {
     spawn(name, stack_bytes, move || {
         work();
         crate::teardown::idle_until_exit();
@@ -195,8 +206,8 @@ std::thread_local! {
 /// to start first, and wait for a core to be woken. The helper is done when
 /// it has run that job, or when this thread ends without handing one over
 /// (or starts another staying helper); it then ends, or stays parked in a
-/// process that skips teardown ([`crate::teardown::idle_until_exit`]), as
-/// every helper not joined does.
+/// process that skips teardown, as every helper not joined does
+/// ([`spawn_detached`]).
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn spawn_staying(
     name: &str,
@@ -284,13 +295,11 @@ pub(crate) fn spawn_or_reuse(
             }
         }
     }
-    spawn(name, stack_bytes, move || {
+    spawn_detached(name, stack_bytes, move || {
         if let Some(afterwards) = job() {
             afterwards();
         }
-        crate::teardown::idle_until_exit();
     })
-    .map(drop)
 }
 
 /// Runs the start handler, if one is set; the first call in each helper.

@@ -3,35 +3,20 @@
 //! thread prints and exits itself; a refused command line is answered from
 //! the main thread), with helper threads still parked at the end.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::Scratch;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A chart directory under the system's temporary directory, removed when
-/// dropped.
-struct TempChart(PathBuf);
-
-impl TempChart {
-    fn new(tag: &str, files: &[(&str, &str)]) -> TempChart {
-        let dir = std::env::temp_dir().join(format!("chartroom-cli-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for (name, text) in files {
-            let path = dir.join(name);
-            std::fs::create_dir_all(path.parent().expect("in the chart")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        }
-        TempChart(dir)
+/// A scratch chart directory holding `files` (paths relative to the chart).
+fn temp_chart(tag: &str, files: &[(&str, &str)]) -> Scratch {
+    let scratch = Scratch::new(&format!("cli-{tag}"));
+    for (name, text) in files {
+        scratch.write(&format!("mychart/{name}"), text.as_bytes());
     }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("UTF-8 path")
-    }
-}
-
-impl Drop for TempChart {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    scratch
 }
 
 const CHART_YAML: &str = "apiVersion: v2\nname: demo\nversion: 0.1.0\n";
@@ -89,7 +74,7 @@ fn failure(out: &Output) -> &str {
 
 #[test]
 fn a_render_prints_its_stream_and_exits_zero() {
-    let chart = TempChart::new(
+    let chart = temp_chart(
         "ok",
         &[
             ("Chart.yaml", CHART_YAML),
@@ -100,7 +85,7 @@ fn a_render_prints_its_stream_and_exits_zero() {
             ),
         ],
     );
-    let out = chartroom(&["template", "rel", chart.path()]);
+    let out = chartroom(&["template", "rel", &chart.chart()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
@@ -122,7 +107,7 @@ fn a_large_render_with_helpers_is_printed_whole() {
     }
     template.push_str("{{- end }}\n");
     let schema = r#"{"type": "object", "properties": {"value": {"type": "string"}}}"#;
-    let chart = TempChart::new(
+    let chart = temp_chart(
         "large",
         &[
             ("Chart.yaml", CHART_YAML),
@@ -135,7 +120,7 @@ fn a_large_render_with_helpers_is_printed_whole() {
             ),
         ],
     );
-    let out = chartroom(&["template", "rel", chart.path()]);
+    let out = chartroom(&["template", "rel", &chart.chart()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stream = text(&out.stdout);
     assert!(stream.len() > 512 << 10, "{} bytes", stream.len());
@@ -147,7 +132,7 @@ fn a_large_render_with_helpers_is_printed_whole() {
         &stream[stream.len() - 200..]
     );
 
-    let invalid = chartroom(&["template", "rel", chart.path(), "--set-json", "value=5"]);
+    let invalid = chartroom(&["template", "rel", &chart.chart(), "--set-json", "value=5"]);
     assert_eq!(
         failure(&invalid),
         "Error: values don't meet the specifications of the schema(s) in the following chart(s):\ndemo:\n- at '/value': got number, want string\n\n"
