@@ -33,8 +33,17 @@ pub mod funcs;
 pub mod helm_log;
 #[cfg(all(feature = "kube", not(target_arch = "wasm32")))]
 pub mod kube;
-#[cfg(any(test, all(feature = "wasm", target_arch = "wasm32")))]
+#[cfg(any(
+    test,
+    all(feature = "wasm", target_arch = "wasm32"),
+    all(feature = "cli", target_env = "musl")
+))]
 mod memcmp;
+#[cfg(all(
+    target_arch = "x86_64",
+    any(test, all(feature = "cli", target_env = "musl"))
+))]
+mod memcpy;
 pub mod release;
 pub mod shared_bytes;
 mod swar;

@@ -1,12 +1,15 @@
-//! `memcmp` for the WebAssembly module. Rust compares byte slices and
-//! strings (`==`, `Ord`, every `BTreeMap<String, _>` lookup) through the C
-//! `memcmp`; on `wasm32-unknown-unknown` the one that comes with Rust's
+//! `memcmp` for the WebAssembly module and the musl build of the command
+//! line. Rust compares byte slices and strings (`==`, `Ord`, every
+//! `BTreeMap<String, _>` lookup) through the C `memcmp` (equality through
+//! `bcmp`); on `wasm32-unknown-unknown` the one that comes with Rust's
 //! runtime library compares a byte at a time, which made it the costliest
 //! single function in the package's first renders (8% of a render of
 //! otel-kube-stack in Node, mostly comparing the long JSON pointers of a
-//! values schema). This one compares eight bytes at a time (unaligned loads
-//! are as cheap as aligned ones in wasm) and finds the first differing byte
-//! from the XOR of the two words. Native builds keep the C library's.
+//! values schema), and so does musl's (6.6M of the 44.6M instructions of a
+//! traefik render, against 1.9M in glibc's). This one compares eight bytes
+//! at a time (unaligned loads are as cheap as aligned ones in wasm and on
+//! x86-64) and finds the first differing byte from the XOR of the two
+//! words. glibc builds keep glibc's vectorised one.
 
 /// The sign of the first difference between `n` bytes at `a` and at `b`
 /// (compared as unsigned bytes), or 0 when they are equal: C's `memcmp`.
@@ -46,14 +49,31 @@ pub unsafe fn compare_bytes(a: *const u8, b: *const u8, n: usize) -> i32 {
     0
 }
 
-/// The `memcmp` symbol the module's code calls (compiler-builtins' is weak,
-/// so this one is linked instead).
+/// The `memcmp` symbol the module's or the program's code calls: in wasm,
+/// compiler-builtins' is weak; in a static musl program, the C library's
+/// archive member is linked only for symbols still undefined. Either way
+/// this one is linked instead.
 ///
 /// # Safety
 /// As [`compare_bytes`].
-#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+#[cfg(any(
+    all(feature = "wasm", target_arch = "wasm32"),
+    all(feature = "cli", target_env = "musl")
+))]
 #[no_mangle]
 pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    // SAFETY: the caller's promise, passed on.
+    unsafe { compare_bytes(a, b, n) }
+}
+
+/// The `bcmp` symbol (equality only) of a static musl program, where the C
+/// library's calls its own `memcmp`.
+///
+/// # Safety
+/// As [`compare_bytes`].
+#[cfg(all(feature = "cli", target_env = "musl"))]
+#[no_mangle]
+pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: the caller's promise, passed on.
     unsafe { compare_bytes(a, b, n) }
 }

@@ -1,47 +1,68 @@
 //! The `chartroom` process's global allocator (the binary installs
-//! [`SizeClassAlloc`]; the library never does): small blocks are served
-//! from per-thread free lists, one per 16-byte size class, and carved from
-//! chunks of the system allocator; everything else goes to the system
-//! allocator as it is.
+//! [`SizeClassAlloc`]; the library never does). Each thread allocates from
+//! a region of its own, mapped from the kernel ([`super::heap`]): blocks
+//! up to 1 KiB by 16-byte size class, larger ones by classes four to a
+//! doubling, each class with a free list per thread. Nothing is handed back
+//! to the kernel before the process exits.
 //!
 //! A render makes hundreds of thousands of small allocations (tokens,
 //! nodes, strings, map entries) and glibc's `malloc`/`free` spent about a
 //! fifth of a run's instructions on them (bitnami-redis: 23M of 106M),
-//! locks and bin searches included. Here an allocation or a free of a
-//! small block is a few instructions on the calling thread's own list.
+//! locks and bin searches included. Here an allocation or a free is a few
+//! instructions on the calling thread's own list. Large blocks are carved
+//! from the top of the region, and the topmost block grows and shrinks in
+//! place: the output buffer, a file's bytes or a growing list is not
+//! copied as it grows. The C library's allocator is left to the C library
+//! (and to over-aligned layouts), so the process needs nothing of it but
+//! `malloc` itself: it runs the same on glibc and on musl.
 //!
-//! The price suits one short run: small blocks are never handed back to
-//! the system allocator, and a block freed into one size class is reused
-//! only for that class (a thread's lists are dropped, unused, when it
-//! exits). The chunks come from the system allocator, so they live in the
-//! heap [`super::heap`] sets up (grown once, huge pages).
+//! The price suits one short run: a block freed into one class is reused
+//! only for that class (by whichever thread freed it), and what a thread
+//! holds when it exits stays where it is.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ptr;
 
+use super::heap;
+
 /// Size classes are multiples of this; it is also the alignment every
 /// block gets (the system allocator's on 64-bit targets).
 const GRAIN: usize = 16;
-/// The number of size classes: blocks up to `CLASSES * GRAIN` bytes.
+/// The number of small size classes: blocks up to `CLASSES * GRAIN` bytes.
 const CLASSES: usize = 64;
-/// The largest block served from the size classes.
+/// The largest block served from the small size classes.
 pub const MAX_SMALL: usize = CLASSES * GRAIN;
-/// How much a thread takes from the system allocator when its current
-/// chunk is used up (the rest of the old chunk stays unused).
-const CHUNK: usize = 64 << 10;
+/// How much a thread carves from its region for small blocks at a time.
+const CHUNK: usize = 1 << 20;
+/// Large classes per doubling of the size: a block wastes under a quarter.
+const STEPS: usize = 4;
+/// log2 of [`MAX_SMALL`]: the large classes start above it.
+const SMALL_BITS: u32 = MAX_SMALL.trailing_zeros();
+/// The number of large classes, up to the largest possible layout size.
+const LARGE_CLASSES: usize = STEPS * (usize::BITS - SMALL_BITS) as usize;
 
 /// The global allocator of the `chartroom` binary (see the module docs).
 pub struct SizeClassAlloc;
 
-/// One thread's lists and its current chunk.
+/// One thread's free lists, its current chunk of small blocks and its
+/// region.
 struct Cache {
     /// The first free block of each class; a free block holds the address
     /// of the next one in its first word.
     free: [Cell<*mut u8>; CLASSES],
+    large_free: [Cell<*mut u8>; LARGE_CLASSES],
     /// The unused part of the current chunk.
     next: Cell<*mut u8>,
     end: Cell<*mut u8>,
+    /// The region: `top..limit` is unused; nothing at or past `untouched`
+    /// was ever handed out (it is as the kernel mapped it, zero).
+    start: Cell<usize>,
+    top: Cell<usize>,
+    limit: Cell<usize>,
+    untouched: Cell<usize>,
+    /// Whether the region has huge pages (see [`use_huge_pages`]).
+    huge: Cell<bool>,
 }
 
 thread_local! {
@@ -50,17 +71,61 @@ thread_local! {
     static CACHE: Cache = const {
         Cache {
             free: [const { Cell::new(ptr::null_mut()) }; CLASSES],
+            large_free: [const { Cell::new(ptr::null_mut()) }; LARGE_CLASSES],
             next: Cell::new(ptr::null_mut()),
             end: Cell::new(ptr::null_mut()),
+            start: Cell::new(0),
+            top: Cell::new(0),
+            limit: Cell::new(0),
+            untouched: Cell::new(0),
+            huge: Cell::new(false),
         }
     };
 }
 
+/// Moves the calling thread's allocations to huge pages
+/// ([`heap::mark_huge`]): its region from the next huge page boundary on,
+/// or a new region if it has none yet or the advice is refused. What it
+/// took before stays valid. Returns the huge part's start and end, or
+/// `None` where no region can be mapped.
+pub fn use_huge_pages() -> Option<(usize, usize)> {
+    CACHE.with(|cache| {
+        if !cache.huge.get() {
+            let marked = (cache.start.get() != 0)
+                .then(|| heap::mark_huge(cache.top.get(), cache.limit.get()))
+                .flatten();
+            match marked {
+                Some(start) => {
+                    cache.untouched.set(cache.untouched.get().max(start));
+                    cache.start.set(start);
+                    cache.top.set(start);
+                    cache.huge.set(true);
+                }
+                None => {
+                    let (start, limit) = heap::map_region(0, true)?;
+                    cache.switch_region(start, limit, true);
+                }
+            }
+            // The chunk in use lies below, in small pages.
+            cache.next.set(ptr::null_mut());
+            cache.end.set(ptr::null_mut());
+        }
+        Some((cache.start.get(), cache.limit.get()))
+    })
+}
+
+/// The calling thread's region if it has huge pages.
+pub fn this_thread_huge_region() -> Option<(usize, usize)> {
+    CACHE.with(|cache| {
+        cache
+            .huge
+            .get()
+            .then(|| (cache.start.get(), cache.limit.get()))
+    })
+}
+
 /// Makes the calling thread carve its next small blocks from a new chunk,
-/// leaving the rest of the current one untouched. For a thread whose heap
-/// [`super::heap`] has just set up: the chunk its first allocations took
-/// lies in the heap's small pages, and each of its 4 KiB pages would fault
-/// on its own, where a chunk carved now lies in the huge pages.
+/// leaving the rest of the current one unused.
 pub fn start_a_new_chunk() {
     CACHE.with(|cache| {
         cache.next.set(ptr::null_mut());
@@ -68,8 +133,8 @@ pub fn start_a_new_chunk() {
     });
 }
 
-/// The size class of a small layout, or `None` for a layout the system
-/// allocator serves.
+/// The size class of a small layout, or `None` for a layout served
+/// otherwise.
 #[inline]
 fn class_of(layout: Layout) -> Option<usize> {
     if layout.size() <= MAX_SMALL && layout.align() <= GRAIN {
@@ -77,6 +142,25 @@ fn class_of(layout: Layout) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// The large class of a layout too large for the small classes (and not
+/// over-aligned): its index and the size of its blocks, `None` for an
+/// over-aligned layout.
+#[inline]
+fn large_class_of(layout: Layout) -> Option<(usize, usize)> {
+    if layout.align() > GRAIN {
+        return None;
+    }
+    let size = layout.size();
+    debug_assert!(size > MAX_SMALL);
+    // `size` lies in (2^bits, 2^(bits + 1)], cut into STEPS classes.
+    let bits = (size - 1).ilog2();
+    let base = 1usize << bits;
+    let step = base / STEPS;
+    let nth = (size - base).div_ceil(step);
+    let index = (bits - SMALL_BITS) as usize * STEPS + nth - 1;
+    Some((index, base + nth * step))
 }
 
 impl Cache {
@@ -105,8 +189,11 @@ impl Cache {
 
     #[cold]
     fn refill(&self, size: usize) -> *mut u8 {
-        // SAFETY: CHUNK is non-zero and GRAIN a power of two.
-        let chunk = unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRAIN)) };
+        let chunk = match self.bump(CHUNK) {
+            Some(chunk) => chunk,
+            // SAFETY: CHUNK is non-zero and GRAIN a power of two.
+            None => unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRAIN)) },
+        };
         if chunk.is_null() {
             return chunk;
         }
@@ -125,32 +212,136 @@ impl Cache {
         block.cast::<*mut u8>().write(self.free[class].get());
         self.free[class].set(block);
     }
+
+    /// `size` bytes (a multiple of GRAIN) from the top of the region,
+    /// mapping a new region when this one is full; `None` where no region
+    /// can be mapped.
+    #[inline]
+    fn bump(&self, size: usize) -> Option<*mut u8> {
+        let top = self.top.get();
+        if self.limit.get() - top < size {
+            return self.bump_from_a_new_region(size);
+        }
+        self.top.set(top + size);
+        self.untouched.set(self.untouched.get().max(top + size));
+        Some(top as *mut u8)
+    }
+
+    #[cold]
+    fn bump_from_a_new_region(&self, size: usize) -> Option<*mut u8> {
+        let (start, limit) = heap::map_region(size, self.huge.get())?;
+        self.switch_region(start, limit, self.huge.get());
+        self.bump(size)
+    }
+
+    fn switch_region(&self, start: usize, limit: usize, huge: bool) {
+        self.start.set(start);
+        self.top.set(start);
+        self.untouched.set(start);
+        self.limit.set(limit);
+        self.huge.set(huge);
+    }
+
+    /// A large block of class `index` (`size` bytes) and whether it holds
+    /// only zeros.
+    fn take_large(&self, index: usize, size: usize) -> (*mut u8, bool) {
+        // A free block of this class or of one up to a doubling larger
+        // (its spare tail unused from then on).
+        let last = (index + STEPS).min(LARGE_CLASSES - 1);
+        for list in &self.large_free[index..=last] {
+            let head = list.get();
+            if !head.is_null() {
+                // SAFETY: as in `take`.
+                list.set(unsafe { head.cast::<*mut u8>().read() });
+                return (head, false);
+            }
+        }
+        let untouched = self.untouched.get();
+        match self.bump(size) {
+            // Nothing at or past `untouched` was handed out before. (A
+            // block from a new region mapped below the old one is fresh
+            // too, but is zeroed all the same.)
+            Some(block) => (block, block as usize >= untouched),
+            None => {
+                // SAFETY: `size` is non-zero and GRAIN a power of two.
+                let layout = unsafe { Layout::from_size_align_unchecked(size, GRAIN) };
+                (unsafe { System.alloc(layout) }, false)
+            }
+        }
+    }
+
+    /// Whether `block..block + size` is the topmost block of the region.
+    #[inline]
+    fn is_top(&self, block: *mut u8, size: usize) -> bool {
+        let at = block as usize;
+        at >= self.start.get() && at + size == self.top.get()
+    }
+
+    /// # Safety
+    /// `block` is a large block of class `index` (`size` bytes) no longer
+    /// in use.
+    unsafe fn give_large(&self, block: *mut u8, index: usize, size: usize) {
+        if self.is_top(block, size) {
+            self.top.set(block as usize);
+            return;
+        }
+        block.cast::<*mut u8>().write(self.large_free[index].get());
+        self.large_free[index].set(block);
+    }
+
+    /// Resizes the topmost block `block` (`old` bytes) to `new` bytes in
+    /// place, if the region has room; whether it did.
+    fn resize_top(&self, block: *mut u8, old: usize, new: usize) -> bool {
+        if !self.is_top(block, old) || self.limit.get() - (block as usize) < new {
+            return false;
+        }
+        self.top.set(block as usize + new);
+        self.untouched.set(self.untouched.get().max(self.top.get()));
+        true
+    }
 }
 
-// SAFETY: small blocks are GRAIN-aligned (chunks are, and every class is
-// a multiple of GRAIN) and at least as large as their layout; each is in
-// at most one free list, and only after it was freed; everything else is
+// SAFETY: every block is GRAIN-aligned (chunks and large blocks are carved
+// at multiples of GRAIN from page-aligned regions, and every class size is
+// a multiple of GRAIN) and at least as large as its layout; each is in at
+// most one free list, and only after it was freed; a block is moved to the
+// region's unused top only when it ends there; over-aligned layouts are
 // the system allocator's, with the layout the caller passed.
 unsafe impl GlobalAlloc for SizeClassAlloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        match class_of(layout) {
-            Some(class) => CACHE.with(|cache| cache.take(class)),
+        if let Some(class) = class_of(layout) {
+            return CACHE.with(|cache| cache.take(class));
+        }
+        match large_class_of(layout) {
+            Some((index, size)) => CACHE.with(|cache| cache.take_large(index, size).0),
             None => System.alloc(layout),
         }
     }
 
     #[inline]
     unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
-        match class_of(layout) {
-            Some(class) => CACHE.with(|cache| cache.give(block, class)),
+        if let Some(class) = class_of(layout) {
+            return CACHE.with(|cache| cache.give(block, class));
+        }
+        match large_class_of(layout) {
+            Some((index, size)) => CACHE.with(|cache| cache.give_large(block, index, size)),
             None => System.dealloc(block, layout),
         }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if class_of(layout).is_none() {
-            return System.alloc_zeroed(layout);
+            match large_class_of(layout) {
+                Some((index, size)) => {
+                    let (block, zero) = CACHE.with(|cache| cache.take_large(index, size));
+                    if !block.is_null() && !zero {
+                        block.write_bytes(0, layout.size());
+                    }
+                    return block;
+                }
+                None => return System.alloc_zeroed(layout),
+            }
         }
         let block = self.alloc(layout);
         if !block.is_null() {
@@ -162,17 +353,25 @@ unsafe impl GlobalAlloc for SizeClassAlloc {
     unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
         match (class_of(layout), class_of(new_layout)) {
-            (Some(old), Some(new)) if old == new => block,
-            (None, None) => System.realloc(block, layout, new_size),
-            _ => {
-                let moved = self.alloc(new_layout);
-                if !moved.is_null() {
-                    ptr::copy_nonoverlapping(block, moved, layout.size().min(new_size));
-                    self.dealloc(block, layout);
+            (Some(old), Some(new)) if old == new => return block,
+            (None, None) => match (large_class_of(layout), large_class_of(new_layout)) {
+                (Some((old, _)), Some((new, _))) if old == new => return block,
+                (Some((_, old)), Some((_, new)))
+                    if CACHE.with(|cache| cache.resize_top(block, old, new)) =>
+                {
+                    return block
                 }
-                moved
-            }
+                (None, None) => return System.realloc(block, layout, new_size),
+                _ => {}
+            },
+            _ => {}
         }
+        let moved = self.alloc(new_layout);
+        if !moved.is_null() {
+            ptr::copy_nonoverlapping(block, moved, layout.size().min(new_size));
+            self.dealloc(block, layout);
+        }
+        moved
     }
 }
 
@@ -205,6 +404,11 @@ mod tests {
             .all(|&b| b == byte)
     }
 
+    /// Runs `f` on a thread of its own: a fresh cache and region.
+    fn on_a_new_thread(f: impl FnOnce() + Send + 'static) {
+        std::thread::spawn(f).join().expect("no panic");
+    }
+
     #[test]
     fn classes_cover_sizes_up_to_the_largest_small_block() {
         assert_eq!(class_of(layout(1, 1)), Some(0));
@@ -220,8 +424,30 @@ mod tests {
     }
 
     #[test]
+    fn large_classes_are_four_to_a_doubling_and_fit_their_sizes() {
+        assert_eq!(large_class_of(layout(MAX_SMALL + 1, 8)), Some((0, 1280)));
+        assert_eq!(large_class_of(layout(1280, 8)), Some((0, 1280)));
+        assert_eq!(large_class_of(layout(1281, 8)), Some((1, 1536)));
+        assert_eq!(large_class_of(layout(2048, 16)), Some((3, 2048)));
+        assert_eq!(large_class_of(layout(2049, 1)), Some((4, 2560)));
+        assert_eq!(large_class_of(layout(437_424, 1)), Some((34, 458_752)));
+        assert_eq!(large_class_of(layout(4096, 64)), None, "over-aligned");
+        let mut last = (0, 1280);
+        for size in (MAX_SMALL + 1..1 << 22).step_by(97) {
+            let (index, class_size) = large_class_of(layout(size, 8)).expect("a class");
+            assert!(class_size >= size && class_size - size < size / 4 + GRAIN);
+            assert_eq!(class_size % GRAIN, 0);
+            assert!(index >= last.0 && index < LARGE_CLASSES);
+            assert!(index > last.0 || class_size == last.1, "one size per class");
+            last = (index, class_size);
+        }
+        let (index, _) = large_class_of(layout(isize::MAX as usize - 15, 16)).expect("a class");
+        assert!(index < LARGE_CLASSES);
+    }
+
+    #[test]
     fn a_new_chunk_is_carved_once_asked_for() {
-        std::thread::spawn(|| {
+        on_a_new_thread(|| {
             let l = layout(64, 8);
             // SAFETY: a non-zero layout; each block is freed with it.
             unsafe {
@@ -238,9 +464,7 @@ mod tests {
                     SizeClassAlloc.dealloc(block, l);
                 }
             }
-        })
-        .join()
-        .expect("no panic");
+        });
     }
 
     #[test]
@@ -258,18 +482,65 @@ mod tests {
     }
 
     #[test]
+    fn the_topmost_large_block_grows_and_shrinks_in_place() {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let below = alloc.alloc(layout(5000, 8));
+            let mut block = alloc.alloc(layout(3000, 8));
+            block.write_bytes(9, 3000);
+            let at = block;
+            let mut size = 3000;
+            for new_size in [20_000, 1 << 20, 10 << 20, 6000] {
+                block = alloc.realloc(block, layout(size, 8), new_size);
+                assert_eq!(block, at, "in place at {new_size}");
+                assert!(holds(block, 3000, 9));
+                size = new_size;
+            }
+            // Below the top now: a block above it is moved on growth.
+            let above = alloc.alloc(layout(2000, 8));
+            let moved = alloc.realloc(block, layout(6000, 8), 9000);
+            assert_ne!(moved, at, "no longer the topmost block");
+            assert!(holds(moved, 3000, 9));
+            // Its old place is on the free list of its class.
+            let again = alloc.alloc(layout(5500, 8));
+            assert_eq!(again, at);
+            for (b, size) in [(again, 5500), (moved, 9000), (above, 2000), (below, 5000)] {
+                alloc.dealloc(b, layout(size, 8));
+            }
+        });
+    }
+
+    #[test]
+    fn freeing_the_topmost_large_block_gives_its_space_back() {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let keep = alloc.alloc(layout(4000, 8));
+            let first = alloc.alloc(layout(70_000, 8));
+            alloc.dealloc(first, layout(70_000, 8));
+            let second = alloc.alloc(layout(300_000, 8));
+            assert_eq!(second, first, "carved where the freed top block was");
+            alloc.dealloc(second, layout(300_000, 8));
+            alloc.dealloc(keep, layout(4000, 8));
+        });
+    }
+
+    #[test]
     fn blocks_are_aligned_distinct_and_keep_their_contents() {
         let alloc = SizeClassAlloc;
         let mut blocks = Vec::new();
         for i in 0..20_000usize {
-            let size = 1 + i % (MAX_SMALL + 200);
-            let l = layout(size, 1 << (i % 5));
+            let size = 1 + (i * 7919) % (8 * MAX_SMALL + 200);
+            let l = layout(size, 1 << (i % 7));
             // SAFETY: non-zero size; written within the size.
             let block = unsafe { alloc.alloc(l) };
             assert!(!block.is_null());
             assert_eq!(block as usize % l.align(), 0);
             unsafe { block.write_bytes((i % 251) as u8, size) };
             blocks.push((block, l, (i % 251) as u8));
+            if i % 3 == 0 {
+                let (block, l, _) = blocks.swap_remove(i % blocks.len());
+                unsafe { alloc.dealloc(block, l) };
+            }
         }
         for &(block, l, fill) in &blocks {
             // SAFETY: each block was allocated and filled above.
@@ -286,35 +557,77 @@ mod tests {
     #[test]
     fn realloc_keeps_the_contents_across_classes_and_the_system_allocator() {
         let alloc = SizeClassAlloc;
-        unsafe {
-            let mut l = layout(8, 8);
-            let mut block = alloc.alloc(l);
-            block.write_bytes(7, 8);
-            for new_size in [12, 16, 100, 1000, 5000, 300_000, 900, 3] {
-                let kept = l.size().min(new_size);
-                block = alloc.realloc(block, l, new_size);
-                assert!(!block.is_null());
-                assert!(holds(block, kept, 7), "grown to {new_size}");
-                block.add(kept).write_bytes(7, new_size - kept);
-                l = layout(new_size, 8);
+        for align in [8, 64] {
+            unsafe {
+                let mut l = layout(8, align);
+                let mut block = alloc.alloc(l);
+                block.write_bytes(7, 8);
+                for new_size in [12, 16, 100, 1000, 5000, 300_000, 900, 3, 40 << 20, 2000] {
+                    let kept = l.size().min(new_size);
+                    block = alloc.realloc(block, l, new_size);
+                    assert!(!block.is_null());
+                    assert_eq!(block as usize % align, 0);
+                    assert!(holds(block, kept, 7), "grown to {new_size}");
+                    block.add(kept).write_bytes(7, new_size - kept);
+                    l = layout(new_size, align);
+                }
+                alloc.dealloc(block, l);
             }
-            alloc.dealloc(block, l);
         }
     }
 
     #[test]
     fn zeroed_blocks_are_zero_even_when_reused() {
-        let alloc = SizeClassAlloc;
-        let a = freed_block(64);
-        unsafe {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let a = freed_block(64);
             let z = alloc.alloc_zeroed(layout(64, 8));
             assert_eq!(z, a);
             assert!(holds(z, 64, 0));
             alloc.dealloc(z, layout(64, 8));
-            let big = alloc.alloc_zeroed(layout(1 << 20, 8));
-            assert!(holds(big, 1 << 20, 0));
-            alloc.dealloc(big, layout(1 << 20, 8));
-        }
+            for size in [1 << 20, 5000, 1 << 20] {
+                // The first and last come from the same place: the region's
+                // top, written over in between.
+                let big = alloc.alloc_zeroed(layout(size, 8));
+                assert!(holds(big, size, 0), "{size}");
+                big.write_bytes(3, size);
+                alloc.dealloc(big, layout(size, 8));
+            }
+            let wide = alloc.alloc_zeroed(layout(5000, 128));
+            assert!(holds(wide, 5000, 0));
+            alloc.dealloc(wide, layout(5000, 128));
+        });
+    }
+
+    #[test]
+    fn a_full_region_is_followed_by_a_new_one() {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let size = heap::REGION_BYTES / 3;
+            let blocks: Vec<*mut u8> = (0..4u8)
+                .map(|i| {
+                    let b = alloc.alloc(layout(size, 8));
+                    assert!(!b.is_null());
+                    // Touch only the ends: the rest stays unmapped.
+                    *b = i;
+                    *b.add(size - 1) = i;
+                    b
+                })
+                .collect();
+            for (i, &b) in blocks.iter().enumerate() {
+                assert_eq!((*b, *b.add(size - 1)), (i as u8, i as u8));
+            }
+            let huge = alloc.alloc(layout(heap::REGION_BYTES + 1, 8));
+            assert!(
+                !huge.is_null(),
+                "a region sized for a block larger than one"
+            );
+            *huge.add(heap::REGION_BYTES) = 1;
+            alloc.dealloc(huge, layout(heap::REGION_BYTES + 1, 8));
+            for b in blocks {
+                alloc.dealloc(b, layout(size, 8));
+            }
+        });
     }
 
     #[test]
@@ -323,8 +636,9 @@ mod tests {
         let addresses: Vec<usize> = std::thread::spawn(|| {
             (0..1000)
                 .map(|i| unsafe {
-                    let b = SizeClassAlloc.alloc(layout(24, 8));
-                    b.write_bytes(i as u8, 24);
+                    let size = if i % 2 == 0 { 24 } else { 3000 };
+                    let b = SizeClassAlloc.alloc(layout(size, 8));
+                    b.write_bytes(i as u8, size);
                     b as usize
                 })
                 .collect()
@@ -332,16 +646,20 @@ mod tests {
         .join()
         .expect("no panic");
         for (i, &a) in addresses.iter().enumerate() {
-            assert!(unsafe { holds(a as *const u8, 24, i as u8) });
-            unsafe { alloc.dealloc(a as *mut u8, layout(24, 8)) };
+            let size = if i % 2 == 0 { 24 } else { 3000 };
+            assert!(unsafe { holds(a as *const u8, size, i as u8) });
+            unsafe { alloc.dealloc(a as *mut u8, layout(size, 8)) };
         }
         unsafe {
             let again = alloc.alloc(layout(20, 8));
             assert_eq!(
-                again as usize, addresses[999],
+                again as usize, addresses[998],
                 "the last freed comes back first"
             );
+            let large = alloc.alloc(layout(2900, 8));
+            assert_eq!(large as usize, addresses[999]);
             alloc.dealloc(again, layout(20, 8));
+            alloc.dealloc(large, layout(2900, 8));
         }
     }
 }
