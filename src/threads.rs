@@ -1,24 +1,10 @@
 //! The helper threads the library starts natively (a schema compile ahead
 //! of validation, template parsing and manifest reading shared with a
-//! second core, the command line's render thread), a process-wide start
-//! handler they all run first, as thread pools offer (rayon's
-//! `start_handler`), and a helper that stays for one more job once its
-//! own work is under way (`spawn_staying`, `spawn_or_reuse`): the
-//! command line's template parse helper then compiles the schemas. That
-//! helper can be started before its work is known (`prestart`), so that it
-//! runs by the time the work comes. The
-//! `chartroom` binary uses the start handler to give each helper's heap
-//! huge pages up front (`cli::heap`); library users need not.
-
-use std::sync::OnceLock;
-
-static START_HANDLER: OnceLock<fn()> = OnceLock::new();
-
-/// Makes every helper thread started from now on run `handler` before its
-/// work. Only the first call takes effect; returns whether this one did.
-pub fn set_start_handler(handler: fn()) -> bool {
-    START_HANDLER.set(handler).is_ok()
-}
+//! second core, the command line's render thread), and a helper that
+//! stays for one more job once its own work is under way (`spawn_staying`,
+//! `spawn_or_reuse`): the command line's template parse helper then
+//! compiles the schemas. That helper can be started before its work is
+//! known (`prestart`), so that it runs by the time the work comes.
 
 /// A builder for a helper thread named `name`, with `stack_bytes` of
 /// stack (reserved, not committed).
@@ -30,17 +16,14 @@ fn builder(name: &str, stack_bytes: usize) -> std::thread::Builder {
 }
 
 /// Starts `work` on a helper thread named `name` (with `stack_bytes` of
-/// stack), after the start handler.
+/// stack).
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn spawn<T: Send + 'static>(
     name: &str,
     stack_bytes: usize,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> std::io::Result<std::thread::JoinHandle<T>> {
-    builder(name, stack_bytes).spawn(|| {
-        on_start();
-        work()
-    })
+    builder(name, stack_bytes).spawn(work)
 }
 
 /// Runs `helper_work` on a helper thread named `name` (with `stack_bytes`
@@ -55,10 +38,7 @@ pub(crate) fn with_helper<H: Send, O>(
 ) -> Option<(H, O)> {
     std::thread::scope(|scope| {
         let helper = builder(name, stack_bytes)
-            .spawn_scoped(scope, || {
-                on_start();
-                helper_work()
-            })
+            .spawn_scoped(scope, helper_work)
             .ok()?;
         let own = own_work();
         Some((helper.join().ok()?, own))
@@ -99,8 +79,8 @@ struct Prestarted {
 #[cfg(not(target_arch = "wasm32"))]
 static PRESTARTED: std::sync::Mutex<Option<Prestarted>> = std::sync::Mutex::new(None);
 
-/// Starts a helper thread named `name` (with `stack_bytes` of stack, after
-/// the start handler) before there is work for it: the next
+/// Starts a helper thread named `name` (with `stack_bytes` of stack)
+/// before there is work for it: the next
 /// [`spawn_staying`], from any thread, hands its work to it instead of
 /// starting a thread then. For a process that knows early that it will
 /// want a helper: starting a thread means waking an idle core, which can
@@ -198,7 +178,7 @@ std::thread_local! {
 }
 
 /// Starts `work` on a helper thread named `name` (with `stack_bytes` of
-/// stack), after the start handler, as [`spawn`] does, but the helper then
+/// stack), as [`spawn`] does, but the helper then
 /// stays for one more job: the next [`spawn_or_reuse`] on this thread hands
 /// it over, to run once `work` is done, or earlier, where `work` calls
 /// [`run_handed_job`] between its steps. A thread already running and its
@@ -302,25 +282,10 @@ pub(crate) fn spawn_or_reuse(
     })
 }
 
-/// Runs the start handler, if one is set; the first call in each helper.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn on_start() {
-    if let Some(handler) = START_HANDLER.get() {
-        handler();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
-
-    static STARTS: AtomicUsize = AtomicUsize::new(0);
-
-    fn count_start() {
-        STARTS.fetch_add(1, Ordering::SeqCst);
-    }
 
     /// The prestart tests take turns: one slot holds the prestarted helper.
     /// Their helpers have less stack than any other test asks for, so no
@@ -503,18 +468,5 @@ mod tests {
         })
         .expect("handed over");
         assert_eq!(ran.recv().expect("ran"), Some("staying".to_string()));
-    }
-
-    #[test]
-    fn helpers_run_the_first_handler_set() {
-        assert!(set_start_handler(count_start));
-        assert!(!set_start_handler(|| panic!("not the first handler")));
-        let before = STARTS.load(Ordering::SeqCst);
-        builder("test", 1 << 20)
-            .spawn(on_start)
-            .expect("thread")
-            .join()
-            .expect("no panic");
-        assert!(STARTS.load(Ordering::SeqCst) > before);
     }
 }

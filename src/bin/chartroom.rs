@@ -4,7 +4,6 @@
 static ALLOCATOR: chartroom::cli::alloc::SizeClassAlloc = chartroom::cli::alloc::SizeClassAlloc;
 
 fn main() {
-    chartroom::threads::set_start_handler(chartroom::cli::heap::tune_this_thread);
     // The process exits after this one command: no point freeing its data.
     chartroom::teardown::skip_teardown();
     chartroom::cli::run_and_exit(std::env::args().skip(1).collect())

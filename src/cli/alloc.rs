@@ -34,7 +34,13 @@ const CLASSES: usize = 64;
 /// The largest block served from the small size classes.
 pub const MAX_SMALL: usize = CLASSES * GRAIN;
 /// How much a thread carves from its region for small blocks at a time.
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 64 << 10;
+/// How far past what it hands out a region is populated at a time
+/// ([`heap::populate`]): one call for 32 pages.
+const POPULATE_STEP: usize = 128 << 10;
+/// The most populated at a time: a block larger than this (a huge list
+/// reserved ahead, say) may never be used in full.
+const POPULATE_AT_MOST: usize = 4 << 20;
 /// Large classes per doubling of the size: a block wastes under a quarter.
 const STEPS: usize = 4;
 /// log2 of [`MAX_SMALL`]: the large classes start above it.
@@ -61,8 +67,9 @@ struct Cache {
     top: Cell<usize>,
     limit: Cell<usize>,
     untouched: Cell<usize>,
-    /// Whether the region has huge pages (see [`use_huge_pages`]).
-    huge: Cell<bool>,
+    /// Everything below this is backed by pages already
+    /// ([`heap::populate`]).
+    populated: Cell<usize>,
 }
 
 thread_local! {
@@ -78,58 +85,30 @@ thread_local! {
             top: Cell::new(0),
             limit: Cell::new(0),
             untouched: Cell::new(0),
-            huge: Cell::new(false),
+            populated: Cell::new(0),
         }
     };
 }
 
-/// Moves the calling thread's allocations to huge pages
-/// ([`heap::mark_huge`]): its region from the next huge page boundary on,
-/// or a new region if it has none yet or the advice is refused. What it
-/// took before stays valid. Returns the huge part's start and end, or
-/// `None` where no region can be mapped.
-pub fn use_huge_pages() -> Option<(usize, usize)> {
+/// Maps the calling thread's region if it has none yet, and populates its
+/// first `bytes`: for a thread started ahead of its work, which then finds
+/// its memory at hand.
+pub fn prepare_this_thread(bytes: usize) {
     CACHE.with(|cache| {
-        if !cache.huge.get() {
-            let marked = (cache.start.get() != 0)
-                .then(|| heap::mark_huge(cache.top.get(), cache.limit.get()))
-                .flatten();
-            match marked {
-                Some(start) => {
-                    cache.untouched.set(cache.untouched.get().max(start));
-                    cache.start.set(start);
-                    cache.top.set(start);
-                    cache.huge.set(true);
-                }
-                None => {
-                    let (start, limit) = heap::map_region(0, true)?;
-                    cache.switch_region(start, limit, true);
-                }
+        if cache.start.get() == 0 {
+            match heap::map_region(0) {
+                Some((start, limit)) => cache.adopt_region(start, limit),
+                None => return,
             }
-            // The chunk in use lies below, in small pages.
-            cache.next.set(ptr::null_mut());
-            cache.end.set(ptr::null_mut());
         }
-        Some((cache.start.get(), cache.limit.get()))
-    })
-}
-
-/// The calling thread's region if it has huge pages.
-pub fn this_thread_huge_region() -> Option<(usize, usize)> {
-    CACHE.with(|cache| {
-        cache
-            .huge
+        let wanted = cache
+            .start
             .get()
-            .then(|| (cache.start.get(), cache.limit.get()))
-    })
-}
-
-/// Makes the calling thread carve its next small blocks from a new chunk,
-/// leaving the rest of the current one unused.
-pub fn start_a_new_chunk() {
-    CACHE.with(|cache| {
-        cache.next.set(ptr::null_mut());
-        cache.end.set(ptr::null_mut());
+            .saturating_add(bytes)
+            .min(cache.limit.get());
+        if wanted > cache.populated.get() {
+            cache.populate_up_to(wanted);
+        }
     });
 }
 
@@ -222,24 +201,49 @@ impl Cache {
         if self.limit.get() - top < size {
             return self.bump_from_a_new_region(size);
         }
-        self.top.set(top + size);
-        self.untouched.set(self.untouched.get().max(top + size));
+        self.raise_top(top + size);
         Some(top as *mut u8)
+    }
+
+    /// Moves the top of the region up to `top`, populating what is new.
+    #[inline]
+    fn raise_top(&self, top: usize) {
+        self.top.set(top);
+        if top > self.untouched.get() {
+            self.untouched.set(top);
+            if top > self.populated.get() {
+                self.populate_up_to(top);
+            }
+        }
+    }
+
+    /// Has the pages up to `top`, and on to the next multiple of
+    /// [`POPULATE_STEP`], put in place; a stretch of more than
+    /// [`POPULATE_AT_MOST`] is left to fault in as it is touched.
+    #[cold]
+    fn populate_up_to(&self, top: usize) {
+        let from = self.populated.get();
+        let to = top.next_multiple_of(POPULATE_STEP).min(self.limit.get());
+        if to - from <= POPULATE_AT_MOST {
+            heap::populate(from, to - from);
+        }
+        self.populated.set(to);
     }
 
     #[cold]
     fn bump_from_a_new_region(&self, size: usize) -> Option<*mut u8> {
-        let (start, limit) = heap::map_region(size, self.huge.get())?;
-        self.switch_region(start, limit, self.huge.get());
+        let (start, limit) = heap::map_region(size)?;
+        self.adopt_region(start, limit);
         self.bump(size)
     }
 
-    fn switch_region(&self, start: usize, limit: usize, huge: bool) {
+    /// Makes `start..limit`, freshly mapped, the region blocks come from.
+    fn adopt_region(&self, start: usize, limit: usize) {
         self.start.set(start);
         self.top.set(start);
         self.untouched.set(start);
+        self.populated.set(start);
         self.limit.set(limit);
-        self.huge.set(huge);
     }
 
     /// A large block of class `index` (`size` bytes) and whether it holds
@@ -295,8 +299,7 @@ impl Cache {
         if !self.is_top(block, old) || self.limit.get() - (block as usize) < new {
             return false;
         }
-        self.top.set(block as usize + new);
-        self.untouched.set(self.untouched.get().max(self.top.get()));
+        self.raise_top(block as usize + new);
         true
     }
 }
@@ -443,28 +446,6 @@ mod tests {
         }
         let (index, _) = large_class_of(layout(isize::MAX as usize - 15, 16)).expect("a class");
         assert!(index < LARGE_CLASSES);
-    }
-
-    #[test]
-    fn a_new_chunk_is_carved_once_asked_for() {
-        on_a_new_thread(|| {
-            let l = layout(64, 8);
-            // SAFETY: a non-zero layout; each block is freed with it.
-            unsafe {
-                let first = SizeClassAlloc.alloc(l);
-                let second = SizeClassAlloc.alloc(l);
-                assert_eq!(second as usize, first as usize + 64, "carved in turn");
-                start_a_new_chunk();
-                let third = SizeClassAlloc.alloc(l);
-                let old_chunk = first as usize..first as usize + CHUNK;
-                assert!(!old_chunk.contains(&(third as usize)), "from a new chunk");
-                let fourth = SizeClassAlloc.alloc(l);
-                assert_eq!(fourth as usize, third as usize + 64);
-                for block in [first, second, third, fourth] {
-                    SizeClassAlloc.dealloc(block, l);
-                }
-            }
-        });
     }
 
     #[test]
@@ -627,6 +608,38 @@ mod tests {
             for b in blocks {
                 alloc.dealloc(b, layout(size, 8));
             }
+        });
+    }
+
+    /// Whether the page holding `address` is backed by memory (`mincore`).
+    #[cfg(target_os = "linux")]
+    fn resident(address: usize) -> bool {
+        let page = address - address % heap::PAGE;
+        let mut status = 0u8;
+        // SAFETY: one page of this process's mapping, one status byte.
+        let ok = unsafe { libc::mincore(page as *mut _, heap::PAGE, &mut status) } == 0;
+        ok && status & 1 == 1
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn memory_past_a_new_block_is_populated_ahead_but_not_past_a_very_large_one() {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let block = alloc.alloc(layout(10_000, 8));
+            // Nothing touched the block or what follows it, yet both are
+            // backed: populated as the block was carved.
+            assert!(resident(block as usize));
+            assert!(resident(block as usize + 10_000 + heap::PAGE));
+            let large = alloc.alloc(layout(POPULATE_AT_MOST * 2, 8));
+            assert!(
+                !resident(large as usize + POPULATE_AT_MOST),
+                "too large to populate"
+            );
+            *large.add(POPULATE_AT_MOST) = 1;
+            assert!(resident(large as usize + POPULATE_AT_MOST), "faulted in");
+            alloc.dealloc(large, layout(POPULATE_AT_MOST * 2, 8));
+            alloc.dealloc(block, layout(10_000, 8));
         });
     }
 

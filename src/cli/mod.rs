@@ -53,13 +53,9 @@ impl Outcome {
 /// thread's. The memory is reserved, not committed.
 const RENDER_STACK_BYTES: usize = 1 << 30;
 
-/// How many huge pages of the render thread's heap the parse helper faults
-/// in ahead of it (`heap::prefault_ahead`): a large chart's render touches
-/// one or two beyond the first. Only one: a page faulted in ahead is one
-/// the render thread need not wait for, but while the helper zeroes it the
-/// chart's texts wait, and after another process freed its memory a fresh
-/// huge page can take milliseconds to fault in (README, CLI).
-const PREFAULT_PAGES: usize = 1;
+/// How much of its heap the render thread has populated as it starts
+/// (`alloc::prepare_this_thread`): what a small chart's render needs.
+const RENDER_HEAP_AT_START: usize = 256 << 10;
 
 /// What `template`, `install` and `upgrade` print on stderr for a chart
 /// whose `Chart.yaml` says `deprecated: true` (Helm's `warning`).
@@ -97,12 +93,12 @@ fn run_then(
     if args.first().is_some_and(|command| command == "template") {
         crate::engine::prestart_parse_helper();
     }
-    // The render thread starts before the arguments are parsed, and faults
-    // in its heap's first huge page while they are: the work then starts on
-    // a thread that is running, with memory at hand.
+    // The render thread starts before the arguments are parsed, and has
+    // the first stretch of its heap populated while they are: the work then
+    // starts on a thread that is running, with memory at hand.
     let (to_worker, command_in) = std::sync::mpsc::channel::<Command>();
     let worker = crate::threads::spawn("chartroom", RENDER_STACK_BYTES, move || {
-        heap::fault_in_first_page();
+        alloc::prepare_this_thread(RENDER_HEAP_AT_START);
         command_in
             .recv()
             .ok()
@@ -236,10 +232,7 @@ fn template(t: &TemplateArgs) -> Outcome {
     // Helm loads the chart by its absolute path, which its messages show.
     let absolute = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
     // The templates parse on the second core while the load parses YAML.
-    crate::engine::start_parse_ahead(
-        options.engine_options(),
-        heap::prefault_ahead(PREFAULT_PAGES),
-    );
+    crate::engine::start_parse_ahead(options.engine_options());
     let mut warnings = Vec::new();
     let loaded = load::read_path_mapped(&absolute, &mut warnings).and_then(|files| {
         crate::engine::parse_ahead(&files);

@@ -3,9 +3,8 @@
 //! parsing `values.yaml`) on one core, and the template parse that follows
 //! needs nothing but the template texts.
 //!
-//! [`start_parse_ahead`] starts the helper thread early (it does the
-//! caller's work for the wait, then sets up its template set and heap,
-//! while the chart's files are read), and
+//! [`start_parse_ahead`] starts the helper thread early (it sets up its
+//! template set while the chart's files are read), and
 //! [`parse_ahead`] hands it the chart's files as read (before the load
 //! parses any YAML): it parses every template text among them. The render
 //! ([`super::parse_all`]) then takes what was parsed on the same thread
@@ -24,7 +23,7 @@
 //!   templates are never asked for.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
 use super::parse_all::{LargestFirst, HELPER_FROM_BYTES, HELPER_STACK_BYTES};
@@ -87,20 +86,14 @@ pub fn prestart_parse_helper() -> bool {
 
 /// Starts the helper thread that [`parse_ahead`] hands the templates of a
 /// chart to, to parse them as a render with `options` will. The helper
-/// sets up its template set, then, until the texts come, runs `meanwhile`
-/// in steps (work for the time the chart's files take to read: the command
-/// line has it fault in the render thread's heap), each call one step,
-/// `false` once there is nothing left to do; then it waits, blocked, for as
-/// long as this thread runs (or until a render on this thread lets it go,
-/// which also ends the steps). The helper reports each text as it is
+/// sets up its template set, then waits, blocked, for the texts for as
+/// long as this thread runs (or until a render on this thread lets it
+/// go). The helper reports each text as it is
 /// parsed, and stays for one more job from this thread
 /// (`threads::spawn_or_reuse`), which runs between two texts where it may
 /// interrupt the parse, else once the parse is done. Does nothing if no
 /// thread can be started.
-pub fn start_parse_ahead(
-    options: EngineOptions,
-    mut meanwhile: impl FnMut() -> bool + Send + 'static,
-) {
+pub fn start_parse_ahead(options: EngineOptions) {
     let (to_helper, from_caller) = channel::<Arc<Texts>>();
     let (report, reports) = channel::<Report>();
     let parse = move || {
@@ -108,19 +101,7 @@ pub fn start_parse_ahead(
         // come the parse can start at once.
         let set = super::template_set(options);
         let context = set.parse_context();
-        let mut arrived = None;
-        loop {
-            match from_caller.try_recv() {
-                Ok(texts) => {
-                    arrived = Some(texts);
-                    break;
-                }
-                Err(TryRecvError::Disconnected) => return,
-                Err(TryRecvError::Empty) if meanwhile() => {}
-                Err(TryRecvError::Empty) => break,
-            }
-        }
-        let Some(texts) = arrived.or_else(|| from_caller.recv().ok()) else {
+        let Ok(texts) = from_caller.recv() else {
             return;
         };
         // A render that no longer waits has nothing to be told.
@@ -369,7 +350,7 @@ mod tests {
             file("charts/sub/templates/b.yaml", "b: {{ 1 }}"),
             file("charts/sub/templates/broken.yaml", "{{ end }}"),
         ];
-        start_parse_ahead(EngineOptions::default(), || false);
+        start_parse_ahead(EngineOptions::default());
         parse_ahead(&files);
         let set = super::super::template_set(EngineOptions::default());
         let context = set.parse_context();
@@ -424,52 +405,10 @@ mod tests {
 
     #[test]
     fn too_little_text_lets_the_helper_go() {
-        start_parse_ahead(EngineOptions::default(), || false);
+        start_parse_ahead(EngineOptions::default());
         parse_ahead(&[file("templates/a.yaml", "a: {{ 1 }}")]);
         let set = super::super::template_set(EngineOptions::default());
         assert!(finish(&set.parse_context()).is_none());
-    }
-
-    /// A `meanwhile` for [`start_parse_ahead`] that reports each step and
-    /// takes it only once the test says so; dropped (which the test sees
-    /// as its report channel closing) when the helper is done with it.
-    fn stepwise() -> (
-        impl FnMut() -> bool + Send + 'static,
-        std::sync::mpsc::Receiver<()>,
-        Sender<()>,
-    ) {
-        let (report, steps) = channel();
-        let (go, wait) = channel::<()>();
-        let step = move || {
-            let _ = report.send(());
-            wait.recv().is_ok()
-        };
-        (step, steps, go)
-    }
-
-    #[test]
-    fn the_helper_stops_its_steps_when_the_texts_come() {
-        let (step, steps, go) = stepwise();
-        start_parse_ahead(EngineOptions::default(), step);
-        steps.recv().expect("a first step while no texts are there");
-        let files = [file("templates/a.yaml", &long_template("a", 1500))];
-        parse_ahead(&files);
-        go.send(()).expect("the step is waiting");
-        let set = super::super::template_set(EngineOptions::default());
-        let parsed = finish(&set.parse_context()).expect("parsed ahead");
-        assert_eq!(parsed.0.len(), 1);
-        // The helper has ended, and took no step after the texts came.
-        assert!(steps.recv().is_err());
-    }
-
-    #[test]
-    fn a_helper_let_go_takes_no_more_steps() {
-        let (step, steps, go) = stepwise();
-        start_parse_ahead(EngineOptions::default(), step);
-        steps.recv().expect("a first step while no texts are there");
-        parse_ahead(&[file("templates/a.yaml", "a: {{ 1 }}")]);
-        go.send(()).expect("the step is waiting");
-        assert!(steps.recv().is_err(), "the helper ends at once");
     }
 
     #[test]
@@ -483,7 +422,7 @@ mod tests {
         ];
         let render = |ahead: bool| {
             if ahead {
-                start_parse_ahead(EngineOptions::default(), || false);
+                start_parse_ahead(EngineOptions::default());
                 parse_ahead(&files);
             }
             let chart = crate::chart::load::load_files(files.clone()).expect("loads");
