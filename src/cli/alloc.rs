@@ -2,8 +2,10 @@
 //! [`SizeClassAlloc`]; the library never does). Each thread allocates from
 //! a region of its own, mapped from the kernel ([`super::heap`]): blocks
 //! up to 1 KiB by 16-byte size class, larger ones by classes four to a
-//! doubling, each class with a free list per thread. Nothing is handed back
-//! to the kernel before the process exits.
+//! doubling, each class with a free list per thread. A region is filled
+//! with pages a stretch at a time, just ahead of the blocks handed out
+//! ([`heap::populate`]). Nothing is handed back to the kernel before the
+//! process exits.
 //!
 //! A render makes hundreds of thousands of small allocations (tokens,
 //! nodes, strings, map entries) and glibc's `malloc`/`free` spent about a
@@ -57,6 +59,7 @@ struct Cache {
     /// The first free block of each class; a free block holds the address
     /// of the next one in its first word.
     free: [Cell<*mut u8>; CLASSES],
+    /// The same for each large class.
     large_free: [Cell<*mut u8>; LARGE_CLASSES],
     /// The unused part of the current chunk.
     next: Cell<*mut u8>,
