@@ -19,8 +19,10 @@
 //! `malloc` itself: it runs the same on glibc and on musl.
 //!
 //! The price suits one short run: a block freed into one class is reused
-//! only for that class (by whichever thread freed it), and what a thread
-//! holds when it exits stays where it is.
+//! only for that class (by whichever thread freed it), except that a freed
+//! large block of a chunk's size or more is carved into small blocks once
+//! the current chunk runs out; and what a thread holds when it exits stays
+//! where it is.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -145,6 +147,22 @@ fn large_class_of(layout: Layout) -> Option<(usize, usize)> {
     Some((index, base + nth * step))
 }
 
+/// The size of the blocks of large class `index` (the inverse of
+/// [`large_class_of`]).
+const fn large_class_size(index: usize) -> usize {
+    let base = 1usize << (index / STEPS + SMALL_BITS as usize);
+    base + (index % STEPS + 1) * (base / STEPS)
+}
+
+/// The first large class whose blocks hold at least `size` bytes.
+const fn first_class_of_at_least(size: usize) -> usize {
+    let mut index = 0;
+    while large_class_size(index) < size {
+        index += 1;
+    }
+    index
+}
+
 impl Cache {
     #[inline]
     fn take(&self, class: usize) -> *mut u8 {
@@ -171,10 +189,16 @@ impl Cache {
 
     #[cold]
     fn refill(&self, size: usize) -> *mut u8 {
-        let chunk = match self.bump(CHUNK) {
-            Some(chunk) => chunk,
-            // SAFETY: CHUNK is non-zero and GRAIN a power of two.
-            None => unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRAIN)) },
+        let (chunk, len) = match self.take_freed_chunk() {
+            Some(freed) => freed,
+            None => match self.bump(CHUNK) {
+                Some(chunk) => (chunk, CHUNK),
+                // SAFETY: CHUNK is non-zero and GRAIN a power of two.
+                None => unsafe {
+                    let layout = Layout::from_size_align_unchecked(CHUNK, GRAIN);
+                    (System.alloc(layout), CHUNK)
+                },
+            },
         };
         if chunk.is_null() {
             return chunk;
@@ -182,9 +206,31 @@ impl Cache {
         // SAFETY: `size` is at most MAX_SMALL, well inside the chunk.
         unsafe {
             self.next.set(chunk.add(size));
-            self.end.set(chunk.add(CHUNK));
+            self.end.set(chunk.add(len));
         }
         chunk
+    }
+
+    /// A freed large block of at least [`CHUNK`] bytes, taken off its
+    /// free list to be carved into small blocks, and its size. A block
+    /// that large is seldom asked for again in its class (a list or a
+    /// buffer that grew past it and was copied, a parser's scratch space
+    /// once the parse is done), while small blocks are asked for all the
+    /// time: carving them from it saves populating fresh pages.
+    fn take_freed_chunk(&self) -> Option<(*mut u8, usize)> {
+        let first = first_class_of_at_least(CHUNK);
+        self.large_free[first..]
+            .iter()
+            .zip(first..)
+            .find_map(|(list, index)| {
+                let head = list.get();
+                if head.is_null() {
+                    return None;
+                }
+                // SAFETY: as in `take`.
+                list.set(unsafe { head.cast::<*mut u8>().read() });
+                Some((head, large_class_size(index)))
+            })
     }
 
     /// # Safety
@@ -449,6 +495,58 @@ mod tests {
         }
         let (index, _) = large_class_of(layout(isize::MAX as usize - 15, 16)).expect("a class");
         assert!(index < LARGE_CLASSES);
+    }
+
+    #[test]
+    fn large_class_sizes_invert_large_class_of() {
+        for index in 0..LARGE_CLASSES - 2 * STEPS {
+            let size = large_class_size(index);
+            assert_eq!(large_class_of(layout(size, 8)), Some((index, size)));
+        }
+        let first = first_class_of_at_least(CHUNK);
+        assert_eq!(large_class_size(first), CHUNK);
+        assert_eq!(large_class_of(layout(CHUNK, 8)), Some((first, CHUNK)));
+    }
+
+    #[test]
+    fn a_freed_chunk_sized_block_is_carved_into_small_blocks() {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let big = layout(CHUNK + CHUNK / 2, 8);
+            let freed = alloc.alloc(big);
+            // A block above it, so that the freed one is not the top.
+            let above = alloc.alloc(layout(2000, 8));
+            alloc.dealloc(freed, big);
+            // The thread's first small block starts its first chunk.
+            let first = alloc.alloc(layout(24, 8));
+            assert_eq!(first, freed, "the freed block is the new chunk");
+            let class_size = large_class_of(big).expect("a large class").1;
+            let mut last = first as usize;
+            for _ in 1..class_size / 1024 {
+                let block = alloc.alloc(layout(1024, 8)) as usize;
+                assert!(block > last && block + 1024 <= freed as usize + class_size);
+                last = block;
+            }
+            let past = alloc.alloc(layout(1024, 8)) as usize;
+            let within = freed as usize..freed as usize + class_size;
+            assert!(!within.contains(&past), "the whole block was used, no more");
+            alloc.dealloc(above, layout(2000, 8));
+        });
+    }
+
+    #[test]
+    fn a_freed_block_smaller_than_a_chunk_is_not_carved() {
+        on_a_new_thread(|| unsafe {
+            let alloc = SizeClassAlloc;
+            let big = layout(CHUNK / 2, 8);
+            let freed = alloc.alloc(big);
+            let above = alloc.alloc(layout(2000, 8));
+            alloc.dealloc(freed, big);
+            let small = alloc.alloc(layout(24, 8)) as usize;
+            assert!(!(freed as usize..freed as usize + CHUNK / 2).contains(&small));
+            assert_eq!(alloc.alloc(big), freed, "kept for its own class");
+            alloc.dealloc(above, layout(2000, 8));
+        });
     }
 
     #[test]
