@@ -35,8 +35,8 @@ enum State {
 
 type Res<T = EventKind> = Result<T, SyntaxError>;
 
-pub(crate) struct Parser {
-    sc: Scanner,
+pub(crate) struct Parser<'a> {
+    sc: Scanner<'a>,
     state: State,
     states: Vec<State>,
     marks: Vec<Mark>,
@@ -45,8 +45,8 @@ pub(crate) struct Parser {
 
 const DEFAULT_TAG_DIRECTIVES: [(&str, &str); 2] = [("!", "!"), ("!!", "tag:yaml.org,2002:")];
 
-impl Parser {
-    pub(crate) fn new(source: Source) -> Parser {
+impl<'a> Parser<'a> {
+    pub(crate) fn new(source: Source<'a>) -> Parser<'a> {
         Parser {
             sc: Scanner::new(source),
             state: State::StreamStart,

@@ -114,9 +114,9 @@ fn utf8_problem(bad: &[u8]) -> (&'static str, usize) {
     ("invalid Unicode character", width)
 }
 
-pub(crate) struct Reader {
+pub(crate) struct Reader<'a> {
     /// The input after any byte order mark.
-    text: String,
+    text: &'a str,
     /// Index of the next unread character (it may pass the end, by the
     /// NULs Go appends there).
     pos: usize,
@@ -217,8 +217,8 @@ fn reader_error(problem: &'static str) -> SyntaxError {
     }
 }
 
-impl Reader {
-    pub(crate) fn new(source: Source) -> Reader {
+impl<'a> Reader<'a> {
+    pub(crate) fn new(source: Source<'a>) -> Reader<'a> {
         // go-yaml's parser reads an empty document as a single line break.
         let text = if source.text.is_empty() {
             "\n"
@@ -242,7 +242,7 @@ impl Reader {
         };
         let first_disallowed = first_disallowed(body).unwrap_or(body.len());
         Reader {
-            text: body.to_string(),
+            text: body,
             pos: 0,
             byte: 0,
             ascii_until: non_ascii_from(body.as_bytes(), 0),

@@ -86,8 +86,8 @@ fn is_alpha(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
-pub(crate) struct Scanner {
-    r: Reader,
+pub(crate) struct Scanner<'a> {
+    r: Reader<'a>,
     mark: Mark,
     tokens: VecDeque<Token>,
     tokens_parsed: usize,
@@ -137,8 +137,8 @@ impl KeysByToken {
     }
 }
 
-impl Scanner {
-    pub(crate) fn new(source: Source) -> Scanner {
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(source: Source<'a>) -> Scanner<'a> {
         Scanner {
             r: Reader::new(source),
             mark: Mark::default(),
