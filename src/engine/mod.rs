@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::chart::Chart;
+use crate::shared_bytes::SharedText;
 use crate::template::{
     Error, ErrorKind, ExecOptions, Func, FuncError, Host, MissingKey, ParamType, Templates,
 };
@@ -71,7 +72,7 @@ impl std::error::Error for RenderError {}
 #[derive(Clone, Debug)]
 pub struct Renderable {
     /// The template text.
-    pub text: String,
+    pub text: SharedText,
     /// The top-level object (`.`) the template runs with; `Template` is set
     /// in it before the template runs.
     pub vals: Map,
@@ -387,7 +388,7 @@ fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Ren
         out.insert(
             join_path(&parent_id, &t.name),
             Renderable {
-                text: objects::text_of(&t.data),
+                text: SharedText::of(&t.data).unwrap_or_else(|| go_text(&t.data).into()),
                 vals: next.clone(),
                 base_path: join_path(&parent_id, "templates"),
             },
@@ -523,7 +524,7 @@ mod tests {
         let vals = Map::new();
         vals.insert("bin", Value::go_string(&b"a\xffb"[..]));
         let renderable = |text: &str| Renderable {
-            text: text.to_string(),
+            text: text.to_string().into(),
             vals: vals.clone(),
             base_path: "c/templates".to_string(),
         };

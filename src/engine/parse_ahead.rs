@@ -264,10 +264,11 @@ impl ParsedAhead {
     /// `None` if they are not to be had (see the module docs). Each parse
     /// is given out once.
     pub(super) fn take(&mut self, name: &str, text: &str) -> Option<Vec<Tree>> {
-        let i = self
-            .0
-            .iter()
-            .position(|(parsed, _)| **parsed == *text.as_bytes())?;
+        let same = |parsed: &[u8]| {
+            // The render's text is usually the very bytes handed over.
+            std::ptr::eq(parsed, text.as_bytes()) || parsed == text.as_bytes()
+        };
+        let i = self.0.iter().position(|(parsed, _)| same(parsed))?;
         renamed(self.0.swap_remove(i).1, name)
     }
 }

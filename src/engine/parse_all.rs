@@ -55,7 +55,7 @@ pub(super) fn parse_all(
 ) -> Vec<Result<Trees, ParseError>> {
     let files: Vec<(&str, &str)> = order
         .iter()
-        .map(|name| (name.as_str(), templates[name].text.as_str()))
+        .map(|name| (name.as_str(), &*templates[name].text))
         .collect();
     let keep = !crate::teardown::skipping();
     let mut results: Vec<Option<Result<Trees, ParseError>>> = if keep {
@@ -241,7 +241,7 @@ mod tests {
             .iter()
             .map(|(name, text)| {
                 let r = Renderable {
-                    text: text.clone(),
+                    text: text.clone().into(),
                     vals: crate::value::Map::new(),
                     base_path: String::new(),
                 };

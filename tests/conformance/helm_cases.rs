@@ -66,7 +66,7 @@ fn engine_case(case: &Json) -> Result<(), String> {
                 renderables.insert(
                     name.clone(),
                     Renderable {
-                        text,
+                        text: text.into(),
                         vals,
                         base_path: String::new(),
                     },
