@@ -144,13 +144,17 @@ fn answer(mut compiled: Vec<Option<Compiled>>, incoming: &Receiver<Request>) {
     }
 }
 
+/// How long the render thread, waiting for a verdict or a compile, keeps
+/// its core awake before it blocks (`threads::recv_awake`).
+const AWAKE_FOR: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// A check started with [`Claim::check`].
 pub(super) struct Verdict(Receiver<Checked>);
 
 impl Verdict {
     /// The check's result, waiting for it; `None` if the worker failed.
     pub(super) fn wait(self) -> Option<Checked> {
-        self.0.recv().ok()
+        crate::threads::recv_awake(&self.0, AWAKE_FOR).ok()
     }
 }
 
@@ -199,7 +203,9 @@ pub(super) fn take(schema: &[u8]) -> Option<Compiled> {
     let Claim { index, requests } = claim(schema)?;
     let (reply, handoff) = channel();
     requests.send(Request::Take(index, reply)).ok()?;
-    handoff.recv().ok().map(|Handoff(result)| result)
+    crate::threads::recv_awake(&handoff, AWAKE_FOR)
+        .ok()
+        .map(|Handoff(result)| result)
 }
 
 fn unused_index(batch: &Batch, schema: &[u8]) -> Option<usize> {
