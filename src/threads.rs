@@ -109,6 +109,12 @@ pub fn prestart(name: &str, stack_bytes: usize, spin: std::time::Duration) -> bo
     true
 }
 
+/// How long a thread waiting for another's work keeps its core awake
+/// before it blocks ([`recv_awake`]): longer than reading a large chart's
+/// files takes.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const STAY_AWAKE: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// [`std::sync::mpsc::Receiver::recv`] for a thread whose core has
 /// nothing else to do meanwhile: it spins for up to `spin` (yielding its
 /// core to any other thread that needs it) before it blocks, so that what

@@ -99,8 +99,7 @@ fn collect_crds(chart: &Chart, out: &mut Vec<Crd>) {
             out.push(Crd {
                 name: f.name.clone(),
                 filename: clean_path(&format!("{full_path}/{}", f.name)),
-                content: crate::shared_bytes::SharedText::of(&f.data)
-                    .unwrap_or_else(|| crate::engine::objects::text_of(&f.data).into()),
+                content: crate::engine::objects::shared_text_of(&f.data),
             });
         }
     }

@@ -163,6 +163,10 @@ const fn first_class_of_at_least(size: usize) -> usize {
     index
 }
 
+/// The first large class whose freed blocks are carved into small ones
+/// ([`Cache::take_freed_chunk`]): blocks of [`CHUNK`] bytes or more.
+const FIRST_CHUNK_CLASS: usize = first_class_of_at_least(CHUNK);
+
 impl Cache {
     #[inline]
     fn take(&self, class: usize) -> *mut u8 {
@@ -218,10 +222,9 @@ impl Cache {
     /// once the parse is done), while small blocks are asked for all the
     /// time: carving them from it saves populating fresh pages.
     fn take_freed_chunk(&self) -> Option<(*mut u8, usize)> {
-        let first = first_class_of_at_least(CHUNK);
-        self.large_free[first..]
+        self.large_free[FIRST_CHUNK_CLASS..]
             .iter()
-            .zip(first..)
+            .zip(FIRST_CHUNK_CLASS..)
             .find_map(|(list, index)| {
                 let head = list.get();
                 if head.is_null() {

@@ -388,7 +388,7 @@ fn collect_templates(chart: &Chart, parent: &Map, out: &mut BTreeMap<String, Ren
         out.insert(
             join_path(&parent_id, &t.name),
             Renderable {
-                text: SharedText::of(&t.data).unwrap_or_else(|| go_text(&t.data).into()),
+                text: objects::shared_text_of(&t.data),
                 vals: next.clone(),
                 base_path: join_path(&parent_id, "templates"),
             },

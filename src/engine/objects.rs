@@ -466,6 +466,12 @@ pub(crate) fn text_of(bytes: &[u8]) -> String {
     text_cow(bytes).into_owned()
 }
 
+/// A chart file's text as [`text_of`] gives it, sharing the file's bytes
+/// where they are valid UTF-8.
+pub(crate) fn shared_text_of(data: &FileData) -> crate::shared_bytes::SharedText {
+    crate::shared_bytes::SharedText::of(data).unwrap_or_else(|| text_of(data).into())
+}
+
 /// `.Capabilities.KubeVersion`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KubeVersion {

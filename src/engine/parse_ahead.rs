@@ -32,11 +32,6 @@ use crate::chart::{File, FileData};
 use crate::template::parse::Tree;
 use crate::template::{ParseContext, ParseSettings};
 
-/// How long a thread waiting for the other's texts or parses keeps its
-/// core awake before it blocks (`threads::recv_awake`): longer than
-/// reading a large chart's files takes.
-const AWAKE_FOR: std::time::Duration = std::time::Duration::from_millis(10);
-
 /// The name texts are parsed under until their real names are known.
 const STAND_IN: &str = "\u{0}parsed ahead";
 
@@ -82,19 +77,15 @@ thread_local! {
 /// that knows early that it will parse a chart ahead (see
 /// `threads::prestart`). Returns whether the thread started.
 pub fn prestart_parse_helper() -> bool {
-    crate::threads::prestart(
-        "parse",
-        HELPER_STACK_BYTES,
-        std::time::Duration::from_millis(10),
-    )
+    crate::threads::prestart("parse", HELPER_STACK_BYTES, crate::threads::STAY_AWAKE)
 }
 
 /// Starts the helper thread that [`parse_ahead`] hands the templates of a
 /// chart to, to parse them as a render with `options` will. The helper
 /// sets up its template set, then waits for the texts (awake at first,
-/// see [`AWAKE_FOR`], then blocked) for as long as this thread runs (or
-/// until a render on this thread lets it go). The helper reports each text as it is
-/// parsed, and stays for one more job from this thread
+/// then blocked: `threads::recv_awake`) for as long as this thread runs
+/// (or until a render on this thread lets it go). The helper reports each
+/// text as it is parsed, and stays for one more job from this thread
 /// (`threads::spawn_or_reuse`), which runs between two texts where it may
 /// interrupt the parse, else once the parse is done. Does nothing if no
 /// thread can be started.
@@ -106,7 +97,7 @@ pub fn start_parse_ahead(options: EngineOptions) {
         // come the parse can start at once.
         let set = super::template_set(options);
         let context = set.parse_context();
-        let Ok(texts) = crate::threads::recv_awake(&from_caller, AWAKE_FOR) else {
+        let Ok(texts) = crate::threads::recv_awake(&from_caller, crate::threads::STAY_AWAKE) else {
             return;
         };
         // A render that no longer waits has nothing to be told.
@@ -236,12 +227,14 @@ fn helper_parses(reports: &Receiver<Report>, taken: usize) -> Option<(ParseSetti
     if taken == 0 {
         return None;
     }
-    let Ok(Report::Settings(settings)) = crate::threads::recv_awake(reports, AWAKE_FOR) else {
+    let Ok(Report::Settings(settings)) =
+        crate::threads::recv_awake(reports, crate::threads::STAY_AWAKE)
+    else {
         return None;
     };
     let mut parsed = Vec::new();
     for _ in 0..taken {
-        match crate::threads::recv_awake(reports, AWAKE_FOR) {
+        match crate::threads::recv_awake(reports, crate::threads::STAY_AWAKE) {
             Ok(Report::Text(i, trees)) => parsed.extend(trees.map(|t| (i, t))),
             _ => return None,
         }

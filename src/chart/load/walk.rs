@@ -219,18 +219,14 @@ impl Walker<'_> {
         if !info.is_dir {
             return Ok(Step::Continue);
         }
-        let mut names: Vec<Vec<u8>> = match list_dir(path) {
-            Ok(names) => names
-                .iter()
-                .map(|name| String::from_utf8_lossy(name).into_owned().into_bytes())
-                .collect(),
+        let mut names = match list_dir(path) {
+            Ok(names) => names,
             // Helm's walk function passes errors on, except at the top.
             Err(_) if path == self.top => return Ok(Step::Continue),
             Err(e) => return Err(go_path_error("open", path, &e)),
         };
         names.sort();
         for name in names {
-            let name = String::from_utf8_lossy(&name).into_owned();
             let child = format!("{}/{}", path.trim_end_matches('/'), name);
             let meta =
                 fs::symlink_metadata(&child).map_err(|e| go_path_error("lstat", &child, &e))?;
@@ -306,18 +302,13 @@ fn read_file(path: &str, size: u64, reading: Reading) -> std::io::Result<FileDat
 }
 
 /// The names in the directory at `path` (but `.` and `..`), as
-/// `fs::read_dir` lists them (an entry it cannot read is left out).
+/// `fs::read_dir` lists them (an entry it cannot read is left out), each
+/// that is not UTF-8 made so (U+FFFD for each bad sequence).
 #[cfg(not(all(feature = "cli", target_os = "linux")))]
-fn list_dir(path: &str) -> std::io::Result<Vec<Vec<u8>>> {
+fn list_dir(path: &str) -> std::io::Result<Vec<String>> {
     Ok(fs::read_dir(path)?
         .filter_map(Result::ok)
-        .map(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-                .into_bytes()
-        })
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect())
 }
 
@@ -327,7 +318,7 @@ fn list_dir(path: &str) -> std::io::Result<Vec<Vec<u8>>> {
 /// `closedir`, and each unmapping interrupts the other core (the template
 /// parse helper, running) to flush its TLB: four times for traefik's chart.
 #[cfg(all(feature = "cli", target_os = "linux"))]
-fn list_dir(path: &str) -> std::io::Result<Vec<Vec<u8>>> {
+fn list_dir(path: &str) -> std::io::Result<Vec<String>> {
     /// The fixed part of a `linux_dirent64` (inode, offset, record length,
     /// type) before its NUL-terminated name.
     const HEADER: usize = 19;
@@ -353,7 +344,7 @@ fn list_dir(path: &str) -> std::io::Result<Vec<Vec<u8>>> {
             let name = &record[HEADER..];
             let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
             if name != b"." && name != b".." {
-                names.push(name.to_vec());
+                names.push(String::from_utf8_lossy(name).into_owned());
             }
             records = &records[length..];
         }
@@ -478,7 +469,7 @@ mod tests {
         let path = dir.to_str().unwrap();
         // As the walk takes them (names that are not UTF-8 made so).
         let lossy = |name: &[u8]| String::from_utf8_lossy(name).into_owned();
-        let mut listed: Vec<String> = list_dir(path).unwrap().iter().map(|n| lossy(n)).collect();
+        let mut listed = list_dir(path).unwrap();
         let mut expected: Vec<String> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| lossy(e.unwrap().file_name().as_bytes()))

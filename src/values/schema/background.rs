@@ -144,17 +144,13 @@ fn answer(mut compiled: Vec<Option<Compiled>>, incoming: &Receiver<Request>) {
     }
 }
 
-/// How long the render thread, waiting for a verdict or a compile, keeps
-/// its core awake before it blocks (`threads::recv_awake`).
-const AWAKE_FOR: std::time::Duration = std::time::Duration::from_millis(10);
-
 /// A check started with [`Claim::check`].
 pub(super) struct Verdict(Receiver<Checked>);
 
 impl Verdict {
     /// The check's result, waiting for it; `None` if the worker failed.
     pub(super) fn wait(self) -> Option<Checked> {
-        crate::threads::recv_awake(&self.0, AWAKE_FOR).ok()
+        crate::threads::recv_awake(&self.0, crate::threads::STAY_AWAKE).ok()
     }
 }
 
@@ -203,7 +199,7 @@ pub(super) fn take(schema: &[u8]) -> Option<Compiled> {
     let Claim { index, requests } = claim(schema)?;
     let (reply, handoff) = channel();
     requests.send(Request::Take(index, reply)).ok()?;
-    crate::threads::recv_awake(&handoff, AWAKE_FOR)
+    crate::threads::recv_awake(&handoff, crate::threads::STAY_AWAKE)
         .ok()
         .map(|Handoff(result)| result)
 }
